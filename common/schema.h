@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fragmon JSON schema: every key and event-type name that the agent
+ * writes and the plotter reads lives here, once.  docs/format.md documents it.
+ */
+#ifndef FRAGMON_SCHEMA_H
+#define FRAGMON_SCHEMA_H
+
+#define FM_FORMAT_NAME "fragmon"
+#define FM_FORMAT_VERSION 1
+
+/* top-level keys */
+#define FM_K_RUN "run"		 /* header written at start (fragmon only) */
+#define FM_K_EVENTS "events"	 /* legacy */
+#define FM_K_STATISTICS "statistics" /* legacy */
+#define FM_K_METADATA "metadata" /* legacy; fragmon writes it last */
+
+/* metadata keys (legacy first) */
+#define FM_K_START_TIME "start_time"
+#define FM_K_END_TIME "end_time"
+#define FM_K_DURATION "duration"
+#define FM_K_TOTAL_EVENTS "total_events"
+#define FM_K_KERNEL_VERSION "kernel_version"
+#define FM_K_FORMAT "format"
+#define FM_K_FORMAT_VERSION "format_version"
+#define FM_K_HOSTNAME "hostname"
+#define FM_K_MODE "mode"
+#define FM_K_COMPLETE "complete"
+#define FM_K_END_REASON "end_reason"
+#define FM_K_EVENTS_DROPPED "events_dropped"
+#define FM_K_EVENTS_CAPPED "events_capped"
+#define FM_K_OUTPUT_CAPPED "output_capped"
+#define FM_K_TRACEPOINTS "tracepoints"
+#define FM_K_MIGRATETYPES "migratetypes"
+#define FM_K_PAGEBLOCK_ORDER "pageblock_order"
+#define FM_K_NR_ORDERS "nr_page_orders"
+#define FM_K_FI_SOURCE "fragmentation_index_source"
+
+/* event keys common to all events */
+#define FM_K_TIMESTAMP "timestamp"
+#define FM_K_EVENT_TYPE "event_type"
+#define FM_K_PID "pid"
+#define FM_K_TID "tid"
+#define FM_K_COMM "comm"
+#define FM_K_CPU "cpu"
+#define FM_K_ORDER "order"
+#define FM_K_FRAG_INDEX "fragmentation_index"
+#define FM_K_UNUSABLE_INDEX "unusable_index"
+#define FM_K_NODE "node"
+#define FM_K_ZONE "zone"
+
+/* extfrag */
+#define FM_K_FALLBACK_ORDER "fallback_order"
+#define FM_K_MIGRATE_FROM "migrate_from"
+#define FM_K_MIGRATE_TO "migrate_to"
+#define FM_K_IS_STEAL "is_steal"
+#define FM_K_PFN "pfn"
+#define FM_K_PAGEBLOCK "pageblock"
+#define FM_K_FRAGMENTING "fragmenting"
+
+/* compaction summaries */
+#define FM_K_STATUS "status"
+#define FM_K_SYNC "sync"
+#define FM_K_DURATION_US "duration_us"
+
+/* snapshots */
+#define FM_K_ZONES "zones"
+#define FM_K_FREE "free"
+#define FM_K_FREE_BY_TYPE "free_by_type"
+#define FM_K_PAGEBLOCKS "pageblocks"
+#define FM_K_VMSTAT "vmstat"
+
+/* event types (legacy first) */
+#define FM_EV_EXTFRAG "extfrag"
+#define FM_EV_COMPACTION_SUCCESS "compaction_success"
+#define FM_EV_COMPACTION_FAILURE "compaction_failure"
+#define FM_EV_COMPACTION_RUN "compaction_run"
+#define FM_EV_COMPACTION_TRY "compaction_try"
+#define FM_EV_COMPACTION_SUITABLE "compaction_suitable"
+#define FM_EV_COMPACTION_DEFERRED "compaction_deferred"
+#define FM_EV_COMPACTION_DEFER "compaction_defer"
+#define FM_EV_COMPACTION_DEFER_RESET "compaction_defer_reset"
+#define FM_EV_KCOMPACTD_WAKE "kcompactd_wake"
+#define FM_EV_KCOMPACTD_SLEEP "kcompactd_sleep"
+#define FM_EV_MIGRATE "migrate"
+#define FM_EV_SNAPSHOT "snapshot"
+
+/* fragmentation index values are the kernel's, scaled by 1000 */
+#define FM_FI_SUITABLE (-1000) /* a free block of the order exists */
+
+#endif

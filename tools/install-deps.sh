@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages fragmon needs to build and test, only those
+# missing. Run as root (or with sudo available). Debian 12 (bookworm).
+set -euo pipefail
+
+PKGS=(
+	make gcc clang llvm bpftool pkg-config
+	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libyaml-dev libyajl-dev
+	libgd-dev libcurl4-openssl-dev fonts-dejavu-core
+	bats jq python3 file procps psmisc kmod
+	ansible-core ansible-lint kconfig-frontends
+	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind
+)
+[ -n "${FRAGMON_EXTRA_PKGS:-}" ] && PKGS+=(${FRAGMON_EXTRA_PKGS})
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "fragmon: installing missing packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
