@@ -34,6 +34,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all agent plot clean check demo deps help format format-check bench
 
 all: agent plot

@@ -43,7 +43,8 @@ static inline struct fm_contig_info fm_contig_info(const unsigned long long *nr_
 	return info;
 }
 
-static inline int fm_fragmentation_index(const unsigned long long *nr_free, int nr_orders, int order)
+static inline int fm_fragmentation_index(const unsigned long long *nr_free, int nr_orders,
+					 int order)
 {
 	struct fm_contig_info info;
 	unsigned long long requested;
@@ -56,8 +57,8 @@ static inline int fm_fragmentation_index(const unsigned long long *nr_free, int 
 		return 0;
 	if (info.free_blocks_suitable)
 		return -1000;
-	return 1000 - (int)((1000 + (info.free_pages * 1000ULL) / requested) /
-			    info.free_blocks_total);
+	return 1000 -
+	       (int)((1000 + (info.free_pages * 1000ULL) / requested) / info.free_blocks_total);
 }
 
 static inline int fm_unusable_index(const unsigned long long *nr_free, int nr_orders, int order)

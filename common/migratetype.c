@@ -6,13 +6,16 @@
 #include <string.h>
 
 static const char *const default_names[] = {
-	"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "CMA", "ISOLATE",
+    "UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "CMA", "ISOLATE",
 };
 
 static const char *const kind_names[] = {
-	[FM_MT_UNMOVABLE] = "UNMOVABLE", [FM_MT_MOVABLE] = "MOVABLE",
-	[FM_MT_RECLAIMABLE] = "RECLAIMABLE", [FM_MT_HIGHATOMIC] = "HIGHATOMIC",
-	[FM_MT_CMA] = "CMA", [FM_MT_ISOLATE] = "ISOLATE",
+    [FM_MT_UNMOVABLE] = "UNMOVABLE",
+    [FM_MT_MOVABLE] = "MOVABLE",
+    [FM_MT_RECLAIMABLE] = "RECLAIMABLE",
+    [FM_MT_HIGHATOMIC] = "HIGHATOMIC",
+    [FM_MT_CMA] = "CMA",
+    [FM_MT_ISOLATE] = "ISOLATE",
 };
 
 const char *fm_mt_default_name(int id)

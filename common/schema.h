@@ -10,10 +10,10 @@
 #define FM_FORMAT_VERSION 1
 
 /* top-level keys */
-#define FM_K_RUN "run"		 /* header written at start (fragmon only) */
-#define FM_K_EVENTS "events"	 /* legacy */
+#define FM_K_RUN "run"		     /* header written at start (fragmon only) */
+#define FM_K_EVENTS "events"	     /* legacy */
 #define FM_K_STATISTICS "statistics" /* legacy */
-#define FM_K_METADATA "metadata" /* legacy; fragmon writes it last */
+#define FM_K_METADATA "metadata"     /* legacy; fragmon writes it last */
 
 /* metadata keys (legacy first) */
 #define FM_K_START_TIME "start_time"

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One run of the agent: what the output writers need to know. */
+#ifndef FRAGMON_AGENT_H
+#define FRAGMON_AGENT_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <yajl/yajl_gen.h>
+
+#include "config.h"
+#include "kinfo.h"
+#include "procfs.h"
+#include "tracer.h"
+#include "writer.h"
+
+struct fm_agent {
+	struct fm_config cfg;
+	struct fm_kinfo kinfo;
+	struct fm_zone_span spans[FM_MAX_NODES * FM_MAX_ZONES];
+	int nspans;
+	int nr_orders;
+	int pageblock_order;
+	struct fm_mem_snapshot snap; /* latest */
+	bool have_snap;
+	struct fm_tracer tracer;
+	bool bpf; /* tracer started */
+	struct fm_writer writer;
+
+	__u64 t0_ns;	    /* CLOCK_MONOTONIC at start */
+	double start_epoch; /* CLOCK_REALTIME at start */
+	double end_epoch;
+	char hostname[65];
+	char kernel[65];
+
+	unsigned long long received[FM_KIND_MAX]; /* events that reached userspace */
+	unsigned long long snapshots;
+	unsigned long long fi_bpf, fi_snapshot; /* extfrag index sources */
+	__u64 counts[FM_CNT_MAX];		/* exact counters, last read */
+	const char *end_reason;
+	bool complete;
+};
+
+/* seconds since the agent started, for a CLOCK_MONOTONIC ns stamp */
+double fm_rel_time(const struct fm_agent *a, __u64 ns);
+__u64 fm_mono_ns(void);
+
+/* event_json.c */
+const char *fm_kind_name(const struct fm_agent *a, int kind);
+void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e);
+const char *fm_zone_name(const struct fm_agent *a, int node, int idx);
+
+/* snapshot.c: take a snapshot into a->snap and write it as an event */
+int fm_snapshot_take(struct fm_agent *a);
+void fm_snapshot_json(yajl_gen g, struct fm_agent *a, double t);
+
+/* report.c: the header, and statistics + metadata */
+void fm_header_json(yajl_gen g, void *agent);
+void fm_tail_json(yajl_gen g, void *agent);
+
+/* prom.c: node_exporter textfile, rewritten atomically */
+int fm_prom_write(struct fm_agent *a);
+
+#endif

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One ring-buffer record -> one JSON event (docs/format.md). */
+#include <string.h>
+#include <time.h>
+
+#include "agent.h"
+#include "jsonw.h"
+#include "schema.h"
+
+__u64 fm_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+double fm_rel_time(const struct fm_agent *a, __u64 ns)
+{
+	return ((double)(long long)(ns - a->t0_ns)) / 1e9;
+}
+
+const char *fm_kind_name(const struct fm_agent *a, int kind)
+{
+	switch (kind) {
+	case FM_KIND_EXTFRAG:
+		return FM_EV_EXTFRAG;
+	case FM_KIND_COMPACT_SUCCESS:
+		return a->tracer.oot ? FM_EV_COMPACTION_RUN : FM_EV_COMPACTION_SUCCESS;
+	case FM_KIND_COMPACT_FAILURE:
+		return a->tracer.oot ? FM_EV_COMPACTION_RUN : FM_EV_COMPACTION_FAILURE;
+	case FM_KIND_OOT_SUCCESS:
+		return FM_EV_COMPACTION_SUCCESS;
+	case FM_KIND_OOT_FAILURE:
+		return FM_EV_COMPACTION_FAILURE;
+	case FM_KIND_COMPACT_TRY:
+		return FM_EV_COMPACTION_TRY;
+	case FM_KIND_COMPACT_SUITABLE:
+		return FM_EV_COMPACTION_SUITABLE;
+	case FM_KIND_COMPACT_DEFERRED:
+		return FM_EV_COMPACTION_DEFERRED;
+	case FM_KIND_COMPACT_DEFER:
+		return FM_EV_COMPACTION_DEFER;
+	case FM_KIND_COMPACT_DEFER_RESET:
+		return FM_EV_COMPACTION_DEFER_RESET;
+	case FM_KIND_KCOMPACTD_WAKE:
+		return FM_EV_KCOMPACTD_WAKE;
+	case FM_KIND_KCOMPACTD_SLEEP:
+		return FM_EV_KCOMPACTD_SLEEP;
+	case FM_KIND_MIGRATE:
+		return FM_EV_MIGRATE;
+	}
+	return "unknown";
+}
+
+const char *fm_zone_name(const struct fm_agent *a, int node, int idx)
+{
+	for (int i = 0; i < a->nspans; i++)
+		if (a->spans[i].node == node && a->spans[i].idx == idx)
+			return a->spans[i].name;
+	return "";
+}
+
+static void node_zone(yajl_gen g, const struct fm_agent *a, const struct fm_event *e)
+{
+	jw_kint(g, FM_K_NODE, e->node);
+	jw_kstr(g, FM_K_ZONE, e->zone >= 0 ? fm_zone_name(a, e->node, e->zone) : "");
+}
+
+/* the index from BPF, else from the latest snapshot */
+static void frag_index(yajl_gen g, struct fm_agent *a, const struct fm_event *e, int order)
+{
+	int fi = e->fi, ui = e->ui;
+	const char *src = "bpf";
+
+	if (fi == FM_FI_NONE) {
+		const struct fm_zone_free *z =
+		    a->have_snap ? fm_snapshot_zone(&a->snap, e->node, e->zone) : NULL;
+
+		src = "snapshot";
+		fi = z ? fm_fragmentation_index(z->free, a->snap.nr_orders, order) : FM_FI_NONE;
+		ui = z ? fm_unusable_index(z->free, a->snap.nr_orders, order) : FM_FI_NONE;
+	}
+	if (e->kind == FM_KIND_EXTFRAG && fi != FM_FI_NONE) {
+		if (!strcmp(src, "bpf"))
+			a->fi_bpf++;
+		else
+			a->fi_snapshot++;
+	}
+	if (fi == FM_FI_NONE) {
+		jw_key(g, FM_K_FRAG_INDEX);
+		yajl_gen_null(g);
+		return;
+	}
+	jw_kint(g, FM_K_FRAG_INDEX, fi);
+	jw_kint(g, FM_K_UNUSABLE_INDEX, ui);
+	jw_kstr(g, FM_K_FI_SOURCE, src);
+}
+
+static const char *mt_name(const struct fm_agent *a, int v, char *buf, size_t len)
+{
+	return fm_enum_name(&a->kinfo.migratetype, v, buf, len);
+}
+
+void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e)
+{
+	char b1[24], b2[24];
+
+	yajl_gen_map_open(g);
+	jw_kfixed(g, FM_K_TIMESTAMP, fm_rel_time(a, e->ts_ns), 9);
+	jw_kstr(g, FM_K_EVENT_TYPE, fm_kind_name(a, e->kind));
+	jw_kuint(g, FM_K_PID, e->pid);
+	jw_kuint(g, FM_K_TID, e->tid);
+	jw_key(g, FM_K_COMM);
+	jw_strn(g, e->comm, strnlen(e->comm, sizeof(e->comm)));
+	jw_kint(g, FM_K_CPU, e->cpu);
+
+	switch (e->kind) {
+	case FM_KIND_EXTFRAG:
+		jw_kint(g, FM_K_ORDER, e->order);
+		jw_kint(g, FM_K_FALLBACK_ORDER, e->extfrag.fallback_order);
+		jw_kstr(g, FM_K_MIGRATE_FROM, mt_name(a, e->extfrag.fallback_mt, b1, sizeof(b1)));
+		jw_kstr(g, FM_K_MIGRATE_TO, mt_name(a, e->extfrag.alloc_mt, b2, sizeof(b2)));
+		jw_kbool(g, FM_K_IS_STEAL, !e->extfrag.change_ownership);
+		node_zone(g, a, e);
+		jw_kuint(g, FM_K_PFN, e->extfrag.pfn);
+		jw_kuint(g, FM_K_PAGEBLOCK, e->extfrag.pfn >> a->pageblock_order);
+		jw_kbool(g, FM_K_FRAGMENTING, e->extfrag.fallback_order < a->pageblock_order);
+		frag_index(g, a, e, e->order);
+		break;
+	case FM_KIND_COMPACT_SUCCESS:
+	case FM_KIND_COMPACT_FAILURE:
+		jw_kint(g, FM_K_ORDER, e->order);
+		node_zone(g, a, e);
+		jw_kstr(g, FM_K_STATUS,
+			fm_enum_name(&a->kinfo.compact_result, e->compact.status, b1, sizeof(b1)));
+		jw_kbool(g, FM_K_SYNC, e->compact.sync);
+		jw_kfixed(g, FM_K_DURATION_US, (double)e->compact.duration_ns / 1e3, 3);
+		jw_kstr(g, "source", "run");
+		if (e->kind == FM_KIND_COMPACT_FAILURE && !a->tracer.oot)
+			jw_kint(g, FM_K_FRAG_INDEX, -1);
+		else
+			frag_index(g, a, e, e->order < 0 ? a->pageblock_order : e->order);
+		break;
+	case FM_KIND_OOT_SUCCESS:
+	case FM_KIND_OOT_FAILURE:
+		jw_kint(g, FM_K_ORDER, e->order);
+		node_zone(g, a, e);
+		jw_kstr(g, "source", "tracepoint");
+		jw_kint(g, FM_K_FRAG_INDEX, e->kind == FM_KIND_OOT_SUCCESS ? e->oot.ret : -1);
+		break;
+	case FM_KIND_COMPACT_TRY:
+		jw_kint(g, FM_K_ORDER, e->order);
+		jw_kint(g, "priority", e->try_.prio);
+		jw_kuint(g, "gfp_mask", e->try_.gfp_mask);
+		break;
+	case FM_KIND_COMPACT_SUITABLE:
+		jw_kint(g, FM_K_ORDER, e->order);
+		node_zone(g, a, e);
+		jw_kstr(g, FM_K_STATUS,
+			fm_enum_name(&a->kinfo.compact_result, e->suitable.status, b1, sizeof(b1)));
+		break;
+	case FM_KIND_COMPACT_DEFERRED:
+	case FM_KIND_COMPACT_DEFER:
+	case FM_KIND_COMPACT_DEFER_RESET:
+		jw_kint(g, FM_K_ORDER, e->order);
+		node_zone(g, a, e);
+		jw_kuint(g, "considered", e->defer.considered);
+		jw_kuint(g, "defer_shift", e->defer.defer_shift);
+		jw_kint(g, "order_failed", e->defer.order_failed);
+		break;
+	case FM_KIND_KCOMPACTD_WAKE:
+		jw_kint(g, FM_K_ORDER, e->order);
+		node_zone(g, a, e);
+		break;
+	case FM_KIND_KCOMPACTD_SLEEP:
+		jw_kint(g, FM_K_NODE, e->node);
+		break;
+	case FM_KIND_MIGRATE:
+		jw_kuint(g, "succeeded", e->migrate.succeeded);
+		jw_kuint(g, "failed", e->migrate.failed);
+		jw_kuint(g, "thp_succeeded", e->migrate.thp_succeeded);
+		jw_kuint(g, "thp_failed", e->migrate.thp_failed);
+		jw_kuint(g, "thp_split", e->migrate.thp_split);
+		jw_kstr(g, "mode",
+			fm_enum_name(&a->kinfo.migrate_mode, e->migrate.mode, b1, sizeof(b1)));
+		jw_kstr(g, "reason",
+			fm_enum_name(&a->kinfo.migrate_reason, e->migrate.reason, b2, sizeof(b2)));
+		break;
+	}
+	yajl_gen_map_close(g);
+}

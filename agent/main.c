@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fragmon-agent: set up, trace until a signal or the duration, write the
+ * final file.  See README "fragmon-agent" and docs/format.md.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "cli.h"
+#include "pidfile.h"
+
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t checkpoint_requested;
+
+static void on_stop(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+}
+
+static void on_checkpoint(int sig)
+{
+	(void)sig;
+	checkpoint_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_checkpoint;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fragmon-agent: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct fm_agent *a = ctx;
+	const struct fm_event *e = data;
+	yajl_gen g;
+
+	if (size < sizeof(*e) || e->kind >= FM_KIND_MAX)
+		return 0;
+	a->received[e->kind]++;
+	g = fm_writer_event_begin(&a->writer);
+	if (!g)
+		return 0;
+	fm_event_json(g, a, e);
+	fm_writer_event_end(&a->writer);
+	return 0;
+}
+
+static unsigned long long total_received(const struct fm_agent *a)
+{
+	unsigned long long n = 0;
+
+	for (int k = 0; k < FM_KIND_MAX; k++)
+		n += a->received[k];
+	return n;
+}
+
+static void refresh_counts(struct fm_agent *a)
+{
+	if (a->bpf)
+		fm_tracer_counts(&a->tracer, a->counts);
+}
+
+static void status(struct fm_agent *a, double t, double *last_t, unsigned long long *last_n,
+		   bool tty)
+{
+	unsigned long long n = total_received(a);
+	double rate = t > *last_t ? (double)(n - *last_n) / (t - *last_t) : 0;
+
+	if (tty)
+		fprintf(stderr, "\r[%8.1fs] %llu events (%.0f/s), %llu dropped, %llu written%s   ",
+			t, n, rate, (unsigned long long)a->counts[FM_CNT_DROPPED],
+			a->writer.nwritten, a->writer.capped ? " (output cap reached)" : "");
+	else
+		logmsg("%.1fs: %llu events (%.0f/s), %llu dropped, %llu written%s", t, n, rate,
+		       (unsigned long long)a->counts[FM_CNT_DROPPED], a->writer.nwritten,
+		       a->writer.capped ? ", output cap reached" : "");
+	*last_t = t;
+	*last_n = n;
+}
+
+static int setup_kernel_view(struct fm_agent *a)
+{
+	struct utsname u;
+	struct timespec rt;
+
+	a->t0_ns = fm_mono_ns();
+	clock_gettime(CLOCK_REALTIME, &rt);
+	a->start_epoch = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
+	if (!uname(&u)) {
+		snprintf(a->kernel, sizeof(a->kernel), "%s", u.release);
+		snprintf(a->hostname, sizeof(a->hostname), "%s", u.nodename);
+	}
+	a->nspans = fm_read_zoneinfo(a->spans, FM_MAX_NODES * FM_MAX_ZONES);
+	if (a->nspans <= 0) {
+		logmsg("cannot read /proc/zoneinfo: %s", strerror(errno));
+		return -1;
+	}
+	a->snap.pageblock_order = 0;
+	if (fm_read_snapshot(&a->snap, a->spans, a->nspans, "/proc")) {
+		logmsg("cannot read /proc/buddyinfo: %s", strerror(errno));
+		return -1;
+	}
+	a->have_snap = true;
+	a->nr_orders = a->snap.nr_orders;
+	a->pageblock_order =
+	    a->snap.pageblock_order > 0 ? a->snap.pageblock_order : a->nr_orders - 2;
+	return 0;
+}
+
+static int run(struct fm_agent *a, const struct fm_cli *cli)
+{
+	struct fm_config *c = &a->cfg;
+	bool tty = isatty(STDERR_FILENO) && !c->quiet;
+	double last_flush = 0, last_snap = 0, last_status = 0, status_t = 0, t = 0;
+	double status_every = tty ? 1.0 : 60.0;
+	unsigned long long status_n = 0;
+	char err[PATH_MAX + 256];
+	int rc = FM_EXIT_OK;
+
+	if (setup_kernel_view(a))
+		return FM_EXIT_RUNTIME;
+	if (c->mode != FM_MODE_SNAPSHOT) {
+		struct fm_tracer_opts o = {
+		    .cfg = c,
+		    .kinfo = &a->kinfo,
+		    .spans = a->spans,
+		    .nspans = a->nspans,
+		    .nr_orders = a->nr_orders,
+		    .pageblock_order = a->pageblock_order,
+		    .on_event = on_event,
+		    .ctx = a,
+		    .bench_bare = cli->bench_bare,
+		};
+
+		if (fm_tracer_start(&a->tracer, &o, err, sizeof(err))) {
+			logmsg("%s", err);
+			return FM_EXIT_RUNTIME;
+		}
+		a->bpf = true;
+	}
+	/* names are only needed for writing, so BTF is parsed after attaching */
+	fm_kinfo_load(&a->kinfo);
+	if (fm_writer_open(&a->writer, c->output_dir, (unsigned long long)c->max_output_mb << 20,
+			   fm_header_json, a, err, sizeof(err))) {
+		logmsg("%s", err);
+		return FM_EXIT_RUNTIME;
+	}
+	if (!c->quiet) {
+		int attached = 0;
+
+		for (int i = 0; i < fm_ntracepoints; i++)
+			attached += a->bpf && a->tracer.status[i] &&
+				    !strcmp(a->tracer.status[i], "attached");
+		logmsg("ready: mode %s, %d tracepoints attached, writing %s", fm_mode_name(c->mode),
+		       attached, a->writer.partial);
+	}
+	fm_snapshot_take(a);
+	fm_prom_write(a);
+
+	while (!stop_signal) {
+		int n = a->bpf ? fm_tracer_poll(&a->tracer, 100) : 0;
+
+		if (!a->bpf)
+			usleep(100000);
+		if (n < 0 && n != -EINTR) {
+			logmsg("ring buffer poll failed: %s", strerror(-n));
+			rc = FM_EXIT_RUNTIME;
+			break;
+		}
+		t = fm_rel_time(a, fm_mono_ns());
+		if (c->duration && t >= (double)c->duration)
+			break;
+		if (c->snapshot_interval_ms &&
+		    (t - last_snap) * 1000.0 >= (double)c->snapshot_interval_ms) {
+			fm_snapshot_take(a);
+			last_snap = t;
+			refresh_counts(a);
+			fm_prom_write(a);
+		}
+		if (t - last_flush >= 0.5) {
+			if (fm_writer_flush(&a->writer) && !a->writer.err)
+				logmsg("flush failed");
+			last_flush = t;
+		}
+		if (checkpoint_requested) {
+			checkpoint_requested = 0;
+			refresh_counts(a);
+			a->end_epoch = a->start_epoch + t;
+			a->complete = false;
+			a->end_reason = NULL;
+			if (fm_writer_checkpoint(&a->writer, fm_tail_json, a, err, sizeof(err)))
+				logmsg("%s", err);
+			else
+				logmsg("checkpoint written: %s", a->writer.ckpt);
+		}
+		if (!c->quiet && t - last_status >= status_every) {
+			refresh_counts(a);
+			status(a, t, &status_t, &status_n, tty);
+			last_status = t;
+		}
+	}
+	if (tty)
+		fputc('\n', stderr);
+	a->end_reason = stop_signal == SIGINT	 ? "SIGINT"
+			: stop_signal == SIGTERM ? "SIGTERM"
+						 : "duration";
+	if (rc != FM_EXIT_OK)
+		a->end_reason = "error";
+	/* detach, then drain: every event the counters saw is either written,
+	 * capped, or counted as dropped */
+	if (a->bpf)
+		fm_tracer_stop(&a->tracer);
+	fm_snapshot_take(a);
+	refresh_counts(a);
+	fm_prom_write(a);
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		a->end_epoch = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
+	}
+	a->complete = true;
+	if (fm_writer_finish(&a->writer, fm_tail_json, a, err, sizeof(err))) {
+		logmsg("%s", err);
+		return FM_EXIT_RUNTIME;
+	}
+	if (!c->quiet)
+		logmsg("%s: %llu events written, %llu received, %llu dropped, %llu capped (%s)",
+		       a->writer.final, a->writer.nwritten, total_received(a),
+		       (unsigned long long)a->counts[FM_CNT_DROPPED], a->writer.ncapped,
+		       a->end_reason);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct fm_agent agent; /* large: keep it off the stack */
+	struct fm_agent *a = &agent;
+	char pidpath[PATH_MAX], err[PATH_MAX + 128];
+	struct fm_cli cli;
+	int rc, pidfd, holder = 0;
+
+	install_signals();
+	fm_config_defaults(&a->cfg);
+	rc = fm_cli_parse(argc, argv, &a->cfg, &cli);
+	if (rc >= 0) {
+		fm_config_free(&a->cfg);
+		return rc;
+	}
+	if (cli.probe)
+		return fm_probe(stdout) ? FM_EXIT_RUNTIME : FM_EXIT_OK;
+	if (geteuid() != 0 && a->cfg.mode != FM_MODE_SNAPSHOT) {
+		logmsg("mode %s needs root (BPF); run as root or use mode snapshot",
+		       fm_mode_name(a->cfg.mode));
+		return FM_EXIT_RUNTIME;
+	}
+	if (mkdir_p(a->cfg.output_dir)) {
+		logmsg("cannot create output directory %s: %s", a->cfg.output_dir, strerror(errno));
+		return FM_EXIT_RUNTIME;
+	}
+	if (a->cfg.pidfile)
+		snprintf(pidpath, sizeof(pidpath), "%s", a->cfg.pidfile);
+	else
+		snprintf(pidpath, sizeof(pidpath), "%s/fragmon-agent.pid", a->cfg.output_dir);
+	pidfd = fm_pidfile_acquire(pidpath, &holder, err, sizeof(err));
+	if (pidfd == -2) {
+		logmsg("another agent (pid %d) is running with pidfile %s", holder, pidpath);
+		return FM_EXIT_RUNNING;
+	}
+	if (pidfd < 0) {
+		logmsg("%s", err);
+		return FM_EXIT_RUNTIME;
+	}
+	rc = run(a, &cli);
+	if (a->bpf)
+		fm_tracer_destroy(&a->tracer);
+	fm_writer_close(&a->writer);
+	fm_pidfile_release(pidpath, pidfd);
+	fm_config_free(&a->cfg);
+	return rc;
+}

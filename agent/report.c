@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The run header and the closing statistics + metadata (docs/format.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent.h"
+#include "jsonw.h"
+#include "schema.h"
+
+static void run_fields(yajl_gen g, struct fm_agent *a)
+{
+	jw_kstr(g, FM_K_FORMAT, FM_FORMAT_NAME);
+	jw_kint(g, FM_K_FORMAT_VERSION, FM_FORMAT_VERSION);
+	jw_kstr(g, "agent_version", FRAGMON_VERSION);
+	jw_kfixed(g, FM_K_START_TIME, a->start_epoch, 6);
+	jw_kstr(g, FM_K_KERNEL_VERSION, a->kernel);
+	jw_kstr(g, FM_K_HOSTNAME, a->hostname);
+	jw_kstr(g, FM_K_MODE, fm_mode_name(a->cfg.mode));
+	jw_kint(g, "duration_limit", a->cfg.duration);
+	jw_kint(g, "snapshot_interval_ms", a->cfg.snapshot_interval_ms);
+	jw_kint(g, "max_output_mb", a->cfg.max_output_mb);
+	jw_kint(g, "ringbuf_kb", a->cfg.ringbuf_kb);
+	jw_kint(g, FM_K_PAGEBLOCK_ORDER, a->pageblock_order);
+	jw_kint(g, FM_K_NR_ORDERS, a->nr_orders);
+	jw_key(g, FM_K_MIGRATETYPES);
+	yajl_gen_array_open(g);
+	for (int i = 0; i < a->kinfo.migratetype.n; i++)
+		jw_str(g, a->kinfo.migratetype.names[i]);
+	yajl_gen_array_close(g);
+	jw_key(g, FM_K_ZONES);
+	yajl_gen_array_open(g);
+	for (int i = 0; i < a->nspans; i++) {
+		yajl_gen_map_open(g);
+		jw_kint(g, FM_K_NODE, a->spans[i].node);
+		jw_kstr(g, FM_K_ZONE, a->spans[i].name);
+		jw_kuint(g, "start_pfn", a->spans[i].start_pfn);
+		jw_kuint(g, "spanned", a->spans[i].spanned);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	jw_key(g, FM_K_TRACEPOINTS);
+	yajl_gen_map_open(g);
+	for (int i = 0; i < fm_ntracepoints; i++) {
+		char full[128];
+
+		snprintf(full, sizeof(full), "%s:%s", fm_tracepoints[i].category,
+			 fm_tracepoints[i].name);
+		jw_kstr(g, full, a->bpf && a->tracer.status[i] ? a->tracer.status[i] : "disabled");
+	}
+	yajl_gen_map_close(g);
+}
+
+void fm_header_json(yajl_gen g, void *agent)
+{
+	yajl_gen_map_open(g);
+	jw_key(g, FM_K_RUN);
+	yajl_gen_map_open(g);
+	run_fields(g, agent);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}
+
+static unsigned long long kind_total(const struct fm_agent *a, int kind)
+{
+	unsigned long long n = 0;
+
+	for (int o = -1; o < FM_ORDER_SLOTS - 1; o++)
+		n += a->counts[FM_CNT_KIND(kind, o)];
+	return n;
+}
+
+static void statistics(yajl_gen g, struct fm_agent *a)
+{
+	int ok_kind = a->tracer.oot ? FM_KIND_OOT_SUCCESS : FM_KIND_COMPACT_SUCCESS;
+	int fail_kind = a->tracer.oot ? FM_KIND_OOT_FAILURE : FM_KIND_COMPACT_FAILURE;
+	unsigned long long steal = 0, claim = 0;
+	char key[48], b1[24], b2[24];
+
+	yajl_gen_map_open(g);
+	jw_key(g, "extfrag");
+	yajl_gen_map_open(g);
+	for (int o = -1; o < FM_ORDER_SLOTS - 1; o++) {
+		unsigned long long n = a->counts[FM_CNT_KIND(FM_KIND_EXTFRAG, o)];
+
+		if (!n)
+			continue;
+		snprintf(key, sizeof(key), "%d", o);
+		jw_kuint(g, key, n);
+	}
+	yajl_gen_map_close(g);
+	jw_key(g, "compaction");
+	yajl_gen_map_open(g);
+	for (int o = -1; o < FM_ORDER_SLOTS - 1; o++) {
+		unsigned long long s = a->counts[FM_CNT_KIND(ok_kind, o)];
+		unsigned long long f = a->counts[FM_CNT_KIND(fail_kind, o)];
+
+		if (!s && !f)
+			continue;
+		snprintf(key, sizeof(key), "%d", o);
+		jw_key(g, key);
+		yajl_gen_map_open(g);
+		jw_kuint(g, "success", s);
+		jw_kuint(g, "failure", f);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+
+	jw_key(g, "events_by_type");
+	yajl_gen_map_open(g);
+	for (int k = 0; k < FM_KIND_MAX; k++) {
+		unsigned long long n = kind_total(a, k);
+
+		if (k == FM_KIND_COMPACT_FAILURE && a->tracer.oot)
+			continue; /* folded into compaction_run below */
+		if (k == FM_KIND_COMPACT_SUCCESS && a->tracer.oot)
+			n += kind_total(a, FM_KIND_COMPACT_FAILURE);
+		if (n)
+			jw_kuint(g, fm_kind_name(a, k), n);
+	}
+	if (a->snapshots)
+		jw_kuint(g, FM_EV_SNAPSHOT, a->snapshots);
+	yajl_gen_map_close(g);
+
+	jw_key(g, "extfrag_patterns");
+	yajl_gen_map_open(g);
+	for (int from = 0; from < FM_MT_SLOTS; from++)
+		for (int to = 0; to < FM_MT_SLOTS; to++) {
+			unsigned long long st = a->counts[FM_CNT_PATTERN(from, to, 1)];
+			unsigned long long cl = a->counts[FM_CNT_PATTERN(from, to, 0)];
+
+			steal += st;
+			claim += cl;
+			if (!st && !cl)
+				continue;
+			snprintf(key, sizeof(key), "%s->%s",
+				 fm_enum_name(&a->kinfo.migratetype, from, b1, sizeof(b1)),
+				 fm_enum_name(&a->kinfo.migratetype, to, b2, sizeof(b2)));
+			jw_key(g, key);
+			yajl_gen_map_open(g);
+			jw_kuint(g, "steal", st);
+			jw_kuint(g, "claim", cl);
+			yajl_gen_map_close(g);
+		}
+	yajl_gen_map_close(g);
+	jw_kuint(g, "extfrag_steal", steal);
+	jw_kuint(g, "extfrag_claim", claim);
+	jw_kuint(g, "extfrag_fragmenting", a->counts[FM_CNT_FRAGMENTING]);
+	jw_key(g, "migrate");
+	yajl_gen_map_open(g);
+	jw_kuint(g, "succeeded", a->counts[FM_CNT_MIGRATE_OK]);
+	jw_kuint(g, "failed", a->counts[FM_CNT_MIGRATE_FAIL]);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}
+
+void fm_tail_json(yajl_gen g, void *agent)
+{
+	struct fm_agent *a = agent;
+	unsigned long long received = 0;
+
+	for (int k = 0; k < FM_KIND_MAX; k++)
+		received += a->received[k];
+	yajl_gen_map_open(g);
+	jw_key(g, FM_K_STATISTICS);
+	statistics(g, a);
+	jw_key(g, FM_K_METADATA);
+	yajl_gen_map_open(g);
+	run_fields(g, a);
+	jw_kfixed(g, FM_K_END_TIME, a->end_epoch, 6);
+	jw_kfixed(g, FM_K_DURATION, a->end_epoch - a->start_epoch, 6);
+	jw_kuint(g, FM_K_TOTAL_EVENTS, a->writer.nwritten);
+	jw_kbool(g, FM_K_COMPLETE, a->complete);
+	jw_kstr(g, FM_K_END_REASON, a->end_reason ? a->end_reason : "checkpoint");
+	jw_kuint(g, "events_received", received);
+	jw_kuint(g, "snapshots", a->snapshots);
+	jw_kuint(g, FM_K_EVENTS_DROPPED, a->counts[FM_CNT_DROPPED]);
+	jw_kuint(g, FM_K_EVENTS_CAPPED, a->writer.ncapped);
+	jw_kbool(g, FM_K_OUTPUT_CAPPED, a->writer.capped);
+	jw_kstr(g, FM_K_FI_SOURCE,
+		!a->bpf ? "none"
+			: (a->fi_snapshot && !a->fi_bpf ? "snapshot"
+			   : a->fi_snapshot		? "bpf+snapshot"
+							: "bpf"));
+	jw_kuint(g, "fragmentation_index_bpf_events", a->fi_bpf);
+	jw_kuint(g, "fragmentation_index_snapshot_events", a->fi_snapshot);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The BPF side's lifecycle: open, configure, load, attach, poll, count. */
+#ifndef FRAGMON_TRACER_H
+#define FRAGMON_TRACER_H
+
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "config.h"
+#include "kinfo.h"
+#include "procfs.h"
+#include "tracepoints.h"
+#include "../bpf/fragmon.h"
+
+#define FM_MAX_TP 32
+
+struct fragmon_bpf;
+
+struct fm_tracer {
+	struct fragmon_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[FM_MAX_TP];
+	const char *status[FM_MAX_TP]; /* per fm_tracepoints[]: attached/missing/disabled/failed */
+	bool oot;		       /* out-of-tree compaction tracepoints attached */
+	int ncpus;
+};
+
+struct fm_tracer_opts {
+	const struct fm_config *cfg;
+	struct fm_kinfo *kinfo;
+	const struct fm_zone_span *spans;
+	int nspans;
+	int nr_orders;
+	int pageblock_order;
+	ring_buffer_sample_fn on_event;
+	void *ctx;
+	bool bench_bare; /* also attach the bare-counter reference program */
+};
+
+/* Returns 0, or -1 with a message in err. */
+int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen);
+int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
+/* Detach every program, then consume what is left in the ring buffer. */
+int fm_tracer_stop(struct fm_tracer *t);
+/* Sum the per-CPU counters into out[FM_CNT_MAX]. */
+int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
+void fm_tracer_destroy(struct fm_tracer *t);
+/* bpf prog fds, for the benchmark's bpf_stats */
+int fm_tracer_prog_fd(struct fm_tracer *t, const char *prog);
+
+#endif

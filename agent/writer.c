@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FILE_MODE 0640
+
+static void print_cb(void *ctx, const char *s, size_t len)
+{
+	struct fm_writer *w = ctx;
+
+	if (w->failed)
+		return;
+	if (fwrite(s, 1, len, w->f) != len) {
+		w->failed = true;
+		w->err = errno ? errno : EIO;
+	}
+	w->bytes += len;
+}
+
+static void raw(struct fm_writer *w, const char *s, size_t len)
+{
+	print_cb(w, s, len);
+}
+
+static void raws(struct fm_writer *w, const char *s)
+{
+	raw(w, s, strlen(s));
+}
+
+/* refuse anything but a regular file (or nothing) at path */
+static int check_target(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s exists and is not a regular file (symlink?): refusing",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+/* generate fn's object into a malloc'd string */
+static char *build(fm_json_fn fn, void *ctx, size_t *len)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	char *out = NULL;
+
+	if (!g)
+		return NULL;
+	fn(g, ctx);
+	if (yajl_gen_get_buf(g, &buf, len) == yajl_gen_status_ok) {
+		out = malloc(*len + 1);
+		if (out) {
+			memcpy(out, buf, *len);
+			out[*len] = '\0';
+		}
+	}
+	yajl_gen_free(g);
+	return out;
+}
+
+int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, fm_json_fn header,
+		   void *ctx, char *err, size_t errlen)
+{
+	struct stat st;
+	char *hdr;
+	size_t len;
+	int fd;
+
+	memset(w, 0, sizeof(*w));
+	w->dirfd = -1;
+	w->cap = cap;
+	w->first = true;
+	snprintf(w->partial, sizeof(w->partial), "%s/%s", dir, FM_PARTIAL_NAME);
+	snprintf(w->final, sizeof(w->final), "%s/%s", dir, FM_FINAL_NAME);
+	snprintf(w->ckpt, sizeof(w->ckpt), "%s/%s", dir, FM_CHECKPOINT_NAME);
+	if (check_target(w->final, err, errlen) || check_target(w->ckpt, err, errlen) ||
+	    check_target(w->partial, err, errlen))
+		return -1;
+	/* a killed run's partial file is kept, under its own name */
+	if (!lstat(w->partial, &st)) {
+		char aside[PATH_MAX + 32];
+
+		snprintf(aside, sizeof(aside), "%s.%lld", w->partial, (long long)st.st_mtime);
+		if (rename(w->partial, aside)) {
+			snprintf(err, errlen, "cannot move aside %s: %s", w->partial,
+				 strerror(errno));
+			return -1;
+		}
+		fprintf(stderr, "fragmon-agent: kept an earlier run's partial file as %s\n", aside);
+	}
+	w->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->dirfd < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
+		return -1;
+	}
+	w->f = fdopen(fd, "w");
+	if (!w->f) {
+		close(fd);
+		return -1;
+	}
+	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
+	w->g = yajl_gen_alloc(NULL);
+	yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, w);
+
+	hdr = build(header, ctx, &len);
+	if (!hdr || len < 2) {
+		free(hdr);
+		snprintf(err, errlen, "cannot build the header");
+		return -1;
+	}
+	raw(w, hdr, len - 1); /* without the closing brace */
+	free(hdr);
+	raws(w, ",\n\"events\": [\n");
+	if (fm_writer_flush(w)) {
+		snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(w->err));
+		return -1;
+	}
+	return 0;
+}
+
+yajl_gen fm_writer_event_begin(struct fm_writer *w)
+{
+	if (w->failed)
+		return NULL;
+	if (w->cap && w->bytes >= w->cap) {
+		w->capped = true;
+		w->ncapped++;
+		return NULL;
+	}
+	if (!w->first)
+		raws(w, ",\n");
+	w->first = false;
+	yajl_gen_reset(w->g, NULL);
+	return w->g;
+}
+
+void fm_writer_event_end(struct fm_writer *w)
+{
+	w->nwritten++;
+}
+
+int fm_writer_flush(struct fm_writer *w)
+{
+	if (!w->f)
+		return -1;
+	if (!w->failed && fflush(w->f)) {
+		w->failed = true;
+		w->err = errno;
+	}
+	return w->failed ? -1 : 0;
+}
+
+/* write "\n],\n" + tail without its opening brace, to f */
+static int write_tail(FILE *f, fm_json_fn tail, void *ctx)
+{
+	size_t len;
+	char *t = build(tail, ctx, &len);
+	int rc = 0;
+
+	if (!t || len < 2)
+		rc = -1;
+	else if (fputs("\n],\n", f) < 0 || fwrite(t + 1, 1, len - 1, f) != len - 1 ||
+		 fputc('\n', f) < 0)
+		rc = -1;
+	free(t);
+	return rc;
+}
+
+static int sync_close(FILE *f)
+{
+	int rc = 0;
+
+	if (fflush(f) || fsync(fileno(f)))
+		rc = -1;
+	if (fclose(f))
+		rc = -1;
+	return rc;
+}
+
+int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen)
+{
+	FILE *f = w->f;
+
+	if (!f)
+		return -1;
+	w->f = NULL;
+	if (w->failed) {
+		fclose(f);
+		snprintf(err, errlen, "writing %s failed (%s); it is kept, %s was not written",
+			 w->partial, strerror(w->err), w->final);
+		return -1;
+	}
+	if (write_tail(f, tail, ctx) || sync_close(f)) {
+		snprintf(err, errlen, "cannot complete %s: %s; %s was not written", w->partial,
+			 strerror(errno), w->final);
+		return -1;
+	}
+	if (rename(w->partial, w->final)) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", w->partial, w->final,
+			 strerror(errno));
+		return -1;
+	}
+	fsync(w->dirfd);
+	return 0;
+}
+
+int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX + 8];
+	int in, out;
+	off_t off = 0;
+	FILE *f;
+
+	if (fm_writer_flush(w)) {
+		snprintf(err, errlen, "output failed earlier: %s", strerror(w->err));
+		return -1;
+	}
+	if (check_target(w->ckpt, err, errlen))
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", w->ckpt);
+	unlink(tmp);
+	in = open(w->partial, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+	if (in < 0 || out < 0)
+		goto fail;
+	while (off < (off_t)w->bytes) {
+		ssize_t n =
+		    copy_file_range(in, &off, out, NULL, (size_t)((off_t)w->bytes - off), 0);
+
+		if (n <= 0)
+			goto fail;
+	}
+	close(in);
+	in = -1;
+	if (lseek(out, 0, SEEK_END) < 0)
+		goto fail;
+	f = fdopen(out, "a");
+	if (!f)
+		goto fail;
+	out = -1;
+	if (write_tail(f, tail, ctx) || sync_close(f))
+		goto fail_unlink;
+	if (rename(tmp, w->ckpt))
+		goto fail_unlink;
+	fsync(w->dirfd);
+	return 0;
+fail:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+fail_unlink:
+	snprintf(err, errlen, "checkpoint %s failed: %s", w->ckpt, strerror(errno));
+	unlink(tmp);
+	return -1;
+}
+
+void fm_writer_close(struct fm_writer *w)
+{
+	if (w->f)
+		fclose(w->f);
+	w->f = NULL;
+	if (w->g)
+		yajl_gen_free(w->g);
+	w->g = NULL;
+	if (w->dirfd >= 0)
+		close(w->dirfd);
+	w->dirfd = -1;
+}

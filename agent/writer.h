@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Streams the output file: `fragmentation_data.json.partial` is a valid JSON
+ * prefix while the run goes on (one event per line, flushed at least every
+ * second); finishing closes it, fsyncs and renames it to
+ * `fragmentation_data.json`.  Checkpoints copy it to a complete
+ * `fragmentation_data.checkpoint.json`.  Nothing is ever written under a
+ * final name except by rename.
+ */
+#ifndef FRAGMON_WRITER_H
+#define FRAGMON_WRITER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <yajl/yajl_gen.h>
+
+#define FM_FINAL_NAME "fragmentation_data.json"
+#define FM_PARTIAL_NAME "fragmentation_data.json.partial"
+#define FM_CHECKPOINT_NAME "fragmentation_data.checkpoint.json"
+
+struct fm_writer {
+	char partial[PATH_MAX];
+	char final[PATH_MAX];
+	char ckpt[PATH_MAX];
+	int dirfd;
+	FILE *f;
+	yajl_gen g;
+	unsigned long long bytes; /* written to the partial file */
+	unsigned long long cap;	  /* 0 = none */
+	bool capped;
+	bool failed;
+	int err; /* errno of the first write failure */
+	unsigned long long nwritten, ncapped;
+	bool first;
+};
+
+/* fn builds one complete JSON object with g */
+typedef void (*fm_json_fn)(yajl_gen g, void *ctx);
+
+/*
+ * Create the partial file in dir (which must exist) and write the header:
+ * header() builds {"run": {...}}.  Returns 0 or -1 with a message in err.
+ */
+int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, fm_json_fn header,
+		   void *ctx, char *err, size_t errlen);
+
+/* Start one event: returns the generator, or NULL when capped or failed
+ * (the event is then counted in ncapped or dropped after a write error). */
+yajl_gen fm_writer_event_begin(struct fm_writer *w);
+void fm_writer_event_end(struct fm_writer *w);
+
+int fm_writer_flush(struct fm_writer *w);
+
+/* tail() builds {"statistics": {...}, "metadata": {...}}. */
+int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen);
+int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen);
+void fm_writer_close(struct fm_writer *w);
+
+#endif
