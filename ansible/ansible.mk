@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Ansible role and kdevops embedding (included by the top Makefile):
+#   make ansible-check              ansible-lint on the role, --syntax-check on the playbooks
+#   make kdevops-plugin             $(BUILD)/kdevops-plugin/.kdevops: plugin.yaml, Kconfig,
+#                                   Makefile, playbooks + role, fragmon-agent, fragmon-plot
+#                                   (then in kdevops: make kdevops-plugin-add URL=<that dir>)
+#   make kdevops-install KDEVOPS=dir     install the plugin and hand kdevops' monitoring
+#                                        hooks to fragmon (idempotent)
+#   make kdevops-uninstall KDEVOPS=dir   undo it
+# FRAGMON_AGENT_BIN / FRAGMON_PLOT_BIN pick other binaries for the plugin.
+
+FRAGMON_AGENT_BIN ?= fragmon-agent
+FRAGMON_PLOT_BIN ?= fragmon-plot
+KDEVOPS_PLUGIN_OUT := $(BUILD)/kdevops-plugin
+KDEVOPS_PLUGIN := $(KDEVOPS_PLUGIN_OUT)/.kdevops
+ANSIBLE_PLAYBOOKS := $(wildcard ansible/fragmon-*.yml)
+ANSIBLE_ROLE_FILES := $(shell find ansible/roles/fragmon -type f 2>/dev/null)
+KDEVOPS_PLUGIN_SRCS := $(wildcard kdevops/*) $(wildcard kdevops/hooks/*) kconfig/Kconfig.fragmon \
+	$(ANSIBLE_PLAYBOOKS) $(ANSIBLE_ROLE_FILES)
+
+.PHONY: ansible-check ansible-lint ansible-syntax kdevops-plugin kdevops-install kdevops-uninstall ansible-help
+
+ansible-lint:
+	$(call msg,LINT,ansible/roles/fragmon)
+	$(Q)cd ansible && ansible-lint -q -p roles/fragmon $(notdir $(ANSIBLE_PLAYBOOKS))
+
+ansible-syntax:
+	$(call msg,SYNTAX,$(ANSIBLE_PLAYBOOKS))
+	$(Q)for p in $(ANSIBLE_PLAYBOOKS); do \
+		ANSIBLE_NOCOLOR=1 ansible-playbook -i ansible/examples/local.ini --syntax-check $$p > /dev/null || exit 1; \
+	done
+
+ansible-check: ansible-lint ansible-syntax
+
+# The plugin: kdevops copies .kdevops/ to ~/.config/kdevops/plugins/fragmon/. Its layout
+# keeps the role's "../../.." = where fragmon-agent and fragmon-plot are, as in this tree.
+$(KDEVOPS_PLUGIN)/plugin.yaml: $(KDEVOPS_PLUGIN_SRCS) $(FRAGMON_AGENT_BIN) $(FRAGMON_PLOT_BIN)
+	$(call msg,PLUGIN,$(KDEVOPS_PLUGIN))
+	$(Q)rm -rf $(KDEVOPS_PLUGIN) && mkdir -p $(KDEVOPS_PLUGIN)/playbooks
+	$(Q)cat kdevops/Kconfig.head kconfig/Kconfig.fragmon > $(KDEVOPS_PLUGIN)/Kconfig
+	$(Q)cp kdevops/Makefile $(KDEVOPS_PLUGIN)/Makefile
+	$(Q)cp $(ANSIBLE_PLAYBOOKS) $(KDEVOPS_PLUGIN)/playbooks/
+	$(Q)cp -r ansible/roles $(KDEVOPS_PLUGIN)/playbooks/roles
+	$(Q)install -m 0755 $(FRAGMON_AGENT_BIN) $(KDEVOPS_PLUGIN)/fragmon-agent
+	$(Q)install -m 0755 $(FRAGMON_PLOT_BIN) $(KDEVOPS_PLUGIN)/fragmon-plot
+	$(Q)sed 's/@VERSION@/$(VERSION)/' kdevops/plugin.yaml.in > $@.tmp && mv $@.tmp $@
+
+kdevops-plugin: $(KDEVOPS_PLUGIN)/plugin.yaml
+
+kdevops-install: kdevops-plugin
+	$(if $(KDEVOPS),,$(error usage: make kdevops-install KDEVOPS=<kdevops dir>))
+	$(call msg,KDEVOPS,install $(KDEVOPS))
+	$(Q)kdevops/kdevops-tree.sh install $(KDEVOPS) $(abspath $(KDEVOPS_PLUGIN_OUT))
+
+kdevops-uninstall:
+	$(if $(KDEVOPS),,$(error usage: make kdevops-uninstall KDEVOPS=<kdevops dir>))
+	$(call msg,KDEVOPS,uninstall $(KDEVOPS))
+	$(Q)kdevops/kdevops-tree.sh uninstall $(KDEVOPS)
+
+ansible-help:
+	@echo "make ansible-check                   ansible-lint + syntax checks"
+	@echo "make kdevops-plugin                  build/kdevops-plugin/.kdevops for make kdevops-plugin-add"
+	@echo "make kdevops-install KDEVOPS=dir     plugin + monitoring hooks into a kdevops tree"
+	@echo "make kdevops-uninstall KDEVOPS=dir   restore it"
