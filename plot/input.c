@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reader.h"
+
+#define CHUNK (1 << 20)
+
+static int sink(void *arg, const void *buf, size_t len)
+{
+	return pm_reader_feed(arg, buf, len);
+}
+
+int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, char *err,
+	    size_t errcap, unsigned long long *bytes)
+{
+	struct pm_reader *rd = pm_reader_new(r);
+	int ret = 0;
+
+	if (!rd) {
+		snprintf(err, errcap, "out of memory");
+		return 1;
+	}
+	if (pm_is_url(src)) {
+		char ferr[512];
+		int rc = pm_fetch_url(src, fo, sink, rd, ferr, sizeof(ferr));
+
+		if (rc == -1) {
+			snprintf(err, errcap, "%s", pm_reader_error(rd));
+			ret = 2;
+		} else if (rc) {
+			snprintf(err, errcap, "cannot fetch: %s", ferr);
+			ret = 1;
+		}
+	} else {
+		int fd = open(src, O_RDONLY | O_CLOEXEC);
+		char *buf = NULL;
+		ssize_t n;
+
+		if (fd < 0) {
+			snprintf(err, errcap, "cannot open: %s", strerror(errno));
+			pm_reader_free(rd);
+			return errno == ENOENT || errno == EISDIR ? 2 : 1;
+		}
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		buf = malloc(CHUNK);
+		if (!buf) {
+			snprintf(err, errcap, "out of memory");
+			ret = 1;
+		}
+		while (!ret && (n = read(fd, buf, CHUNK)) != 0) {
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				snprintf(err, errcap, "read error: %s", strerror(errno));
+				ret = 1;
+			} else if (pm_reader_feed(rd, buf, (size_t)n)) {
+				snprintf(err, errcap, "%s", pm_reader_error(rd));
+				ret = 2;
+			}
+		}
+		free(buf);
+		close(fd);
+	}
+	if (!ret)
+		pm_reader_finish(rd);
+	if (bytes)
+		*bytes = pm_reader_bytes(rd);
+	pm_reader_free(rd);
+	return ret;
+}

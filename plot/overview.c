@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * N-way overview: one bar chart per key metric with a bar per run, then a
+ * table of every metric for every run.  Runs keep their own labels (the
+ * legacy multi-config script gave several runs the same name).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dashboard.h"
+#include "metrics.h"
+#include "png_out.h"
+#include "view.h"
+
+#define CH_W 740
+#define CH_H 360
+#define LINE 26
+
+static const int chart_metrics[] = {
+    PM_M_CRATE, PM_M_EXTFRAG_RATE, PM_M_BAD,	     PM_M_TO_UNMOVABLE, PM_M_STEAL,
+    PM_M_CLAIM, PM_M_CFAIL,	   PM_M_FRAGMENTING, PM_M_FI_PB,	PM_M_FREE_HIGH_END,
+};
+
+static const unsigned bar_col[] = {
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
+    0xbcbd22, 0x17becf, 0x393b79, 0x637939, 0x8c6d31, 0x843c39, 0x7b4173, 0x3182bd,
+};
+
+static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM_M_N],
+		  struct pm_run *const *runs, int n, int id)
+{
+	double lo = 0, hi = 0;
+	int ytop, ybot, bw, pad;
+	char buf[64];
+
+	for (int i = 0; i < n; i++)
+		if (m[i][id].valid) {
+			if (m[i][id].v > hi)
+				hi = m[i][id].v;
+			if (m[i][id].v < lo)
+				lo = m[i][id].v;
+		}
+	if (id == PM_M_CRATE)
+		hi = 100;
+	if (hi <= lo)
+		hi = lo + 1;
+	{
+		double st = pm_nice_step(hi - lo, 5);
+
+		hi = ceil(hi * 1.12 / st) * st;
+		if (lo < 0)
+			lo = floor(lo * 1.12 / st) * st;
+	}
+	pm_text(c, r.x, r.y + 14, 14, 0x111111, PM_LEFT, 1, "%s%s%s%s", m[0][id].label,
+		m[0][id].unit[0] ? " (" : "", m[0][id].unit, m[0][id].unit[0] ? ")" : "");
+	pm_text(c, r.x + r.w, r.y + 14, 11, 0x666666, PM_RIGHT, 0, "%s",
+		m[0][id].better == PM_HIGHER  ? "higher is better"
+		: m[0][id].better == PM_LOWER ? "lower is better"
+					      : "");
+	ytop = r.y + 40;
+	ybot = r.y + r.h - 60;
+	{
+		struct pm_view v = {.x0 = r.x + 70, .x1 = r.x + r.w, .t1 = 1};
+
+		pm_y_axis(c, &v, ytop, ybot, lo, hi, NULL);
+		pm_rect_line(c, v.x0, ytop, v.x1, ybot, pm_rgb(0x999999));
+		pad = 10;
+		bw = (v.x1 - v.x0 - pad) / n - pad;
+		if (bw > 120)
+			bw = 120;
+		for (int i = 0; i < n; i++) {
+			int x =
+			    v.x0 + pad + i * (bw + pad) + (v.x1 - v.x0 - pad - n * (bw + pad)) / 2;
+			int y0 = ybot - (int)lround((0 - lo) / (hi - lo) * (ybot - ytop));
+			int y1;
+			double pt;
+
+			if (!m[i][id].valid) {
+				pm_text(c, x + bw / 2, ybot - 12, 10, 0x999999, PM_CENTER, 0,
+					"n/a");
+			} else {
+				y1 = ybot -
+				     (int)lround((m[i][id].v - lo) / (hi - lo) * (ybot - ytop));
+				pm_rect_fill(c, x, y1, x + bw, y0, pm_rgb(bar_col[i % 16]));
+				pm_metric_str(&m[i][id], buf, sizeof(buf));
+				pt = pm_fit(c, 11, 7, 1, buf, bw + pad);
+				pm_text(c, x + bw / 2, (y1 < y0 ? y1 : y0) - 10, pt > 0 ? pt : 7,
+					0x111111, PM_CENTER, 1, "%s", buf);
+			}
+			pt = pm_fit(c, 11, 7, 0, runs[i]->label, bw + pad);
+			pm_text(c, x + bw / 2, ybot + 14 + (pt > 0 ? 0 : 16 * (i % 2)),
+				pt > 0 ? pt : 7, 0x222222, PM_CENTER, 0, "%s", runs[i]->label);
+		}
+	}
+}
+
+int pm_overview(struct pm_run *const *runs, int n, const char *title, const char *out, char *err,
+		size_t cap)
+{
+	static struct pm_metric m[PM_MAX_RUNS][PM_M_N];
+	int ncharts = 0, ids[sizeof(chart_metrics) / sizeof(chart_metrics[0])];
+	int rows, h, y, ret, colw, namew = 520;
+	struct pm_canvas c;
+
+	if (n > PM_MAX_RUNS)
+		n = PM_MAX_RUNS;
+	for (int i = 0; i < n; i++)
+		pm_metrics(runs[i], m[i]);
+	for (size_t k = 0; k < sizeof(chart_metrics) / sizeof(chart_metrics[0]); k++) {
+		int any = 0;
+
+		for (int i = 0; i < n; i++)
+			any |= m[i][chart_metrics[k]].valid;
+		if (any)
+			ids[ncharts++] = chart_metrics[k];
+	}
+	rows = (ncharts + 2) / 3;
+	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + 60 + (PM_M_N + 2) * LINE + 40;
+	if (pm_canvas_init(&c, PM_WIDTH, h)) {
+		snprintf(err, cap, "cannot allocate the image");
+		return -1;
+	}
+	pm_text(&c, 60, 36, 24, 0x111111, PM_LEFT, 1, "%s",
+		title ? title : "Memory fragmentation: overview");
+	y = 80;
+	for (int i = 0; i < n; i++) {
+		pm_rect_fill(&c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));
+		pm_text(&c, 86, y, 12.5, runs[i]->truncated ? 0xb71c1c : 0x333333, PM_LEFT, 0,
+			"%s: %s   kernel %s%s", runs[i]->label, runs[i]->name,
+			runs[i]->kernel[0] ? runs[i]->kernel : "unknown",
+			runs[i]->truncated ? "   TRUNCATED" : "");
+		y += 24;
+	}
+	y += 20;
+	for (int k = 0; k < ncharts; k++)
+		chart(&c,
+		      (struct pm_rect){60 + (k % 3) * (CH_W + 40), y + (k / 3) * (CH_H + 30), CH_W,
+				       CH_H},
+		      m, runs, n, ids[k]);
+	y += rows * (CH_H + 30) + 30;
+	/* table: metric | run 1 | run 2 ... */
+	colw = (PM_WIDTH - 120 - namew) / n;
+	pm_rect_fill(&c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2, pm_rgb(0x34495e));
+	pm_text(&c, 60, y, 12.5, 0xffffff, PM_LEFT, 1, "Metric");
+	for (int i = 0; i < n; i++) {
+		double pt = pm_fit(&c, 12.5, 7, 1, runs[i]->label, colw - 10);
+
+		pm_text(&c, 60 + namew + (i + 1) * colw - 10, y, pt > 0 ? pt : 7, 0xffffff,
+			PM_RIGHT, 1, "%s", runs[i]->label);
+	}
+	y += LINE;
+	for (int k = 0; k < PM_M_N; k++) {
+		int any = 0;
+
+		for (int i = 0; i < n; i++)
+			any |= m[i][k].valid;
+		if (!any)
+			continue;
+		if (k % 2)
+			pm_rect_fill(&c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2,
+				     pm_rgb(0xf4f4f4));
+		pm_text(&c, 60, y, 12.5, 0x222222, PM_LEFT, 0, "%s%s%s%s", m[0][k].label,
+			m[0][k].unit[0] ? " (" : "", m[0][k].unit, m[0][k].unit[0] ? ")" : "");
+		for (int i = 0; i < n; i++) {
+			char buf[48];
+			double pt;
+
+			pm_metric_str(&m[i][k], buf, sizeof(buf));
+			pt = pm_fit(&c, 12.5, 7, 0, buf, colw - 10);
+			pm_text(&c, 60 + namew + (i + 1) * colw - 10, y, pt > 0 ? pt : 7, 0x111111,
+				PM_RIGHT, 0, "%s", buf);
+		}
+		y += LINE;
+	}
+	ret = pm_png_write(c.im, out, err, cap);
+	pm_canvas_free(&c);
+	return ret;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Panel 2: extfrag events per time bin, steal vs claim.  A run is drawn as
+ * filled steps with solid lines, B with dashed lines.  One spike must not
+ * flatten the rest: when the largest bin is far above the 98th percentile the
+ * axis stops there and clipped bins carry their count.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "view.h"
+
+#define PLOT_H 300
+#define MAX_DISP 600
+
+int pm_extfrag_height(const struct pm_view *v)
+{
+	(void)v;
+	return 40 + 10 + PLOT_H + 50;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* display bins of one series of one run */
+static void rebin(const struct pm_run *run, const uint32_t *fine, double d, uint32_t *out, int nd)
+{
+	memset(out, 0, sizeof(*out) * (size_t)nd);
+	for (int b = 0; b < run->nbins; b++) {
+		int k;
+
+		if (!fine[b])
+			continue;
+		k = (int)((b + 0.5) * run->bw / d);
+		if (k >= nd)
+			k = nd - 1;
+		out[k] += fine[b];
+	}
+}
+
+void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
+{
+	double d = pm_display_bin(v, 240);
+	int nd = (int)ceil(v->t1 / d) + 1;
+	uint32_t *ser, *sorted, maxv = 0, p98;
+	int ytop, ybot, nser = 2 * v->n;
+	double ymax;
+	char sub[256];
+	struct pm_legend_item leg[4];
+	static char lab[4][96];
+	int clipped = 0;
+
+	if (nd > 4 * MAX_DISP)
+		nd = 4 * MAX_DISP;
+	ser = calloc((size_t)nser * (size_t)nd, sizeof(*ser));
+	sorted = calloc((size_t)nser * (size_t)nd, sizeof(*sorted));
+	if (!ser || !sorted) {
+		free(ser);
+		free(sorted);
+		return;
+	}
+	for (int i = 0; i < v->n; i++) {
+		rebin(v->runs[i], v->runs[i]->steal_b, d, ser + (2 * i) * nd, nd);
+		rebin(v->runs[i], v->runs[i]->claim_b, d, ser + (2 * i + 1) * nd, nd);
+	}
+	memcpy(sorted, ser, sizeof(*ser) * (size_t)nser * (size_t)nd);
+	qsort(sorted, (size_t)nser * (size_t)nd, sizeof(*sorted), cmp_u32);
+	maxv = sorted[nser * nd - 1];
+	{
+		/* 98th percentile of the non-empty bins */
+		int first = 0;
+
+		while (first < nser * nd && !sorted[first])
+			first++;
+		p98 = first < nser * nd ? sorted[first + (int)((nser * nd - 1 - first) * 0.98)] : 0;
+	}
+	ymax = maxv ? maxv : 1;
+	if (p98 > 0 && maxv > 4 * p98) {
+		ymax = 2.0 * p98;
+		clipped = 1;
+	}
+	ymax = ceil(ymax / pm_nice_step(ymax, 6)) * pm_nice_step(ymax, 6);
+
+	snprintf(sub, sizeof(sub), "events per %g s bin%s", d,
+		 clipped ? "; axis clipped at a spike, clipped bins show their count" : "");
+	ytop = pm_panel_title(c, r, "External fragmentation events (extfrag): steal vs claim", sub);
+	for (int i = 0; i < v->n; i++) {
+		const struct pm_style *st = pm_style(i);
+		const struct pm_run *run = v->runs[i];
+		const char *pre = v->n > 1 ? run->label : "";
+
+		snprintf(lab[2 * i], sizeof(lab[0]), "%s%ssteal (%llu)", pre, *pre ? " " : "",
+			 (unsigned long long)run->steal);
+		snprintf(lab[2 * i + 1], sizeof(lab[0]), "%s%sclaim (%llu)", pre, *pre ? " " : "",
+			 (unsigned long long)run->claim);
+		leg[2 * i] =
+		    (struct pm_legend_item){lab[2 * i], st->steal, st->dashed ? PM_DASH : PM_LINE};
+		leg[2 * i + 1] = (struct pm_legend_item){lab[2 * i + 1], st->claim,
+							 st->dashed ? PM_DASH : PM_LINE};
+	}
+	pm_legend(c, v->x1, r.y + 16, 12, leg, nser);
+	ytop += 10;
+	ybot = ytop + PLOT_H;
+	pm_y_axis(c, v, ytop, ybot, 0, ymax, "events per bin");
+	pm_time_axis(c, v, ytop, ybot);
+	{
+		char bx[160];
+
+		snprintf(bx, sizeof(bx), "Bad: %llu | Good: %llu",
+			 (unsigned long long)v->runs[0]->bad, (unsigned long long)v->runs[0]->good);
+		if (v->n == 1)
+			pm_text(c, v->x0 + 10, ytop + 14, 12, 0x333333, PM_LEFT, 0, "%s", bx);
+	}
+
+	for (int s = 0; s < nser; s++) {
+		const struct pm_style *st = pm_style(s / 2);
+		unsigned col = s % 2 ? st->claim : st->steal;
+		const uint32_t *y = ser + s * nd;
+		int px = -1, py = ybot, labels = 0, lastlab = -1000;
+
+		for (int k = 0; k < nd; k++) {
+			double val = y[k] > ymax ? ymax : y[k];
+			int x0 = pm_x(v, k * d), x1 = pm_x(v, (k + 1) * d);
+			int yy = ybot - (int)lround(val / ymax * (ybot - ytop));
+
+			if (s < 2 && y[k])
+				pm_rect_fill(c, x0, yy, x1, ybot - 1, pm_rgba(col, 0.25));
+			if (px >= 0)
+				pm_line(c, x0, py, x0, yy, pm_rgb(col), 2, st->dashed);
+			pm_line(c, x0, yy, x1, yy, pm_rgb(col), 2, st->dashed);
+			px = x1;
+			py = yy;
+			if (y[k] > ymax && labels < 60 && x0 - lastlab > 44) {
+				pm_text(c, (x0 + x1) / 2, ytop + 12 + 16 * s, 10.5, col, PM_CENTER,
+					1, "%u", y[k]);
+				labels++;
+				lastlab = x0;
+			}
+		}
+	}
+	free(ser);
+	free(sorted);
+}

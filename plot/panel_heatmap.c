@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Panel 3: migratetype fallback patterns over time.  One row per FROM->TO,
+ * worst severity at the top; columns are time bins of the shared axis; cell
+ * colour on a log scale (white, yellow, orange, red) so one busy bin does
+ * not wash out the rest; counts printed where they fit, black or white by
+ * background.  A/B: A in the upper half of each cell (blue), B in the lower
+ * half (orange).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view.h"
+
+#define ROW_MIN 8
+#define ROW_H 30
+#define LABEL_W 330
+
+struct row {
+	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
+	struct fm_severity sev;
+	uint64_t total;
+	const struct pm_pattern *p[2];
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->sev.score2 != y->sev.score2)
+		return x->sev.score2 < y->sev.score2 ? -1 : 1;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return strcmp(x->from, y->from) ? strcmp(x->from, y->from) : strcmp(x->to, y->to);
+}
+
+static int rows_of(const struct pm_view *v, struct row *rows)
+{
+	int n = 0, nr = v->n > 2 ? 2 : v->n;
+
+	for (int i = 0; i < nr; i++)
+		for (int k = 0; k < v->runs[i]->npat; k++) {
+			const struct pm_pattern *p = v->runs[i]->pat[k];
+			int j;
+
+			for (j = 0; j < n; j++)
+				if (!strcmp(rows[j].from, p->from) && !strcmp(rows[j].to, p->to))
+					break;
+			if (j == n) {
+				if (n == 2 * PM_MAX_PAT)
+					continue;
+				memset(&rows[n], 0, sizeof(rows[n]));
+				snprintf(rows[n].from, sizeof(rows[n].from), "%s", p->from);
+				snprintf(rows[n].to, sizeof(rows[n].to), "%s", p->to);
+				rows[n].sev = p->sev;
+				n++;
+			}
+			rows[j].p[i] = p;
+			rows[j].total += p->steal + p->claim;
+		}
+	qsort(rows, (size_t)n, sizeof(*rows), row_cmp);
+	return n;
+}
+
+static int row_h(int n)
+{
+	return n <= ROW_MIN			    ? ROW_H
+	       : n * ROW_H <= ROW_MIN * ROW_H * 1.5 ? ROW_MIN * ROW_H * 3 / 2 / n
+						    : 22;
+}
+
+int pm_heatmap_height(const struct pm_view *v)
+{
+	static struct row rows[2 * PM_MAX_PAT];
+	int n = rows_of(v, rows), h = row_h(n);
+
+	return 40 + 16 + (n > ROW_MIN ? n : ROW_MIN) * h + 80;
+}
+
+static unsigned heat(double t)
+{
+	/* white -> #ffeb3b -> #ff9800 -> #f44336 */
+	if (t <= 0)
+		return 0xffffff;
+	if (t < 1.0 / 3)
+		return pm_mix(0xfffde7, 0xffeb3b, t * 3);
+	if (t < 2.0 / 3)
+		return pm_mix(0xffeb3b, 0xff9800, (t - 1.0 / 3) * 3);
+	return pm_mix(0xff9800, 0xf44336, (t - 2.0 / 3) * 3);
+}
+
+static unsigned heat2(int run, double t)
+{
+	return t <= 0 ? 0xffffff : pm_mix(0xffffff, run ? 0xe67e22 : 0x2471a3, 0.15 + 0.85 * t);
+}
+
+void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
+{
+	static struct row rows[2 * PM_MAX_PAT];
+	int n = rows_of(v, rows), rh = row_h(n), nr = v->n > 2 ? 2 : v->n;
+	int cw_min = nr > 1 ? 56 : 44, ncols = (v->x1 - v->x0) / cw_min;
+	double colw;
+	uint32_t *cells, maxc = 0;
+	int ytop;
+	uint64_t tot = 0, bad = 0, good = 0;
+	char sub[200];
+	struct pm_legend_item leg[5];
+	int nleg = 0;
+
+	if (ncols > 48)
+		ncols = 48;
+	/* columns of a round width, aligned with the time axis */
+	colw = pm_nice_step(v->t1, ncols);
+	if (v->t1 / colw > ncols)
+		colw *= 2;
+	ncols = (int)ceil(v->t1 / colw - 1e-9);
+	if (ncols < 1)
+		ncols = 1;
+	for (int i = 0; i < nr; i++) {
+		tot += v->runs[i]->steal + v->runs[i]->claim;
+		bad += v->runs[i]->bad;
+		good += v->runs[i]->good;
+	}
+	snprintf(sub, sizeof(sub),
+		 "%d patterns, %g s per column; Total: %llu | Bad: %llu | Good: %llu", n, colw,
+		 (unsigned long long)tot, (unsigned long long)bad, (unsigned long long)good);
+	ytop = pm_panel_title(c, r, "Migratetype fallbacks over time (worst first)", sub);
+	leg[nleg++] = (struct pm_legend_item){"!! bad (to UNMOVABLE)", 0x8b0000, PM_SQUARE};
+	leg[nleg++] = (struct pm_legend_item){"! bad", 0xff6b6b, PM_SQUARE};
+	leg[nleg++] = (struct pm_legend_item){"= neutral", 0xffd43b, PM_SQUARE};
+	leg[nleg++] = (struct pm_legend_item){"+ good (to MOVABLE)", 0x51cf66, PM_SQUARE};
+	pm_legend(c, v->x1, r.y + 16, 12, leg, nleg);
+	ytop += 16;
+	if (!n) {
+		pm_note(c, (struct pm_rect){v->x0, ytop, v->x1 - v->x0, ROW_MIN * rh},
+			"no extfrag events in this run");
+		return;
+	}
+	cells = calloc((size_t)(n * nr * ncols), sizeof(*cells));
+	if (!cells)
+		return;
+	for (int j = 0; j < n; j++)
+		for (int i = 0; i < nr; i++) {
+			const struct pm_pattern *p = rows[j].p[i];
+
+			if (!p)
+				continue;
+			for (int b = 0; b < v->runs[i]->nbins; b++) {
+				int k;
+
+				if (!p->bins[b])
+					continue;
+				k = (int)((b + 0.5) * v->runs[i]->bw / colw);
+				if (k >= ncols)
+					k = ncols - 1;
+				cells[(j * nr + i) * ncols + k] += p->bins[b];
+			}
+		}
+	for (int k = 0; k < n * nr * ncols; k++)
+		if (cells[k] > maxc)
+			maxc = cells[k];
+	pm_time_axis(c, v, ytop - 1, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh);
+	for (int j = 0; j < n; j++) {
+		int y0 = ytop + j * rh, y1 = y0 + rh - 2;
+		const struct row *row = &rows[j];
+		char lab[160];
+		int bx = v->x0 - 8 - 28;
+
+		/* severity box, then the label */
+		pm_rect_fill(c, bx, y0 + 2, bx + 26, y1 - 1, pm_rgb(row->sev.rgb));
+		pm_text(c, bx + 13, (y0 + y1) / 2, 11,
+			pm_is_dark(row->sev.rgb) ? 0xffffff : 0x111111, PM_CENTER, 1, "%s",
+			row->sev.marker);
+		if (nr == 1)
+			snprintf(lab, sizeof(lab), "%s%s%s (%llu: %llus/%lluc)",
+				 row->from[0] ? row->from : "?", pm_arrow(c), row->to,
+				 (unsigned long long)row->total,
+				 (unsigned long long)row->p[0]->steal,
+				 (unsigned long long)row->p[0]->claim);
+		else
+			snprintf(
+			    lab, sizeof(lab), "%s%s%s (%llu / %llu)",
+			    row->from[0] ? row->from : "?", pm_arrow(c), row->to,
+			    (unsigned long long)(row->p[0] ? row->p[0]->steal + row->p[0]->claim
+							   : 0),
+			    (unsigned long long)(row->p[1] ? row->p[1]->steal + row->p[1]->claim
+							   : 0));
+		{
+			double pt = pm_fit(c, 12, 8, 0, lab, bx - 8 - (v->x0 - LABEL_W - 70));
+
+			pm_text(c, bx - 8, (y0 + y1) / 2, pt > 0 ? pt : 8, 0x222222, PM_RIGHT, 0,
+				"%s", lab);
+		}
+		for (int k = 0; k < ncols; k++) {
+			int x0 = pm_x(v, k * colw) + 1;
+			int x1 = pm_x(v, (k + 1) * colw) - 1;
+
+			for (int i = 0; i < nr; i++) {
+				uint32_t cnt = cells[(j * nr + i) * ncols + k];
+				double t = cnt ? log1p(cnt) / log1p(maxc) : 0;
+				unsigned col = nr == 1 ? heat(t) : heat2(i, t);
+				int ya = nr == 1 ? y0 : i == 0 ? y0 : (y0 + y1) / 2 + 1;
+				int yb = nr == 1 ? y1 : i == 0 ? (y0 + y1) / 2 : y1;
+				char num[16];
+				double pt;
+
+				pm_rect_fill(c, x0, ya, x1, yb, pm_rgb(col));
+				if (!cnt)
+					continue;
+				snprintf(num, sizeof(num), "%u", cnt);
+				pt = pm_fit(c, nr == 1 ? 11.5 : 9, 7, 0, num, x1 - x0 - 4);
+				if (pt > 0 && yb - ya >= 10)
+					pm_text(c, (x0 + x1) / 2, (ya + yb) / 2, pt,
+						pm_is_dark(col) ? 0xffffff : 0x111111, PM_CENTER, 0,
+						"%s", num);
+			}
+		}
+		if (nr > 1)
+			gdImageLine(c->im, v->x0, y1 + 1, v->x1, y1 + 1, pm_rgb(0xbbbbbb));
+	}
+	pm_rect_line(c, v->x0 - 1, ytop - 1, v->x1, ytop + n * rh, pm_rgb(0x999999));
+	if (nr > 1)
+		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
+			PM_LEFT, 0, "upper half of each row: %s (blue); lower half: %s (orange)",
+			v->runs[0]->label, v->runs[1]->label);
+	else
+		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
+			PM_LEFT, 0,
+			"row label: FROM%sTO (events: steals s / claims c); colour: log scale, max "
+			"%u per cell",
+			pm_arrow(c), maxc);
+	free(cells);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Output files appear atomically: temp file in the same directory, fsync, rename. */
+#ifndef FRAGMON_PLOT_PNG_OUT_H
+#define FRAGMON_PLOT_PNG_OUT_H
+
+#include <stddef.h>
+
+#include <gd.h>
+
+int pm_write_atomic(const char *path, const void *buf, size_t len, char *err, size_t cap);
+int pm_png_write(gdImagePtr im, const char *path, char *err, size_t cap);
+
+#endif

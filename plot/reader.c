@@ -1,0 +1,695 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "reader.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "schema.h"
+
+enum ctx {
+	C_TOP,
+	C_ROOT,
+	C_RUN,
+	C_META,
+	C_STATS,
+	C_BYTYPE,
+	C_EVENTS,
+	C_EVENT,
+	C_ZONES,
+	C_ZONE,
+	C_ZFREE,
+	C_ZFI,
+	C_SKIP,
+};
+
+enum key {
+	K_NONE,
+	K_RUN,
+	K_EVENTS,
+	K_STATS,
+	K_META,
+	K_START_TIME,
+	K_END_TIME,
+	K_DURATION,
+	K_TOTAL_EVENTS,
+	K_KERNEL,
+	K_HOSTNAME,
+	K_MODE,
+	K_COMPLETE,
+	K_END_REASON,
+	K_DROPPED,
+	K_CAPPED,
+	K_PBO,
+	K_NRORD,
+	K_FISRC,
+	K_TS,
+	K_TYPE,
+	K_ORDER,
+	K_FBORDER,
+	K_FROM,
+	K_TO,
+	K_STEAL,
+	K_FI,
+	K_FRAGMENTING,
+	K_ZONES,
+	K_NODE,
+	K_ZONE,
+	K_FREE,
+	K_BYTYPE,
+	K_ST_STEAL,
+	K_ST_CLAIM,
+};
+
+struct keydef {
+	const char *s;
+	size_t len;
+	enum key k;
+};
+
+#define KD(str, key)                                                                               \
+	{                                                                                          \
+		str, sizeof(str) - 1, key                                                          \
+	}
+static const struct keydef root_keys[] = {
+    KD(FM_K_RUN, K_RUN),       KD(FM_K_EVENTS, K_EVENTS), KD(FM_K_STATISTICS, K_STATS),
+    KD(FM_K_METADATA, K_META), {NULL, 0, K_NONE},
+};
+static const struct keydef meta_keys[] = {
+    KD(FM_K_START_TIME, K_START_TIME),
+    KD(FM_K_END_TIME, K_END_TIME),
+    KD(FM_K_DURATION, K_DURATION),
+    KD(FM_K_TOTAL_EVENTS, K_TOTAL_EVENTS),
+    KD(FM_K_KERNEL_VERSION, K_KERNEL),
+    KD(FM_K_HOSTNAME, K_HOSTNAME),
+    KD(FM_K_MODE, K_MODE),
+    KD(FM_K_COMPLETE, K_COMPLETE),
+    KD(FM_K_END_REASON, K_END_REASON),
+    KD(FM_K_EVENTS_DROPPED, K_DROPPED),
+    KD(FM_K_EVENTS_CAPPED, K_CAPPED),
+    KD(FM_K_PAGEBLOCK_ORDER, K_PBO),
+    KD(FM_K_NR_ORDERS, K_NRORD),
+    KD(FM_K_FI_SOURCE, K_FISRC),
+    {NULL, 0, K_NONE},
+};
+static const struct keydef event_keys[] = {
+    KD(FM_K_TIMESTAMP, K_TS),
+    KD(FM_K_EVENT_TYPE, K_TYPE),
+    KD(FM_K_ORDER, K_ORDER),
+    KD(FM_K_MIGRATE_FROM, K_FROM),
+    KD(FM_K_MIGRATE_TO, K_TO),
+    KD(FM_K_IS_STEAL, K_STEAL),
+    KD(FM_K_FRAG_INDEX, K_FI),
+    KD(FM_K_FALLBACK_ORDER, K_FBORDER),
+    KD(FM_K_FRAGMENTING, K_FRAGMENTING),
+    KD(FM_K_ZONES, K_ZONES),
+    {NULL, 0, K_NONE},
+};
+static const struct keydef zone_keys[] = {
+    KD(FM_K_NODE, K_NODE),     KD(FM_K_ZONE, K_ZONE), KD(FM_K_FREE, K_FREE),
+    KD(FM_K_FRAG_INDEX, K_FI), {NULL, 0, K_NONE},
+};
+static const struct keydef stats_keys[] = {
+    KD("events_by_type", K_BYTYPE),
+    KD("extfrag_steal", K_ST_STEAL),
+    KD("extfrag_claim", K_ST_CLAIM),
+    {NULL, 0, K_NONE},
+};
+
+static enum key lookup(const struct keydef *t, const unsigned char *s, size_t len)
+{
+	for (; t->s; t++)
+		if (t->len == len && !memcmp(t->s, s, len))
+			return t->k;
+	return K_NONE;
+}
+
+struct frame {
+	enum ctx ctx;
+	enum key key;
+	int idx;
+};
+
+#define MAX_DEPTH 64
+
+struct pm_reader {
+	struct pm_run *run;
+	yajl_handle h;
+	struct frame st[MAX_DEPTH];
+	int depth; /* st[depth-1] is the current container; 0 = nothing open */
+	int skip;  /* nesting inside a container we ignore */
+	int root_done;
+	struct pm_event ev;
+	struct pm_snapzone *zone;
+	char err[512];
+	unsigned long long consumed; /* bytes of earlier chunks */
+	unsigned long long lines;    /* newlines in earlier chunks */
+	unsigned long long last_nl;  /* offset just past the last newline */
+};
+
+static int fail(struct pm_reader *rd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rd->err, sizeof(rd->err), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static struct frame *top(struct pm_reader *rd)
+{
+	static struct frame none = {C_TOP, K_NONE, 0};
+
+	return rd->depth ? &rd->st[rd->depth - 1] : &none;
+}
+
+/* ---- numbers without strtod on the hot path ---- */
+static int parse_num(const char *s, size_t len, double *d, long long *ll, int *is_int)
+{
+	size_t i = 0;
+	int neg = 0;
+	unsigned long long ip = 0;
+	double v;
+
+	if (i < len && s[i] == '-') {
+		neg = 1;
+		i++;
+	}
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		ip = ip * 10 + (unsigned)(s[i] - '0');
+	if (i == len && len - (size_t)neg <= 18) {
+		*ll = neg ? -(long long)ip : (long long)ip;
+		*d = (double)*ll;
+		*is_int = 1;
+		return 0;
+	}
+	*is_int = 0;
+	if (i < len && s[i] == '.' && len <= 30) {
+		unsigned long long fp = 0;
+		double scale = 1;
+		size_t j = i + 1;
+
+		for (; j < len && s[j] >= '0' && s[j] <= '9' && j - i <= 18; j++) {
+			fp = fp * 10 + (unsigned)(s[j] - '0');
+			scale *= 10;
+		}
+		if (j == len) {
+			v = (double)ip + (double)fp / scale;
+			*d = neg ? -v : v;
+			*ll = (long long)*d;
+			return 0;
+		}
+	}
+	{
+		char buf[64];
+
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		*d = strtod(buf, NULL);
+		*ll = (long long)*d;
+	}
+	return 0;
+}
+
+static void set_str(char *dst, size_t cap, const unsigned char *s, size_t len)
+{
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* a scalar value (number, bool, string, null) arrived for the current key */
+static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, const unsigned char *s,
+		  size_t slen, int is_bool, int b)
+{
+	struct frame *f = top(rd);
+	struct pm_run *r = rd->run;
+	struct pm_event *ev = &rd->ev;
+
+	if (rd->skip)
+		return 1;
+	switch (f->ctx) {
+	case C_TOP:
+		return fail(rd, "the top-level value is not an object");
+	case C_EVENTS:
+		return fail(rd, "events[%d] is not an object", f->idx);
+	case C_EVENT:
+		switch (f->key) {
+		case K_TS:
+			if (is_num) {
+				ev->t = d;
+				ev->have_t = 1;
+			}
+			break;
+		case K_TYPE:
+			if (s)
+				ev->type = pm_evtype_of((const char *)s, slen);
+			break;
+		case K_ORDER:
+			if (is_num)
+				ev->order = (int)ll;
+			break;
+		case K_FBORDER:
+			if (is_num)
+				ev->fallback_order = (int)ll;
+			break;
+		case K_FROM:
+			if (s)
+				set_str(ev->from, sizeof(ev->from), s, slen);
+			break;
+		case K_TO:
+			if (s)
+				set_str(ev->to, sizeof(ev->to), s, slen);
+			break;
+		case K_STEAL:
+			if (is_bool)
+				ev->is_steal = b;
+			break;
+		case K_FRAGMENTING:
+			if (is_bool)
+				ev->fragmenting = b;
+			break;
+		case K_FI:
+			if (is_num) {
+				ev->fi = (int)ll;
+				ev->have_fi = 1;
+			}
+			break;
+		default:
+			break;
+		}
+		break;
+	case C_ZONE:
+		if (!rd->zone)
+			break;
+		if (f->key == K_NODE && is_num)
+			rd->zone->node = (int)ll;
+		else if (f->key == K_ZONE && s)
+			set_str(rd->zone->name, sizeof(rd->zone->name), s, slen);
+		break;
+	case C_ZFREE:
+		if (rd->zone && is_num && f->idx < FM_MAX_ORDERS) {
+			rd->zone->free[f->idx] = ll > 0 ? (unsigned long long)ll : 0;
+			rd->zone->nfree = f->idx + 1;
+		}
+		f->idx++;
+		break;
+	case C_ZFI:
+		if (rd->zone && is_num && f->idx < FM_MAX_ORDERS) {
+			rd->zone->fi[f->idx] = (int)ll;
+			rd->zone->nfi = f->idx + 1;
+		}
+		f->idx++;
+		break;
+	case C_RUN:
+	case C_META:
+		switch (f->key) {
+		case K_START_TIME:
+			if (is_num)
+				r->start_time = d;
+			break;
+		case K_END_TIME:
+			if (is_num)
+				r->end_time = d;
+			break;
+		case K_DURATION:
+			if (is_num && d > 0)
+				r->duration = d;
+			break;
+		case K_TOTAL_EVENTS:
+			if (is_num)
+				r->meta_total_events = ll;
+			break;
+		case K_KERNEL:
+			if (s)
+				set_str(r->kernel, sizeof(r->kernel), s, slen);
+			break;
+		case K_HOSTNAME:
+			if (s)
+				set_str(r->hostname, sizeof(r->hostname), s, slen);
+			break;
+		case K_MODE:
+			if (s)
+				set_str(r->mode, sizeof(r->mode), s, slen);
+			break;
+		case K_END_REASON:
+			if (s)
+				set_str(r->end_reason, sizeof(r->end_reason), s, slen);
+			break;
+		case K_FISRC:
+			if (s)
+				set_str(r->fi_source, sizeof(r->fi_source), s, slen);
+			break;
+		case K_COMPLETE:
+			if (is_bool)
+				r->complete = b;
+			break;
+		case K_DROPPED:
+			if (is_num)
+				r->events_dropped = ll;
+			break;
+		case K_CAPPED:
+			if (is_num)
+				r->events_capped = ll;
+			break;
+		case K_PBO:
+			if (is_num)
+				r->pageblock_order = (int)ll;
+			break;
+		case K_NRORD:
+			if (is_num)
+				r->nr_orders = (int)ll;
+			break;
+		default:
+			break;
+		}
+		break;
+	case C_STATS:
+		if (is_num && f->key == K_ST_STEAL)
+			r->st_steal = ll;
+		else if (is_num && f->key == K_ST_CLAIM)
+			r->st_claim = ll;
+		break;
+	case C_BYTYPE:
+		if (is_num) {
+			if (f->key == (enum key)(100 + PM_EV_EXTFRAG))
+				r->st_extfrag = ll;
+			else if (f->key == (enum key)(100 + PM_EV_CSUCC))
+				r->st_csucc = ll;
+			else if (f->key == (enum key)(100 + PM_EV_CFAIL))
+				r->st_cfail = ll;
+		}
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int cb_null(void *ctx)
+{
+	return scalar(ctx, 0, 0, 0, NULL, 0, 0, 0);
+}
+
+static int cb_bool(void *ctx, int b)
+{
+	return scalar(ctx, 0, 0, 0, NULL, 0, 1, b);
+}
+
+static int cb_number(void *ctx, const char *s, size_t len)
+{
+	double d;
+	long long ll;
+	int is_int;
+
+	parse_num(s, len, &d, &ll, &is_int);
+	return scalar(ctx, 1, d, ll, NULL, 0, 0, 0);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return scalar(ctx, 0, 0, 0, s, len, 0, 0);
+}
+
+static int push(struct pm_reader *rd, enum ctx c)
+{
+	if (rd->depth == MAX_DEPTH)
+		return fail(rd, "nesting deeper than %d", MAX_DEPTH);
+	rd->st[rd->depth++] = (struct frame){c, K_NONE, 0};
+	return 1;
+}
+
+/* a container opens: decide what it is from where we are */
+static int open_container(struct pm_reader *rd, int is_map)
+{
+	struct frame *f = top(rd);
+	struct pm_run *r = rd->run;
+
+	if (rd->skip) {
+		rd->skip++;
+		return 1;
+	}
+	switch (f->ctx) {
+	case C_TOP:
+		if (rd->root_done)
+			return fail(rd, "more than one top-level value");
+		if (!is_map)
+			return fail(rd, "the top-level value is not an object");
+		return push(rd, C_ROOT);
+	case C_ROOT:
+		if (f->key == K_EVENTS) {
+			if (is_map)
+				return fail(rd, "\"events\" is not an array");
+			return push(rd, C_EVENTS);
+		}
+		if (is_map && f->key == K_RUN) {
+			r->have_run = 1;
+			r->real_fi = 1;
+			return push(rd, C_RUN);
+		}
+		if (is_map && f->key == K_META) {
+			r->have_metadata = 1;
+			return push(rd, C_META);
+		}
+		if (is_map && f->key == K_STATS) {
+			r->have_stats = 1;
+			return push(rd, C_STATS);
+		}
+		break;
+	case C_EVENTS:
+		if (!is_map)
+			return fail(rd, "events[%d] is not an object", f->idx);
+		pm_event_reset(&rd->ev);
+		return push(rd, C_EVENT);
+	case C_EVENT:
+		if (!is_map && f->key == K_ZONES)
+			return push(rd, C_ZONES);
+		break;
+	case C_ZONES:
+		if (is_map) {
+			struct pm_event *ev = &rd->ev;
+
+			rd->zone = NULL;
+			if (ev->nzones < PM_MAX_ZONES) {
+				rd->zone = &ev->zones[ev->nzones++];
+				memset(rd->zone, 0, sizeof(*rd->zone));
+			}
+			return push(rd, C_ZONE);
+		}
+		break;
+	case C_ZONE:
+		if (!is_map && f->key == K_FREE)
+			return push(rd, C_ZFREE);
+		if (!is_map && f->key == K_FI)
+			return push(rd, C_ZFI);
+		break;
+	case C_STATS:
+		if (is_map && f->key == K_BYTYPE)
+			return push(rd, C_BYTYPE);
+		break;
+	default:
+		break;
+	}
+	rd->skip = 1;
+	return 1;
+}
+
+static int close_container(struct pm_reader *rd)
+{
+	struct frame *f;
+
+	if (rd->skip) {
+		rd->skip--;
+		return 1;
+	}
+	f = top(rd);
+	switch (f->ctx) {
+	case C_EVENT:
+		pm_run_add(rd->run, &rd->ev);
+		break;
+	case C_META:
+		/* legacy files carry metadata first: size the bins for the run */
+		if (rd->run->duration > 0 && !rd->run->n_events)
+			pm_run_presize(rd->run, rd->run->duration);
+		break;
+	default:
+		break;
+	}
+	rd->depth--;
+	if (!rd->depth)
+		rd->root_done = 1;
+	else if (rd->st[rd->depth - 1].ctx == C_EVENTS)
+		rd->st[rd->depth - 1].idx++;
+	return 1;
+}
+
+static int cb_start_map(void *ctx)
+{
+	return open_container(ctx, 1);
+}
+
+static int cb_start_array(void *ctx)
+{
+	return open_container(ctx, 0);
+}
+
+static int cb_end(void *ctx)
+{
+	return close_container(ctx);
+}
+
+static int cb_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct pm_reader *rd = ctx;
+	struct frame *f = top(rd);
+
+	if (rd->skip)
+		return 1;
+	switch (f->ctx) {
+	case C_EVENT:
+		f->key = lookup(event_keys, s, len);
+		break;
+	case C_ROOT:
+		f->key = lookup(root_keys, s, len);
+		break;
+	case C_RUN:
+	case C_META:
+		f->key = lookup(meta_keys, s, len);
+		break;
+	case C_ZONE:
+		f->key = lookup(zone_keys, s, len);
+		break;
+	case C_STATS:
+		f->key = lookup(stats_keys, s, len);
+		break;
+	case C_BYTYPE:
+		f->key = (enum key)(100 + pm_evtype_of((const char *)s, len));
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = cb_null,
+    .yajl_boolean = cb_bool,
+    .yajl_number = cb_number,
+    .yajl_string = cb_string,
+    .yajl_start_map = cb_start_map,
+    .yajl_map_key = cb_key,
+    .yajl_end_map = cb_end,
+    .yajl_start_array = cb_start_array,
+    .yajl_end_array = cb_end,
+};
+
+struct pm_reader *pm_reader_new(struct pm_run *run)
+{
+	struct pm_reader *rd = calloc(1, sizeof(*rd));
+
+	if (!rd)
+		return NULL;
+	rd->run = run;
+	rd->h = yajl_alloc(&callbacks, NULL, rd);
+	if (!rd->h) {
+		free(rd);
+		return NULL;
+	}
+	yajl_config(rd->h, yajl_dont_validate_strings, 1);
+	return rd;
+}
+
+void pm_reader_free(struct pm_reader *rd)
+{
+	if (!rd)
+		return;
+	yajl_free(rd->h);
+	free(rd);
+}
+
+/* "byte N (line L, column C)" for an offset inside the current chunk */
+static void where(struct pm_reader *rd, const unsigned char *buf, size_t off, char *out, size_t cap)
+{
+	unsigned long long line = rd->lines + 1, nl = rd->last_nl;
+
+	for (size_t i = 0; i < off; i++)
+		if (buf[i] == '\n') {
+			line++;
+			nl = rd->consumed + i + 1;
+		}
+	snprintf(out, cap, "byte %llu (line %llu, column %llu)", rd->consumed + off, line,
+		 rd->consumed + off - nl + 1);
+}
+
+static void yajl_msg(struct pm_reader *rd, char *out, size_t cap)
+{
+	unsigned char *m = yajl_get_error(rd->h, 0, NULL, 0);
+	size_t n;
+
+	snprintf(out, cap, "%s", m ? (char *)m : "parse error");
+	if (m)
+		yajl_free_error(rd->h, m);
+	n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == ' ' || out[n - 1] == '.'))
+		out[--n] = '\0';
+}
+
+int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	yajl_status s = yajl_parse(rd->h, p, len);
+
+	if (s != yajl_status_ok) {
+		size_t off = yajl_get_bytes_consumed(rd->h);
+		char pos[128], msg[256];
+
+		if (s == yajl_status_client_canceled) {
+			snprintf(msg, sizeof(msg), "%s", rd->err);
+			if (off)
+				off--; /* yajl counts the token it handed over */
+		} else {
+			yajl_msg(rd, msg, sizeof(msg));
+		}
+		if (off > len)
+			off = len;
+		where(rd, p, off, pos, sizeof(pos));
+		snprintf(rd->err, sizeof(rd->err), "%s: %s", pos, msg);
+		return -1;
+	}
+	for (const unsigned char *q = p, *end = p + len; (q = memchr(q, '\n', (size_t)(end - q)));
+	     q++) {
+		rd->lines++;
+		rd->last_nl = rd->consumed + (unsigned long long)(q - p) + 1;
+	}
+	rd->consumed += len;
+	return 0;
+}
+
+int pm_reader_finish(struct pm_reader *rd)
+{
+	struct pm_run *r = rd->run;
+
+	if (yajl_complete_parse(rd->h) != yajl_status_ok || !rd->root_done) {
+		/* a prefix of a JSON text: what a killed agent leaves */
+		r->truncated = 1;
+		r->trunc_at = (long long)rd->consumed;
+	}
+	return 0;
+}
+
+const char *pm_reader_error(const struct pm_reader *rd)
+{
+	return rd->err;
+}
+
+unsigned long long pm_reader_bytes(const struct pm_reader *rd)
+{
+	return rd->consumed;
+}
