@@ -132,10 +132,17 @@ int pm_text_w(struct pm_canvas *c, double pt, int bold, const char *s)
 
 double pm_fit(struct pm_canvas *c, double pt, double min, int bold, const char *s, int w)
 {
-	for (; pt >= min; pt -= 0.5)
-		if (pm_text_w(c, pt, bold, s) <= w)
-			return pt;
-	return 0;
+	/* text width grows linearly with the size: one measure, one check */
+	int tw = pm_text_w(c, pt, bold, s);
+
+	if (tw <= w)
+		return pt;
+	if (tw <= 0)
+		return 0;
+	pt = floor(pt * w / tw * 2) / 2;
+	while (pt >= min && pm_text_w(c, pt, bold, s) > w)
+		pt -= 0.5;
+	return pt >= min ? pt : 0;
 }
 
 int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_align al, int bold,
@@ -148,7 +155,8 @@ int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_
 	va_start(ap, fmt);
 	vsnprintf(s, sizeof(s), fmt, ap);
 	va_end(ap);
-	w = pm_text_w(c, pt, bold, s);
+	/* left-aligned text needs no measuring before it is drawn */
+	w = al == PM_LEFT ? 0 : pm_text_w(c, pt, bold, s);
 	if (al == PM_CENTER)
 		x -= w / 2;
 	else if (al == PM_RIGHT)
@@ -159,8 +167,10 @@ int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_
 
 		if (!gdImageStringFT(c->im, br, pm_rgb(rgb), bold ? c->bold : c->font, pt, 0, x,
 				     base, s))
-			return w;
+			return al == PM_LEFT ? br[2] - br[0] : w;
 	}
+	if (al == PM_LEFT)
+		w = (int)strlen(s) * builtin(pt)->w;
 	{
 		gdFontPtr f = builtin(pt);
 
@@ -214,8 +224,14 @@ void pm_fmt_num(double v, double step, char *buf, size_t cap)
 		snprintf(buf, cap, "%gk", v / 1e3);
 	else if (step >= 1 || v == 0)
 		snprintf(buf, cap, "%.0f", v);
-	else
-		snprintf(buf, cap, "%.*f", step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3, v);
+	else {
+		int d = 1;
+
+		/* as many decimals as the step needs: 0.25 -> 2 */
+		while (d < 6 && fabs(step * pow(10, d) - round(step * pow(10, d))) > 1e-6)
+			d++;
+		snprintf(buf, cap, "%.*f", d, v);
+	}
 }
 
 void pm_rect_fill(struct pm_canvas *c, int x0, int y0, int x1, int y1, int color)

@@ -85,8 +85,9 @@ static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM
 				pm_rect_fill(c, x, y1, x + bw, y0, pm_rgb(bar_col[i % 16]));
 				pm_metric_str(&m[i][id], buf, sizeof(buf));
 				pt = pm_fit(c, 11, 7, 1, buf, bw + pad);
-				pm_text(c, x + bw / 2, (y1 < y0 ? y1 : y0) - 10, pt > 0 ? pt : 7,
-					0x111111, PM_CENTER, 1, "%s", buf);
+				/* the value beyond the end of the bar */
+				pm_text(c, x + bw / 2, y1 <= y0 ? y1 - 10 : y1 + 12,
+					pt > 0 ? pt : 7, 0x111111, PM_CENTER, 1, "%s", buf);
 			}
 			pt = pm_fit(c, 11, 7, 0, runs[i]->label, bw + pad);
 			pm_text(c, x + bw / 2, ybot + 14 + (pt > 0 ? 0 : 16 * (i % 2)),

@@ -15,19 +15,52 @@
 #define NEG_LANE 34
 #define SUCC_H 400
 
+/*
+ * Failure lanes: one per order with failures (highest order on top), one row
+ * per run in each.  When they would not fit, the orders with the most
+ * failures keep a lane and the rest share an "other orders" lane (slot -1).
+ */
 static int fail_lanes(const struct pm_view *v, int *slots)
 {
-	int n = 0;
+	int n = 0, max = LANE_AREA / (LANE_H * v->n);
+	uint64_t tot[PM_ORD] = {0};
 
 	for (int s = PM_ORD - 1; s >= 0; s--) {
-		int any = 0;
-
 		for (int i = 0; i < v->n; i++)
-			any |= v->runs[i]->fail[s] != 0;
-		if (any)
+			tot[s] += v->runs[i]->fail[s];
+		if (tot[s])
 			slots[n++] = s;
 	}
+	if (n <= max)
+		return n;
+	/* keep the max - 1 busiest, in order */
+	for (int k = 0; k < n; k++)
+		for (int j = k + 1; j < n; j++)
+			if (tot[slots[j]] > tot[slots[k]]) {
+				int t = slots[j];
+
+				slots[j] = slots[k];
+				slots[k] = t;
+			}
+	n = max - 1;
+	for (int k = 0; k < n; k++)
+		for (int j = k + 1; j < n; j++)
+			if (slots[j] > slots[k]) {
+				int t = slots[j];
+
+				slots[j] = slots[k];
+				slots[k] = t;
+			}
+	slots[n++] = -1;
 	return n;
+}
+
+static int in_lanes(const int *slots, int nl, int s)
+{
+	for (int l = 0; l < nl; l++)
+		if (slots[l] == s)
+			return 1;
+	return 0;
 }
 
 static int lanes_h(const struct pm_view *v)
@@ -102,7 +135,7 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 	pm_y_axis(c, v, ytop, ybot, 0, 1000, "fragmentation index (x1000)");
 	pm_rect_fill(c, v->x0, neg_y, v->x1, neg_y + NEG_LANE, pm_rgb(0xf3f8f3));
 	pm_text(c, v->x0 - 8, neg_y + NEG_LANE / 2, 11, 0x333333, PM_RIGHT, 0,
-		"-1000: block was free");
+		"-1000 (free block)");
 	/* failure lanes */
 	lane_h = nl ? lanes_h(v) / (nl * v->n) : LANE_H;
 	if (!nl)
@@ -113,8 +146,12 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 			int y0 = lane_top + (l * v->n + i) * lane_h;
 			char lab[64];
 
-			snprintf(lab, sizeof(lab), "failures, order %d%s%s", slots[l] - 1,
-				 v->n > 1 ? " " : "", v->n > 1 ? v->runs[i]->label : "");
+			if (slots[l] < 0)
+				snprintf(lab, sizeof(lab), "failures, other orders%s%s",
+					 v->n > 1 ? " " : "", v->n > 1 ? v->runs[i]->label : "");
+			else
+				snprintf(lab, sizeof(lab), "failures, order %d%s%s", slots[l] - 1,
+					 v->n > 1 ? " " : "", v->n > 1 ? v->runs[i]->label : "");
 			pm_rect_fill(c, v->x0, y0, v->x1, y0 + lane_h - 2,
 				     pm_rgb((l * v->n + i) % 2 ? 0xfbf1f0 : 0xf7e6e4));
 			pm_text(c, v->x0 - 8, y0 + lane_h / 2, lane_h >= 18 ? 11 : 9, 0x333333,
@@ -140,13 +177,23 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 					continue;
 				y = k == PM_FI_NEG ? neg_y + NEG_LANE / 2
 						   : ybot - (int)lround(k / 100.0 * (ybot - ytop));
+				/* one dot per cell, sized by the largest order in it */
 				for (int s = PM_ORD - 1; s >= 0; s--)
-					if (mask & (1u << s))
+					if (mask & (1u << s)) {
 						pm_marker(c, x, y, radius(s), st->shape,
 							  pm_rgba(st->succ, alpha_of(n)), edge);
+						break;
+					}
 			}
 			for (int l = 0; l < nl; l++) {
-				uint32_t n = run->fail_b[b][slots[l]];
+				uint32_t n = 0;
+
+				if (slots[l] >= 0)
+					n = run->fail_b[b][slots[l]];
+				else
+					for (int s = 0; s < PM_ORD; s++)
+						if (!in_lanes(slots, nl, s))
+							n += run->fail_b[b][s];
 				int y = lane_top + (l * v->n + i) * lane_h + lane_h / 2 - 1;
 
 				if (n)

@@ -15,7 +15,7 @@
 #include "view.h"
 
 #define ROW_MIN 8
-#define ROW_H 30
+#define ROW_H 36
 #define LABEL_W 330
 
 struct row {
@@ -173,25 +173,38 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 		pm_text(c, bx + 13, (y0 + y1) / 2, 11,
 			pm_is_dark(row->sev.rgb) ? 0xffffff : 0x111111, PM_CENTER, 1, "%s",
 			row->sev.marker);
-		if (nr == 1)
-			snprintf(lab, sizeof(lab), "%s%s%s (%llu: %llus/%lluc)",
-				 row->from[0] ? row->from : "?", pm_arrow(c), row->to,
-				 (unsigned long long)row->total,
-				 (unsigned long long)row->p[0]->steal,
-				 (unsigned long long)row->p[0]->claim);
-		else
-			snprintf(
-			    lab, sizeof(lab), "%s%s%s (%llu / %llu)",
-			    row->from[0] ? row->from : "?", pm_arrow(c), row->to,
-			    (unsigned long long)(row->p[0] ? row->p[0]->steal + row->p[0]->claim
-							   : 0),
-			    (unsigned long long)(row->p[1] ? row->p[1]->steal + row->p[1]->claim
-							   : 0));
 		{
-			double pt = pm_fit(c, 12, 8, 0, lab, bx - 8 - (v->x0 - LABEL_W - 70));
+			uint64_t na = row->p[0] ? row->p[0]->steal + row->p[0]->claim : 0;
+			uint64_t nb = nr > 1 && row->p[1] ? row->p[1]->steal + row->p[1]->claim : 0;
+			char pat[64], cnt[96];
+			int avail = bx - 8 - (v->x0 - LABEL_W - 70);
+			double pt;
 
-			pm_text(c, bx - 8, (y0 + y1) / 2, pt > 0 ? pt : 8, 0x222222, PM_RIGHT, 0,
-				"%s", lab);
+			snprintf(pat, sizeof(pat), "%s%s%s", row->from[0] ? row->from : "?",
+				 pm_arrow(c), row->to);
+			if (nr == 1)
+				snprintf(cnt, sizeof(cnt), "%llu: %llu steal / %llu claim",
+					 (unsigned long long)na,
+					 (unsigned long long)row->p[0]->steal,
+					 (unsigned long long)row->p[0]->claim);
+			else
+				snprintf(cnt, sizeof(cnt), "%s %llu / %s %llu", v->runs[0]->label,
+					 (unsigned long long)na, v->runs[1]->label,
+					 (unsigned long long)nb);
+			if (rh >= 32) {
+				/* two lines: the pattern, then its counts */
+				pt = pm_fit(c, 12, 8, 1, pat, avail);
+				pm_text(c, bx - 8, y0 + rh / 2 - 8, pt > 0 ? pt : 8, 0x111111,
+					PM_RIGHT, 1, "%s", pat);
+				pt = pm_fit(c, 10.5, 7, 0, cnt, avail);
+				pm_text(c, bx - 8, y0 + rh / 2 + 8, pt > 0 ? pt : 7, 0x555555,
+					PM_RIGHT, 0, "%s", cnt);
+			} else {
+				snprintf(lab, sizeof(lab), "%s (%s)", pat, cnt);
+				pt = pm_fit(c, 11, 7, 0, lab, avail);
+				pm_text(c, bx - 8, (y0 + y1) / 2, pt > 0 ? pt : 7, 0x222222,
+					PM_RIGHT, 0, "%s", lab);
+			}
 		}
 		for (int k = 0; k < ncols; k++) {
 			int x0 = pm_x(v, k * colw) + 1;
@@ -227,9 +240,6 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			v->runs[0]->label, v->runs[1]->label);
 	else
 		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
-			PM_LEFT, 0,
-			"row label: FROM%sTO (events: steals s / claims c); colour: log scale, max "
-			"%u per cell",
-			pm_arrow(c), maxc);
+			PM_LEFT, 0, "colour: log scale, darkest = %u events in one cell", maxc);
 	free(cells);
 }

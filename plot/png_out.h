@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Output files appear atomically: temp file in the same directory, fsync, rename. */
+/*
+ * Output files appear atomically: a temporary file in the same directory,
+ * fsync, rename; on error the temporary file is removed and nothing is left.
+ * PNGs are encoded row by row with libpng (libgd's encoder copies the whole
+ * image first, which would double the peak memory).
+ */
 #ifndef FRAGMON_PLOT_PNG_OUT_H
 #define FRAGMON_PLOT_PNG_OUT_H
 
