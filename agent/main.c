@@ -212,10 +212,19 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 	fm_prom_write(a);
 
 	while (!stop_signal) {
-		int n = a->bpf ? fm_tracer_poll(&a->tracer, 100) : 0;
+		int wait_ms = 100, n = 0;
 
-		if (!a->bpf)
-			usleep(100000);
+		if (c->snapshot_interval_ms) {
+			double due =
+			    last_snap * 1000.0 + (double)c->snapshot_interval_ms - t * 1000.0;
+
+			if (due < wait_ms)
+				wait_ms = due < 1 ? 1 : (int)due;
+		}
+		if (a->bpf)
+			n = fm_tracer_poll(&a->tracer, wait_ms);
+		else
+			usleep((useconds_t)wait_ms * 1000);
 		if (n < 0 && n != -EINTR) {
 			logmsg("ring buffer poll failed: %s", strerror(-n));
 			rc = FM_EXIT_RUNTIME;

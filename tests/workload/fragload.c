@@ -10,13 +10,15 @@
  *                         begin/end, migrate)
  *   fragload all          files 400000, pipes 256, compact
  *
- * Everything it creates is removed before it exits.
+ * Everything it creates is removed before it exits.  FRAGLOAD_COMM=name
+ * sets the task name the events carry (to test escaping).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -100,6 +102,9 @@ int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "all";
 	long n = argc > 2 ? atol(argv[2]) : 0;
+
+	if (getenv("FRAGLOAD_COMM"))
+		prctl(PR_SET_NAME, getenv("FRAGLOAD_COMM"), 0, 0, 0);
 
 	if (!strcmp(what, "files"))
 		return files(n ? n : 400000);

@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# fragmon-agent against the real kernel of this machine.
+
+load lib/agent
+
+setup() {
+	OUT=$(mktemp -d /tmp/fragmon-agent-test.XXXXXX)
+}
+
+teardown() {
+	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
+	ftrace_remove fmtest 2>/dev/null || true
+	rm -rf "$OUT" "$OUT.log"
+}
+
+@test "agent: statically linked, runs with no shared library" {
+	[ -x "$AGENT" ] || skip "fragmon-agent not built"
+	run file "$AGENT"
+	[[ "$output" == *"statically linked"* ]]
+	run ldd "$AGENT"
+	[[ "$output" == *"not a dynamic executable"* ]]
+	run "$AGENT" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "fragmon-agent "* ]]
+}
+
+@test "agent: --probe reports kernel support as JSON and exits 0" {
+	require_bpf
+	run "$AGENT" --probe
+	[ "$status" -eq 0 ]
+	echo "$output" > "$OUT/probe.json"
+	[ "$($FMCHECK get "$OUT/probe.json" can_run)" = true ]
+	[ "$($FMCHECK get "$OUT/probe.json" tracepoints.kmem:mm_page_alloc_extfrag)" = true ]
+	[ "$($FMCHECK get "$OUT/probe.json" btf)" = true ]
+}
+
+@test "agent: extfrag and compaction counts agree with an independent ftrace count" {
+	require_bpf
+	ftrace_start fmtest kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
+	start_agent "$OUT" -i 200
+	"$FRAGLOAD" files 400000
+	"$FRAGLOAD" pipes 256
+	"$FRAGLOAD" compact
+	sleep 0.3
+	stop_agent INT
+	ftrace_stop fmtest
+	ext_ftrace=$(ftrace_count fmtest mm_page_alloc_extfrag)
+	end_ftrace=$(ftrace_count fmtest mm_compaction_end)
+	ext_events=$($FMCHECK count "$OUT/fragmentation_data.json" extfrag)
+	ext_stats=$($FMCHECK get "$OUT/fragmentation_data.json" statistics.events_by_type.extfrag)
+	ok=$($FMCHECK count "$OUT/fragmentation_data.json" compaction_success)
+	bad=$($FMCHECK count "$OUT/fragmentation_data.json" compaction_failure)
+	dropped=$($FMCHECK get "$OUT/fragmentation_data.json" metadata.events_dropped)
+	echo "ftrace extfrag=$ext_ftrace agent events=$ext_events stats=$ext_stats" \
+		"compaction_end=$end_ftrace agent=$ok+$bad dropped=$dropped"
+	# the workload provokes real events
+	[ "$ext_ftrace" -ge 16 ]
+	[ "$end_ftrace" -ge 1 ]
+	# tolerance: ftrace's window opens before the agent's and closes after it
+	# (by < 0.5 s of an idle system), so allow 2 events either way
+	[ "$dropped" -eq 0 ]
+	[ "$ext_events" -eq "$ext_stats" ]
+	[ $((ext_ftrace - ext_events)) -le 2 ] && [ $((ext_events - ext_ftrace)) -le 2 ]
+	[ $((end_ftrace - ok - bad)) -le 2 ] && [ $((ok + bad - end_ftrace)) -le 2 ]
+}
+
+@test "agent: fragmentation indices agree with the kernel's extfrag debugfs files" {
+	require_bpf
+	debugfs_ready || skip "no /sys/kernel/debug/extfrag (debugfs)"
+	start_agent "$OUT" -i 100
+	"$FRAGLOAD" files 400000
+	stop_agent INT
+	cp /sys/kernel/debug/extfrag/extfrag_index "$OUT/extfrag_index"
+	cp /sys/kernel/debug/extfrag/unusable_index "$OUT/unusable_index"
+	# the last snapshot is taken at stop; free counts drift a little meanwhile
+	run $FMCHECK index-vs-debugfs "$OUT/fragmentation_data.json" "$OUT/extfrag_index" \
+		"$OUT/unusable_index" 10
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" -ge 22 ]
+	# the index read in BPF at each extfrag event agrees with the nearest snapshot
+	read -r n agree < <($FMCHECK event-index "$OUT/fragmentation_data.json" 50)
+	echo "extfrag events with a BPF index: $n, agreeing with snapshots: $agree"
+	[ "$n" -ge 1 ]
+	[ "$agree" -ge $((n * 9 / 10)) ]
+	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.fragmentation_index_source)" = bpf ]
+}
+
+@test "agent: SIGINT, SIGTERM and duration each write a complete legacy-compatible file" {
+	require_bpf
+	for sig in INT TERM; do
+		rm -rf "$OUT"/*
+		start_agent "$OUT" -i 100
+		"$FRAGLOAD" files 100000
+		stop_agent "$sig"
+		[ ! -e "$OUT/fragmentation_data.json.partial" ]
+		[ ! -e "$OUT/fragmon-agent.pid" ]
+		run $FMCHECK legacy "$OUT/fragmentation_data.json"
+		[ "$status" -eq 0 ]
+		[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.end_reason)" = "SIG$sig" ]
+	done
+	rm -rf "$OUT"/*
+	run "$AGENT" -o "$OUT" -q -d 2 -i 100
+	[ "$status" -eq 0 ]
+	run $FMCHECK legacy "$OUT/fragmentation_data.json"
+	[ "$status" -eq 0 ]
+	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.end_reason)" = duration ]
+	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.complete)" = true ]
+	d=$($FMCHECK get "$OUT/fragmentation_data.json" metadata.duration)
+	awk -v d="$d" 'BEGIN { exit !(d >= 2 && d < 4) }'
+}
+
+@test "agent: timeout(1) (SIGTERM) keeps the data, unlike the legacy tracker" {
+	require_bpf
+	run timeout 2 "$AGENT" -o "$OUT" -q -i 100
+	# timeout(1) exits 124 when it had to send SIGTERM; the agent exited 0
+	[ "$status" -eq 124 ]
+	run $FMCHECK legacy "$OUT/fragmentation_data.json"
+	[ "$status" -eq 0 ]
+}
+
+@test "agent: kill -9 leaves a readable partial file missing at most ~1 s" {
+	require_bpf
+	start_agent "$OUT" -i 50
+	sleep 3
+	t_kill=$(awk '{print $1}' /proc/uptime)
+	t_start=$(stat -c %Y "$OUT/fragmentation_data.json.partial")
+	kill -9 "$AGENT_PID"
+	wait "$AGENT_PID" || true
+	AGENT_PID=
+	[ ! -e "$OUT/fragmentation_data.json" ]
+	read -r n last < <($FMCHECK partial "$OUT/fragmentation_data.json.partial")
+	echo "events=$n last=$last"
+	# snapshots every 50 ms for ~3 s: at most about 1 s may be missing
+	[ "$n" -ge 30 ]
+	awk -v l="$last" 'BEGIN { exit !(l >= 1.9) }'
+}
+
+@test "agent: SIGUSR1 writes a complete checkpoint and the run goes on" {
+	require_bpf
+	start_agent "$OUT" -i 100
+	sleep 0.5
+	kill -USR1 "$AGENT_PID"
+	for i in $(seq 1 50); do
+		[ -e "$OUT/fragmentation_data.checkpoint.json" ] && break
+		sleep 0.1
+	done
+	kill -0 "$AGENT_PID"
+	run $FMCHECK legacy "$OUT/fragmentation_data.checkpoint.json"
+	[ "$status" -eq 0 ]
+	[ "$($FMCHECK get "$OUT/fragmentation_data.checkpoint.json" metadata.complete)" = false ]
+	stop_agent INT
+	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.complete)" = true ]
+}
+
+@test "agent: comm strings are escaped as valid JSON" {
+	require_bpf
+	start_agent "$OUT" -m extfrag
+	FRAGLOAD_COMM=$'q"b\\n\ttab\xff' "$FRAGLOAD" files 400000
+	stop_agent INT
+	run $FMCHECK comms "$OUT/fragmentation_data.json" extfrag
+	echo "$output" | sort | uniq -c
+	# the kernel keeps 15 bytes; \xff is not UTF-8 and becomes U+FFFD
+	[[ "$output" == *'"q\"b\\n\ttab\ufffd"'* ]]
+}
+
+@test "agent: a second instance is refused; a stale pidfile is recovered" {
+	require_bpf
+	start_agent "$OUT" -m snapshot
+	run "$AGENT" -o "$OUT" -q -m snapshot -d 1
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"another agent (pid $AGENT_PID)"* ]]
+	stop_agent INT
+	# a pidfile left by a dead process
+	sh -c 'exit 0' & dead=$!
+	wait $dead
+	echo "$dead" > "$OUT/fragmon-agent.pid"
+	run "$AGENT" -o "$OUT" -m snapshot -d 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"recovered stale pidfile"* ]]
+	[ ! -e "$OUT/fragmon-agent.pid" ]
+}
+
+@test "agent: snapshot mode needs no BPF and records free memory by order" {
+	[ -r /proc/buddyinfo ] || skip "no /proc/buddyinfo"
+	[ -x "$AGENT" ] || skip "fragmon-agent not built"
+	run "$AGENT" -o "$OUT" -q -m snapshot -d 1 -i 100
+	[ "$status" -eq 0 ]
+	n=$($FMCHECK count "$OUT/fragmentation_data.json" snapshot)
+	[ "$n" -ge 5 ]
+	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.tracepoints.kmem:mm_page_alloc_extfrag)" = disabled ]
+	free0=$($FMCHECK get "$OUT/fragmentation_data.json" events.0.zones.0.free)
+	[[ "$free0" == "["* ]]
+}
+
+@test "agent: output cap stops writing events but keeps exact counts" {
+	require_bpf
+	# 10 ms snapshots fill 1 MiB within seconds, then extfrag events are capped
+	start_agent "$OUT" -i 10 --max-output-mb 1
+	for i in $(seq 1 100); do
+		[ "$(stat -c %s "$OUT/fragmentation_data.json.partial")" -gt 1100000 ] && break
+		sleep 0.1
+	done
+	ftrace_start fmtest kmem/mm_page_alloc_extfrag
+	"$FRAGLOAD" files 400000
+	ftrace_stop fmtest
+	stop_agent INT
+	f=$OUT/fragmentation_data.json
+	[ "$($FMCHECK get "$f" metadata.output_capped)" = true ]
+	[ "$($FMCHECK get "$f" metadata.events_capped)" -gt 0 ]
+	[ "$(stat -c %s "$f")" -lt 1300000 ]
+	ext=$($FMCHECK get "$f" statistics.events_by_type.extfrag)
+	want=$(ftrace_count fmtest mm_page_alloc_extfrag)
+	echo "extfrag counted=$ext ftrace=$want written=$($FMCHECK count "$f" extfrag)"
+	[ "$want" -ge 16 ]
+	[ $((want - ext)) -le 2 ] && [ $((ext - want)) -le 2 ]
+}
+
+@test "agent: Prometheus textfile is written atomically" {
+	require_bpf
+	mkdir "$OUT/prom"
+	run "$AGENT" -o "$OUT" -q -d 1 -i 200 --prometheus-dir "$OUT/prom"
+	[ "$status" -eq 0 ]
+	grep -q '^fragmon_events_total{host=' "$OUT/prom/fragmon.prom"
+	grep -q '^fragmon_free_blocks{.*order="0"}' "$OUT/prom/fragmon.prom"
+	[ -z "$(ls "$OUT/prom" | grep tmp)" ]
+}

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the agent's bats tests: real kernel, real tracepoints.
+
+FM_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+AGENT=$FM_TOP/fragmon-agent
+FRAGLOAD=$FM_TOP/build/tests/fragload
+FMCHECK="python3 $FM_TOP/tests/bats/lib/fmcheck.py"
+
+# skip (saying why) where the agent cannot run
+require_bpf() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for BPF"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF (/sys/kernel/btf/vmlinux)"
+	[ -x "$AGENT" ] || skip "fragmon-agent not built (make agent)"
+	tracefs_dir >/dev/null || skip "no tracefs"
+}
+
+tracefs_dir() {
+	local d
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[ -d "$d/events" ] && { echo "$d"; return 0; }
+	done
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null && [ -d /sys/kernel/tracing/events ] &&
+		{ echo /sys/kernel/tracing; return 0; }
+	return 1
+}
+
+debugfs_ready() {
+	[ -r /sys/kernel/debug/extfrag/extfrag_index ] ||
+		mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+	[ -r /sys/kernel/debug/extfrag/extfrag_index ]
+}
+
+# independent count: an ftrace instance of our own
+ftrace_start() { # name events...
+	local t; t=$(tracefs_dir)/instances/$1; shift
+	rmdir "$t" 2>/dev/null || true
+	mkdir "$t"
+	echo 65536 > "$t/buffer_size_kb"
+	local ev
+	for ev in "$@"; do echo 1 > "$t/events/$ev/enable"; done
+	echo 1 > "$t/tracing_on"
+}
+
+ftrace_stop() { # name
+	local t; t=$(tracefs_dir)/instances/$1
+	echo 0 > "$t/tracing_on"
+}
+
+ftrace_count() { # name event-name
+	local t; t=$(tracefs_dir)/instances/$1
+	grep -c " $2:" "$t/trace" || true
+}
+
+ftrace_remove() {
+	local t; t=$(tracefs_dir)/instances/$1
+	[ -d "$t" ] && { echo 0 > "$t/events/enable"; rmdir "$t"; } || true
+}
+
+# start the agent in the background; wait until it is attached (.partial)
+start_agent() { # outdir args...
+	local out=$1; shift
+	"$AGENT" -o "$out" -q "$@" 2>"$out.log" &
+	AGENT_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		[ -e "$out/fragmentation_data.json.partial" ] && return 0
+		kill -0 "$AGENT_PID" 2>/dev/null || { cat "$out.log" >&2; return 1; }
+		sleep 0.05
+	done
+	echo "agent not ready after 5 s" >&2
+	return 1
+}
+
+stop_agent() { # signal
+	kill -"${1:-INT}" "$AGENT_PID"
+	wait "$AGENT_PID"
+}
