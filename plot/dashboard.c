@@ -2,6 +2,7 @@
 #include "dashboard.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
@@ -46,7 +47,7 @@ static void warning(const struct pm_run *r, char *buf, size_t cap)
 
 static int header_h(int n)
 {
-	return 70 + n * 28 + n * 26 + 10;
+	return 70 + n * 28 + n * 26 + 20;
 }
 
 static int header(struct pm_canvas *c, struct pm_run *const *runs, int n, const char *title)
@@ -104,6 +105,8 @@ int pm_dashboard(struct pm_run *const *runs, int n, const char *title, double bi
 	struct pm_canvas c;
 	int hh, h[5], y, ret;
 	char t[256];
+	static const char *const names[5] = {"compaction", "extfrag", "heatmap", "snapshot",
+					     "table"};
 	void (*panel[5])(struct pm_canvas *, const struct pm_view *, struct pm_rect) = {
 	    pm_panel_compaction, pm_panel_extfrag, pm_panel_heatmap,
 	    pm_panel_snapshot,	 pm_panel_table,
@@ -135,6 +138,10 @@ int pm_dashboard(struct pm_run *const *runs, int n, const char *title, double bi
 	for (int i = 0; i < 5; i++) {
 		gdImageLine(c.im, 40, y - GAP / 2, c.w - 40, y - GAP / 2, pm_rgb(0xdddddd));
 		panel[i](&c, &v, (struct pm_rect){60, y, PM_WIDTH - 120, h[i]});
+		/* FRAGMON_PLOT_LAYOUT=1: where each panel's plot area is (tests) */
+		if (getenv("FRAGMON_PLOT_LAYOUT"))
+			fprintf(stderr, "layout: %s %d %d %d %d\n", names[i], v.x0, y + 40, v.x1,
+				y + h[i] - 50);
 		y += h[i] + GAP;
 	}
 	ret = pm_png_write(c.im, out, err, cap);

@@ -77,9 +77,8 @@ int pm_compaction_height(const struct pm_view *v)
 
 static double alpha_of(uint32_t n)
 {
-	double a = 1 - pow(0.7, n);
-
-	return a > 0.9 ? 0.9 : a;
+	/* one event is clearly visible, many are darker */
+	return 0.55 + 0.4 * (1 - pow(0.8, (double)n - 1));
 }
 
 static int radius(int slot)

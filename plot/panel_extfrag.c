@@ -124,6 +124,11 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 		unsigned col = s % 2 ? st->claim : st->steal;
 		const uint32_t *y = ser + s * nd;
 		int px = -1, py = ybot, labels = 0, lastlab = -1000;
+		const struct pm_run *run = v->runs[s / 2];
+
+		/* nothing to draw: no flat line that could pass for data */
+		if (!(s % 2 ? run->claim : run->steal))
+			continue;
 
 		for (int k = 0; k < nd; k++) {
 			double val = y[k] > ymax ? ymax : y[k];

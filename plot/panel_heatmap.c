@@ -14,7 +14,7 @@
 
 #include "view.h"
 
-#define ROW_MIN 8
+#define ROW_MIN 4
 #define ROW_H 36
 #define LABEL_W 330
 

@@ -28,7 +28,7 @@ static int nr_orders_used(const struct pm_view *v)
 
 int pm_table_height(const struct pm_view *v)
 {
-	int rows = v->n == 1 ? 14 : PM_M_N + 1;
+	int rows = v->n == 1 ? PM_M_N - 1 : PM_M_N + 1;
 	int ord = nr_orders_used(v);
 
 	if (v->n == 1 && ord + 8 > rows)

@@ -614,7 +614,8 @@ void pm_reader_free(struct pm_reader *rd)
 	free(rd);
 }
 
-/* "byte N (line L, column C)" for an offset inside the current chunk */
+/* "byte N (line L, column C)" for an offset inside the current chunk: the byte
+ * offset counts from 0 (as cmp and dd do), lines and columns from 1 */
 static void where(struct pm_reader *rd, const unsigned char *buf, size_t off, char *out, size_t cap)
 {
 	unsigned long long line = rd->lines + 1, nl = rd->last_nl;
@@ -650,13 +651,13 @@ int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 		size_t off = yajl_get_bytes_consumed(rd->h);
 		char pos[128], msg[256];
 
-		if (s == yajl_status_client_canceled) {
+		if (s == yajl_status_client_canceled)
 			snprintf(msg, sizeof(msg), "%s", rd->err);
-			if (off)
-				off--; /* yajl counts the token it handed over */
-		} else {
+		else
 			yajl_msg(rd, msg, sizeof(msg));
-		}
+		/* yajl counts the offending byte as consumed: point at it */
+		if (off)
+			off--;
 		if (off > len)
 			off = len;
 		where(rd, p, off, pos, sizeof(pos));

@@ -1,0 +1,327 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# fragmon-plot: numbers, images, errors, URLs.  Hand-built inputs are in
+# tests/data/plot/ (expected values below are worked out by hand from them);
+# the legacy captures are checked against an independent count (python json).
+
+FM_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+PLOT=$FM_TOP/fragmon-plot
+DATA=$FM_TOP/tests/data/plot
+LEGACY=${FRAGMON_LEGACY_DIR:-/work/shared/data}
+PROBE=$FM_TOP/build/plot/pngprobe
+GEN=$FM_TOP/build/plot/gen-events
+
+setup_file() {
+	make -s -C "$FM_TOP" plot plot-test-tools >/dev/null
+}
+
+setup() {
+	OUT=$(mktemp -d /tmp/fragmon-plot-test.XXXXXX)
+}
+
+teardown() {
+	if [ -n "${HTTP_PID:-}" ]; then
+		kill "$HTTP_PID" 2>/dev/null || true
+		wait "$HTTP_PID" 2>/dev/null || true
+	fi
+	rm -rf "$OUT"
+}
+
+# value of "key: value" in --summary output
+sval() { # key
+	printf '%s\n' "$output" | sed -n "s/^$1: //p" | head -n 1
+}
+
+# the plot area of a panel, from FRAGMON_PLOT_LAYOUT=1 on stderr: "x0 y0 x1 y1"
+panel() { # layout-file name
+	sed -n "s/^layout: $2 //p" "$1"
+}
+
+colour_in() { # png layout-file panel
+	# shellcheck disable=SC2046
+	"$PROBE" "$1" colour $(panel "$2" "$3")
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_http() { # directory
+	HTTP_PORT=$(free_port)
+	python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
+		>"$OUT/http.log" 2>&1 </dev/null &
+	HTTP_PID=$!
+	for _ in $(seq 50); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "HTTP server did not start" >&2
+	return 1
+}
+
+@test "plot: --help documents the exit codes; unknown option exits 2" {
+	run "$PLOT" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Exit status: 0 ok; 1 runtime failure"* ]]
+	[[ "$output" == *"--results-dir DIR"* ]]
+	run "$PLOT" --no-such-option x.json
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown option '--no-such-option'"* ]]
+	run "$PLOT"
+	[ "$status" -eq 2 ]
+	run "$PLOT" "$DATA/small-agent.json" --bin abc
+	[ "$status" -eq 2 ]
+}
+
+@test "plot: --summary of a hand-built agent file equals the hand-computed numbers" {
+	run "$PLOT" "$DATA/small-agent.json" --summary
+	[ "$status" -eq 0 ]
+	[ "$(sval format)" = fragmon ]
+	[ "$(sval kernel)" = 6.18.0-test ]
+	[ "$(sval events)" = 14 ]
+	[ "$(sval extfrag)" = 5 ]
+	[ "$(sval extfrag_steal)" = 3 ]
+	[ "$(sval extfrag_claim)" = 2 ]
+	# MOVABLE->UNMOVABLE x2 (!!) and MOVABLE->RECLAIMABLE (!) are bad; UNMOVABLE->MOVABLE good
+	[ "$(sval bad_fallbacks)" = 3 ]
+	[ "$(sval good_fallbacks)" = 1 ]
+	[ "$(sval to_unmovable)" = 2 ]
+	[ "$(sval fragmenting)" = 2 ]
+	[ "$(sval compaction_success)" = 3 ]
+	[ "$(sval compaction_failure)" = 3 ]
+	[ "$(sval compaction_success_pct)" = 50.0 ]
+	# (950 + 800) / 2 / 1000; the -1000 success counted apart
+	[ "$(sval success_frag_index_mean)" = 0.875 ]
+	[ "$(sval success_index_negative)" = 1 ]
+	[ "$(sval duration_s)" = 6.0 ]
+	[ "$(sval extfrag_per_s)" = 0.83 ]
+	[ "$(sval snapshots)" = 2 ]
+	# last snapshot: 10 + 5*2 + 2*4 = 28 pages = 0.109 MiB; nothing at order >= 9
+	[ "$(sval free_mib_end)" = 0.1 ]
+	[ "$(sval free_high_order_mib_end)" = 0.0 ]
+	# order 9: -1000 at t=0, 938 at t=6
+	[ "$(sval frag_index_high_order_mean)" = -0.031 ]
+	[ "$(sval events_dropped)" = 3 ]
+	[ "$(sval compaction_order_9)" = "2 success, 2 failure (50.0%)" ]
+	[ "$(sval compaction_order_2)" = "0 success, 1 failure (0.0%)" ]
+	# rows worst first
+	[ "$(printf '%s\n' "$output" | grep '^pattern:' | head -n 1)" = "pattern: !! MOVABLE->UNMOVABLE 1 steal, 1 claim" ]
+	[ "$(printf '%s\n' "$output" | grep '^pattern:' | tail -n 1)" = "pattern: + UNMOVABLE->MOVABLE 1 steal, 0 claim" ]
+}
+
+@test "plot: legacy labels: PCPTYPES is HIGHATOMIC, empty migrate_from is unknown" {
+	run "$PLOT" "$DATA/small-legacy.json" --summary
+	[ "$status" -eq 0 ]
+	[ "$(sval format)" = legacy ]
+	[ "$(sval extfrag_steal)" = 1 ]
+	[ "$(sval compaction_success_pct)" = 33.3 ]
+	[[ "$output" == *"pattern: !! HIGHATOMIC->UNMOVABLE 0 steal, 1 claim"* ]]
+	[[ "$output" == *"pattern: + ?->MOVABLE 1 steal, 0 claim"* ]]
+	[[ "$output" != *PCPTYPES* ]]
+	# legacy has no snapshots and no fragmenting flag: not reported as 0
+	[ -z "$(sval fragmenting)" ]
+	[ -z "$(sval free_mib_end)" ]
+}
+
+@test "plot: single dashboard: 2400 px wide, every panel inside the image, data where the panels are" {
+	FRAGMON_PLOT_LAYOUT=1 "$PLOT" "$DATA/small-agent.json" -o "$OUT/a.png" 2>"$OUT/layout"
+	read -r w h < <("$PROBE" "$OUT/a.png")
+	[ "$w" -eq 2400 ]
+	bottom=$(panel "$OUT/layout" table | awk '{print $4}')
+	[ "$h" -gt "$bottom" ]
+	for p in compaction extfrag heatmap snapshot; do
+		c=$(colour_in "$OUT/a.png" "$OUT/layout" $p)
+		echo "$p $c"
+		awk -v c="$c" 'BEGIN { exit !(c > 0.0002) }'
+	done
+	# the table has text
+	# shellcheck disable=SC2046
+	ink=$("$PROBE" "$OUT/a.png" ink $(panel "$OUT/layout" table))
+	awk -v c="$ink" 'BEGIN { exit !(c > 0.005) }'
+}
+
+@test "plot: a run with no events gives a readable image with no data drawn" {
+	FRAGMON_PLOT_LAYOUT=1 run "$PLOT" "$DATA/empty-run.json" -o "$OUT/e.png"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep '^layout:' >"$OUT/layout"
+	read -r w h < <("$PROBE" "$OUT/e.png")
+	[ "$w" -eq 2400 ]
+	for p in compaction extfrag heatmap; do
+		[ "$(colour_in "$OUT/e.png" "$OUT/layout" $p)" = 0.0000 ]
+	done
+	# the "no events" banner
+	[ "$("$PROBE" "$OUT/e.png" rgb fdecea 0 0 2400 200)" != 0.0000 ]
+}
+
+@test "plot: both legacy captures plot, and their counts match an independent count" {
+	for f in legacy-simple legacy-load; do
+		[ -r "$LEGACY/$f.json" ] || skip "no $LEGACY/$f.json (set FRAGMON_LEGACY_DIR)"
+		run "$PLOT" "$LEGACY/$f.json" -o "$OUT/$f.png" --summary
+		[ "$status" -eq 0 ]
+		[ "$("$PROBE" "$OUT/$f.png" | cut -d' ' -f1)" -eq 2400 ]
+		want=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["events"]
+ef = [e for e in ev if e["event_type"] == "extfrag"]
+print(len(ev), len(ef), sum(1 for e in ef if e["is_steal"]),
+      sum(1 for e in ev if e["event_type"] == "compaction_success"),
+      sum(1 for e in ev if e["event_type"] == "compaction_failure"),
+      sum(1 for e in ef if e["migrate_to"] == "UNMOVABLE"))' "$LEGACY/$f.json")
+		got="$(sval events) $(sval extfrag) $(sval extfrag_steal) $(sval compaction_success) $(sval compaction_failure) $(sval to_unmovable)"
+		echo "$f: want $want got $got"
+		[ "$want" = "$got" ]
+	done
+}
+
+@test "plot: generated agent file: counts equal the file's own statistics block" {
+	"$GEN" -n 20000 -d 60 -s 3 -o "$OUT/g.json"
+	run "$PLOT" "$OUT/g.json" --summary
+	[ "$status" -eq 0 ]
+	want=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["statistics"]
+print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_success"],
+      s["events_by_type"]["compaction_failure"])' "$OUT/g.json")
+	[ "$want" = "$(sval extfrag_steal) $(sval extfrag_claim) $(sval compaction_success) $(sval compaction_failure)" ]
+}
+
+@test "plot: a truncated file (killed agent) plots what is there and says so" {
+	# run header + snapshot + two extfrag events, then half a line
+	{ head -n 15 "$DATA/small-agent.json"; sed -n 16p "$DATA/small-agent.json" | head -c 60; } \
+		>"$OUT/fragmentation_data.json.partial"
+	run "$PLOT" "$OUT/fragmentation_data.json.partial" -o "$OUT/t.png" --summary
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: truncated at byte"* ]]
+	[ "$(sval complete)" = "no (truncated)" ]
+	[ "$(sval events)" = 3 ]
+	[ "$(sval extfrag)" = 2 ]
+	[ -s "$OUT/t.png" ]
+	# the red warning band in the header
+	[ "$("$PROBE" "$OUT/t.png" rgb fdecea 0 0 2400 200)" != 0.0000 ]
+	# a complete file has none
+	"$PLOT" "$DATA/small-legacy.json" -o "$OUT/c.png"
+	[ "$("$PROBE" "$OUT/c.png" rgb fdecea 0 0 2400 200)" = 0.0000 ]
+	# zero bytes: a killed agent before its first flush
+	: >"$OUT/zero.json"
+	run "$PLOT" "$OUT/zero.json" -o "$OUT/z.png"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *truncated* ]]
+	[ -s "$OUT/z.png" ]
+}
+
+@test "plot: malformed JSON: file, byte offset, line and column; exit 2; no PNG left" {
+	run "$PLOT" "$DATA/malformed.json" -o "$OUT/m.png"
+	[ "$status" -eq 2 ]
+	# the second comma of ",," is byte 90 (from 0), line 3, column 46
+	[ "$(grep -bo ',,' "$DATA/malformed.json" | cut -d: -f1)" -eq 89 ]
+	[[ "$output" == *"malformed.json: byte 90 (line 3, column 46): parse error"* ]]
+	[ ! -e "$OUT/m.png" ]
+	[ -z "$(ls "$OUT")" ]
+	printf '[1, 2]' >"$OUT/array.json"
+	run "$PLOT" "$OUT/array.json" -o "$OUT/m.png"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not an object"* ]]
+	run "$PLOT" "$OUT/does-not-exist.json" -o "$OUT/m.png"
+	[ "$status" -eq 2 ]
+	[ ! -e "$OUT/m.png" ]
+}
+
+@test "plot: cannot write the output: exit 1, nothing left behind" {
+	run "$PLOT" "$DATA/small-agent.json" -o "$OUT/no/such/dir/x.png"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"x.png"* ]]
+	[ ! -e "$OUT/no" ]
+}
+
+@test "plot: A/B and N-way images; labels must match the runs" {
+	FRAGMON_PLOT_LAYOUT=1 "$PLOT" "$DATA/small-agent.json" --compare "$DATA/small-legacy.json" \
+		--labels 4k 16k -o "$OUT/ab.png" 2>"$OUT/layout"
+	[ "$("$PROBE" "$OUT/ab.png" | cut -d' ' -f1)" -eq 2400 ]
+	for p in compaction extfrag heatmap; do
+		c=$(colour_in "$OUT/ab.png" "$OUT/layout" $p)
+		awk -v c="$c" 'BEGIN { exit !(c > 0.0002) }'
+	done
+	run "$PLOT" "$DATA/small-agent.json" --compare "$DATA/small-legacy.json" --summary
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^== ')" -eq 2 ]
+	run "$PLOT" --multi "$DATA/small-agent.json" "$DATA/small-legacy.json" "$DATA/empty-run.json" \
+		--labels a b c -o "$OUT/multi.png"
+	[ "$status" -eq 0 ]
+	[ "$("$PROBE" "$OUT/multi.png" colour 0 0 2400 1200)" != 0.0000 ]
+	run "$PLOT" --multi "$DATA/small-agent.json" "$DATA/small-legacy.json" --labels only-one -o "$OUT/x.png"
+	[ "$status" -eq 2 ]
+	[ ! -e "$OUT/x.png" ]
+}
+
+@test "plot: --json writes the same metrics as --summary, atomically" {
+	run "$PLOT" "$DATA/small-agent.json" --json "$OUT/m.json" --summary
+	[ "$status" -eq 0 ]
+	steal=$(sval extfrag_steal)
+	[ "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["metrics"]["extfrag_steal"], r["metrics"]["compaction_success_pct"], r["compaction_by_order"]["9"]["failure"], r["truncated"])' "$OUT/m.json")" = "$steal 50.0 2 False" ]
+	[ "$(ls "$OUT")" = m.json ]
+}
+
+@test "plot: --results-dir pairs X with X-dev and writes an overview" {
+	mkdir -p "$OUT/res/xfs-4k" "$OUT/res/xfs-4k-dev" "$OUT/res/xfs-32k" "$OUT/res/notes"
+	cp "$DATA/small-agent.json" "$OUT/res/xfs-4k/fragmentation_data.json"
+	head -n 14 "$DATA/small-agent.json" >"$OUT/res/xfs-4k-dev/fragmentation_data.json.partial"
+	cp "$DATA/small-legacy.json" "$OUT/res/xfs-32k/fragmentation_data.json"
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png"
+	[ "$status" -eq 0 ]
+	for f in xfs-4k xfs-4k-dev xfs-32k xfs-4k-vs-xfs-4k-dev overview; do
+		[ -s "$OUT/png/$f.png" ]
+	done
+	[ "$(ls "$OUT/png" | wc -l)" -eq 5 ]
+	[[ "$output" == *"xfs-4k-dev/fragmentation_data.json.partial: warning: truncated"* ]]
+}
+
+@test "plot: URL input: success, 404, refused connection, oversize, malformed" {
+	cp "$DATA/small-agent.json" "$DATA/malformed.json" "$OUT/"
+	start_http "$OUT"
+	base="http://127.0.0.1:$HTTP_PORT"
+	run "$PLOT" "$base/small-agent.json" --summary -o "$OUT/u.png"
+	[ "$status" -eq 0 ]
+	[ "$(sval extfrag_steal)" = 3 ]
+	[ "$(sval frag_index_high_order_mean)" = -0.031 ]
+	[ -s "$OUT/u.png" ]
+	run "$PLOT" "$base/missing.json" -o "$OUT/404.png"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"missing.json: cannot fetch: HTTP 404"* ]]
+	[ ! -e "$OUT/404.png" ]
+	run "$PLOT" "$base/small-agent.json" --max-size 0.001 -o "$OUT/big.png"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"size limit"* ]]
+	[ ! -e "$OUT/big.png" ]
+	run "$PLOT" "$base/malformed.json" -o "$OUT/bad.png"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"byte 90 (line 3, column 46)"* ]]
+	port=$(free_port)
+	run "$PLOT" "http://127.0.0.1:$port/x.json" -o "$OUT/refused.png"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"connection refused"* ]]
+	[ ! -e "$OUT/refused.png" ]
+}
+
+@test "plot: falls back to libgd's built-in fonts when no TrueType font is found" {
+	FRAGMON_FONT=builtin FRAGMON_PLOT_LAYOUT=1 "$PLOT" "$DATA/small-agent.json" -o "$OUT/b.png" 2>"$OUT/layout"
+	[ "$("$PROBE" "$OUT/b.png" | cut -d' ' -f1)" -eq 2400 ]
+	c=$(colour_in "$OUT/b.png" "$OUT/layout" heatmap)
+	awk -v c="$c" 'BEGIN { exit !(c > 0.0002) }'
+	# shellcheck disable=SC2046
+	ink=$("$PROBE" "$OUT/b.png" ink $(panel "$OUT/layout" table))
+	awk -v c="$ink" 'BEGIN { exit !(c > 0.003) }'
+}
+
+@test "plot: memory does not grow with the number of events" {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time (GNU time) to measure peak RSS"
+	"$GEN" -n 10000 -d 120 -o "$OUT/small.json"
+	"$GEN" -n 400000 -d 120 -o "$OUT/big.json"
+	/usr/bin/time -f %M -o "$OUT/rss1" "$PLOT" "$OUT/small.json" -o "$OUT/s.png"
+	/usr/bin/time -f %M -o "$OUT/rss2" "$PLOT" "$OUT/big.json" -o "$OUT/b.png"
+	r1=$(tail -n 1 "$OUT/rss1")
+	r2=$(tail -n 1 "$OUT/rss2")
+	echo "RSS 10k events: $r1 KB, 400k events: $r2 KB"
+	[ "$r2" -lt 65536 ]
+	[ $((r2 - r1)) -lt 8192 ]
+}
