@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# The fragmon Ansible role for real: ansible-playbook on this machine, two local "hosts"
+# (node and node-dev, own output directories), the real agent and plotter.
+
+setup_file() {
+	export FM_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	export T=$(mktemp -d /tmp/fragmon-ansible-test.XXXXXX)
+	export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
+	export ANSIBLE_LOCAL_TEMP=$T/ansible-tmp ANSIBLE_REMOTE_TEMP=$T/ansible-tmp
+	export ANSIBLE_HOME=$T/ansible-home
+	cat > "$T/inventory.ini" <<EOI
+[baseline]
+node     monitor_fragmentation_output_dir=$T/target/node
+[dev]
+node-dev monitor_fragmentation_output_dir=$T/target/node-dev
+[all:vars]
+ansible_connection=local
+ansible_python_interpreter=/usr/bin/python3
+fragmon_become=false
+fragmon_install_dir=$T/bin
+fragmon_results_dir=$T/results
+monitor_fragmentation_snapshot_interval_ms=250
+EOI
+	# every test may run alone (bats -f): install the agent on both "hosts" once
+	if command -v ansible-playbook > /dev/null && [ -x "$FM_TOP/fragmon-agent" ]; then
+		ansible-playbook -i "$T/inventory.ini" "$FM_TOP/ansible/fragmon-install.yml" \
+			> "$T/install.log" 2>&1 || true
+	fi
+}
+
+teardown_file() {
+	local p
+	for p in "$T"/target/*/run-*/fragmon-agent.pid; do
+		[ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+
+require_tools() {
+	command -v ansible-playbook > /dev/null || skip "ansible-playbook not installed (ansible-core)"
+	command -v jq > /dev/null || skip "jq not installed"
+}
+
+require_agent() {
+	require_tools
+	[ "$(id -u)" -eq 0 ] || skip "the agent needs root"
+	[ -x "$FM_TOP/fragmon-agent" ] || skip "fragmon-agent not built (make agent)"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF: the agent cannot attach"
+	[ -x "$T/bin/fragmon-ctl" ] || { cat "$T/install.log"; false; }
+}
+
+require_plot() {
+	[ -x "$FM_TOP/fragmon-plot" ] || skip "fragmon-plot not built (make plot)"
+}
+
+# play PLAYBOOK [ansible-playbook args...]: run one of ansible/fragmon-*.yml, output in $output
+play() {
+	local pb=$1
+	shift
+	run ansible-playbook -i "$T/inventory.ini" "$FM_TOP/ansible/$pb" "$@"
+	echo "$output" > "$T/last-play.log"
+}
+
+is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+
+current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
+
+@test "ansible: install, start, workload, stop, collect, plot on node and node-dev" {
+	require_agent
+	require_plot
+	local work="sleep 2"
+	[ -x "$FM_TOP/build/tests/fragload" ] && work="$FM_TOP/build/tests/fragload compact; sleep 1"
+	play fragmon-run.yml -e "{\"fragmon_command\": \"$work\"}"
+	echo "$output" | tail -n 30
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+	[[ "$output" == *"fragmon-agent on node-dev: stopped-sigint"* ]]
+	local h
+	for h in node node-dev; do
+		# one run directory per host, on the "target"
+		[ -L "$T/target/$h/current" ]
+		[ "$(ls -d "$T/target/$h"/run-* | wc -l)" -eq 1 ]
+		[ -x "$T/bin/fragmon-agent" ] && [ -x "$T/bin/fragmon-ctl" ]
+		# on the controller: the host's final JSON and log
+		[ "$(jq -r .metadata.complete "$T/results/$h/fragmentation_data.json")" = true ]
+		[ "$(jq -r .metadata.end_reason "$T/results/$h/fragmentation_data.json")" = SIGINT ]
+		[ "$(jq -r .run.snapshot_interval_ms "$T/results/$h/fragmentation_data.json")" = 250 ]
+		[ -s "$T/results/$h/fragmon-agent.log" ]
+		[ "$(jq -r .result "$T/results/$h/fragmon-stop.json")" = stopped-sigint ]
+		[ ! -e "$T/results/$h/fragmentation_data.json.partial" ]
+		is_png "$T/results/$h.png"
+	done
+	is_png "$T/results/node-vs-node-dev.png"
+	is_png "$T/results/overview.png"
+}
+
+@test "ansible: starting twice is idempotent, stopping twice is a clean no-op" {
+	require_agent
+	play fragmon-start.yml --limit node
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: started"* ]]
+	local pid run
+	pid=$(current_pid node)
+	run=$(readlink -f "$T/target/node/current")
+	kill -0 "$pid"
+	play fragmon-start.yml --limit node
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: already-running, pid $pid"* ]]
+	[[ "$output" == *"node                       : ok="*"changed=0"* ]]
+	[ "$(readlink -f "$T/target/node/current")" = "$run" ]
+	[ "$(current_pid node)" = "$pid" ]
+	[ "$(pgrep -c -f "$T/bin/fragmon-agent")" -eq 1 ]
+
+	play fragmon-stop.yml --limit node
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+	! kill -0 "$pid" 2>/dev/null
+	play fragmon-stop.yml --limit node
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: finished"* ]]
+	[[ "$output" == *"node                       : ok="*"changed=0"* ]]
+}
+
+@test "ansible: stop with no agent and no run at all is a clean no-op" {
+	require_tools
+	[ -x "$FM_TOP/fragmon-agent" ] || skip "fragmon-agent not built (make agent)"
+	play fragmon-install.yml --limit node -e monitor_fragmentation_mode=snapshot
+	[ "$status" -eq 0 ]
+	play fragmon-stop.yml --limit node -e monitor_fragmentation_output_dir="$T/target/never-started"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: not-running"* ]]
+	[[ "$output" == *"changed=0"* ]]
+}
+
+@test "ansible: stop of a hung (SIGSTOPped) agent escalates to SIGKILL within the stop timeout" {
+	require_agent
+	# stale files of an earlier run, on the target and on the controller
+	mkdir -p "$T/target/node/run-19700101T000000Z" "$T/results/node"
+	echo '{"stale": true}' > "$T/target/node/run-19700101T000000Z/fragmentation_data.json"
+	echo '{"stale": true}' > "$T/results/node/fragmentation_data.json"
+	play fragmon-start.yml --limit node
+	[ "$status" -eq 0 ]
+	local pid
+	pid=$(current_pid node)
+	kill -STOP "$pid"
+	local t0=$SECONDS
+	play fragmon-stop.yml --limit node -e monitor_fragmentation_stop_timeout=5
+	local took=$((SECONDS - t0))
+	echo "$output" | tail -n 20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigkill"* ]]
+	local secs
+	secs=$(jq -r .seconds "$T/target/node/current/fragmon-stop.json")
+	# fragmon-ctl's own bound, and the whole play (ansible's start-up included)
+	awk -v s="$secs" 'BEGIN { exit !(s <= 5.0) }'
+	[ "$took" -lt 25 ]
+	! kill -0 "$pid" 2>/dev/null
+	# a killed agent leaves its .partial: collect fetches that, never a stale final file
+	[ -f "$T/target/node/current/fragmentation_data.json.partial" ]
+	play fragmon-collect.yml --limit node -e monitor_fragmentation_plot=false
+	[ "$status" -eq 0 ]
+	[ -s "$T/results/node/fragmentation_data.json.partial" ]
+	! grep -q stale "$T/results/node/fragmentation_data.json.partial"
+	[ ! -e "$T/results/node/fragmentation_data.json" ]
+	[ "$(jq -r .result "$T/results/node/fragmon-stop.json")" = stopped-sigkill ]
+}
+
+@test "ansible: a duration-limited run keeps its data" {
+	require_agent
+	play fragmon-start.yml --limit node-dev -e monitor_fragmentation_duration=2
+	[ "$status" -eq 0 ]
+	local pid
+	pid=$(current_pid node-dev)
+	local i
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+	! kill -0 "$pid" 2>/dev/null
+	play fragmon-stop.yml --limit node-dev
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node-dev: finished"* ]]
+	play fragmon-collect.yml --limit node-dev -e monitor_fragmentation_plot=false
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .metadata.end_reason "$T/results/node-dev/fragmentation_data.json")" = duration ]
+	[ "$(jq -r .metadata.complete "$T/results/node-dev/fragmentation_data.json")" = true ]
+}
+
+@test "ansible: interim results checkpoint, fetch and plot while the agent keeps running" {
+	require_agent
+	require_plot
+	play fragmon-start.yml --limit node
+	[ "$status" -eq 0 ]
+	local pid
+	pid=$(current_pid node)
+	sleep 1
+	play fragmon-interim.yml --limit node
+	echo "$output" | tail -n 20
+	[ "$status" -eq 0 ]
+	kill -0 "$pid"
+	[ "$(jq -r .metadata.complete "$T/results/interim/node/fragmentation_data.json")" = false ]
+	is_png "$T/results/interim/node.png"
+	play fragmon-stop.yml --limit node
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+}
+
+@test "ansible: a failing plot fails the play visibly" {
+	require_tools
+	require_plot
+	mkdir -p "$T/bad/node"
+	echo "this is not JSON" > "$T/bad/node/fragmentation_data.json"
+	play fragmon-plot.yml --limit node -e fragmon_results_dir="$T/bad"
+	echo "$output" | tail -n 20
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fatal: [node -> localhost]"* ]]
+	[[ "$output" == *'"rc": 2'* ]]
+	[[ "$output" == *"lexical error"* ]]
+}
+
+@test "ansible: results land in the running workflow's results directory" {
+	require_tools
+	mkdir -p "$T/wf/roles/sysbench/tasks"
+	cat > "$T/wf/roles/sysbench/tasks/main.yml" <<'EOY'
+- name: Include fragmon as kdevops' workflows do (from inside the workflow role)
+  ansible.builtin.include_role:
+    name: fragmon
+    tasks_from: paths
+- name: Show
+  ansible.builtin.debug:
+    msg: "RESULTS={{ fragmon_results_path }}"
+EOY
+	cat > "$T/wf/wf.yml" <<'EOY'
+- name: Workflow
+  hosts: node
+  gather_facts: false
+  roles:
+    - sysbench
+- name: Play-level import (build-linux, minio, ai)
+  hosts: node
+  gather_facts: false
+  tasks:
+    - name: Paths
+      ansible.builtin.include_role:
+        name: fragmon
+        tasks_from: paths
+    - name: Show
+      ansible.builtin.debug:
+        msg: "RESULTS={{ fragmon_results_path }}"
+EOY
+	# no fragmon_results_dir: that is inventory-wide in this file, so use another one
+	sed '/fragmon_results_dir/d' "$T/inventory.ini" > "$T/inv-wf.ini"
+	ANSIBLE_ROLES_PATH="$FM_TOP/ansible/roles:$T/wf/roles" run ansible-playbook -i "$T/inv-wf.ini" "$T/wf/wf.yml" \
+		-e topdir_path=/kd -e kdevops_workflow_enable_build_linux=True -e kdevops_workflow_enable_fstests=False
+	echo "$output" | grep RESULTS=
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'RESULTS=/kd/workflows/sysbench/results/monitoring/fragmentation"')" -eq 1 ]
+	[ "$(echo "$output" | grep -c 'RESULTS=/kd/workflows/build-linux/results/monitoring/fragmentation"')" -eq 1 ]
+	ANSIBLE_ROLES_PATH="$FM_TOP/ansible/roles:$T/wf/roles" run ansible-playbook -i "$T/inv-wf.ini" "$T/wf/wf.yml" \
+		-e topdir_path=/kd -e monitoring_results_path=/mr
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'RESULTS=/mr/fragmentation"')" -eq 2 ]
+}
+
+@test "ansible: ansible-lint clean on the role, --syntax-check on the example playbooks" {
+	require_tools
+	command -v ansible-lint > /dev/null || skip "ansible-lint not installed"
+	cd "$FM_TOP/ansible"
+	run ansible-lint -q -p roles/fragmon fragmon-*.yml
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local pb
+	for pb in fragmon-*.yml; do
+		run ansible-playbook -i examples/local.ini --syntax-check "$pb"
+		[ "$status" -eq 0 ] || { echo "$pb: $output"; false; }
+		run ansible-playbook -i examples/inventory.ini --syntax-check "$pb"
+		[ "$status" -eq 0 ] || { echo "$pb: $output"; false; }
+	done
+}
