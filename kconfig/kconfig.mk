@@ -34,7 +34,7 @@ defconfig: $(KCONFIG_STRIPPED)
 ifeq ($(DEFCONFIG),)
 	$(Q)$(KCONFIG_RUN) kconfig-conf -s --alldefconfig Kconfig
 else
-	$(Q)$(KCONFIG_RUN) kconfig-conf -s --defconfig $(abspath $(DEFCONFIG)) Kconfig
+	$(Q)$(KCONFIG_RUN) kconfig-conf -s --defconfig=$(abspath $(DEFCONFIG)) Kconfig
 endif
 
 olddefconfig: $(KCONFIG_STRIPPED)
@@ -46,13 +46,22 @@ $(KCONFIG_FILE): | $(KCONFIG_STRIPPED)
 	$(call msg,CONF,$@ (defaults))
 	$(Q)$(KCONFIG_RUN) kconfig-conf -s --alldefconfig Kconfig
 
-fragmon.yaml: $(KCONFIG_FILE) kconfig/config2yaml.sh
+# FRAGMON_YAML / EXTRA_VARS: other output files (the tests use temporary ones)
+FRAGMON_YAML ?= fragmon.yaml
+EXTRA_VARS ?= ansible/extra_vars.yaml
+
+$(FRAGMON_YAML): $(KCONFIG_FILE) kconfig/config2yaml.sh
 	$(call msg,GEN,$@)
 	$(Q)kconfig/config2yaml.sh agent $(KCONFIG_FILE) > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
+ifneq ($(FRAGMON_YAML),fragmon.yaml)
+.PHONY: fragmon.yaml
+fragmon.yaml: $(FRAGMON_YAML)
+endif
+
 .PHONY: extra-vars
-extra-vars: ansible/extra_vars.yaml
-ansible/extra_vars.yaml: $(KCONFIG_FILE) $(KCONFIG_SRCS) kconfig/config2yaml.sh
+extra-vars: $(EXTRA_VARS)
+$(EXTRA_VARS): $(KCONFIG_FILE) $(KCONFIG_SRCS) kconfig/config2yaml.sh
 	$(call msg,GEN,$@)
 	$(Q)kconfig/config2yaml.sh ansible $(KCONFIG_FILE) $(KCONFIG_SRCS) > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
