@@ -70,6 +70,15 @@
 #define FM_K_PAGEBLOCKS "pageblocks"
 #define FM_K_VMSTAT "vmstat"
 
+/* migrate events (pages) */
+#define FM_K_SUCCEEDED "succeeded"
+#define FM_K_FAILED "failed"
+
+/* statistics block */
+#define FM_K_EVENTS_BY_TYPE "events_by_type"
+#define FM_K_EXTFRAG_STEAL "extfrag_steal"
+#define FM_K_EXTFRAG_CLAIM "extfrag_claim"
+
 /* event types (legacy first) */
 #define FM_EV_EXTFRAG "extfrag"
 #define FM_EV_COMPACTION_SUCCESS "compaction_success"
