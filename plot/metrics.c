@@ -29,6 +29,9 @@ static const struct pm_metric defs[PM_M_N] = {
 			    PM_HIGHER, 0, 0},
     [PM_M_FI_PB] = {"frag_index_high_order_mean", "Mean frag. index, high order", "", 3, PM_LOWER,
 		    0, 0},
+    [PM_M_MIG_OK] = {"pages_migrated", "Pages migrated", "", 0, PM_NEUTRAL, 0, 0},
+    [PM_M_MIG_FAIL] = {"pages_migrate_failed", "Pages that failed to migrate", "", 0, PM_LOWER, 0,
+		       0},
     [PM_M_DROPPED] = {"events_dropped", "Events dropped", "", 0, PM_LOWER, 0, 0},
     [PM_M_CAPPED] = {"events_capped", "Events not written (cap)", "", 0, PM_LOWER, 0, 0},
 };
@@ -104,6 +107,10 @@ void pm_metrics(const struct pm_run *r, struct pm_metric m[PM_M_N])
 		}
 		if (n)
 			set(m, PM_M_FI_PB, sum / (double)n / 1000.0);
+	}
+	if (r->by_type[PM_EV_MIGRATE]) {
+		set(m, PM_M_MIG_OK, (double)r->mig_ok);
+		set(m, PM_M_MIG_FAIL, (double)r->mig_fail);
 	}
 	if (r->events_dropped >= 0)
 		set(m, PM_M_DROPPED, (double)r->events_dropped);

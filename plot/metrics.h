@@ -30,6 +30,8 @@ enum pm_metric_id {
 	PM_M_FREE_END,
 	PM_M_FREE_HIGH_END,
 	PM_M_FI_PB,
+	PM_M_MIG_OK,
+	PM_M_MIG_FAIL,
 	PM_M_DROPPED,
 	PM_M_CAPPED,
 	PM_M_N,

@@ -83,6 +83,7 @@ void pm_event_reset(struct pm_event *ev)
 	ev->is_steal = -1;
 	ev->fragmenting = -1;
 	ev->from[0] = ev->to[0] = '\0';
+	ev->mig_ok = ev->mig_fail = 0;
 	ev->nzones = 0;
 }
 
@@ -311,6 +312,10 @@ void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 		break;
 	case PM_EV_SNAPSHOT:
 		add_snapshot(r, ev, b);
+		break;
+	case PM_EV_MIGRATE:
+		r->mig_ok += ev->mig_ok > 0 ? (uint64_t)ev->mig_ok : 0;
+		r->mig_fail += ev->mig_fail > 0 ? (uint64_t)ev->mig_fail : 0;
 		break;
 	default:
 		break;

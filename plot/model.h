@@ -80,7 +80,8 @@ struct pm_run {
 	double succ_fi_sum; /* of successes with index >= 0 */
 	uint64_t succ_fi_n;
 	uint64_t steal, claim, fragmenting, bad, good, neutral, to_unmovable;
-	double ef_fi_sum; /* extfrag real indices >= 0 */
+	uint64_t mig_ok, mig_fail; /* pages, from migrate events */
+	double ef_fi_sum;	   /* extfrag real indices >= 0 */
 	uint64_t ef_fi_n, ef_fi_neg;
 	double tmin, tmax;
 	int have_t;
@@ -109,7 +110,8 @@ struct pm_event {
 	double t;
 	int have_t;
 	int order, fallback_order, fi, have_fi;
-	int is_steal, fragmenting; /* -1 unknown */
+	int is_steal, fragmenting;  /* -1 unknown */
+	long long mig_ok, mig_fail; /* migrate: pages */
 	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
 	int nzones;
 	struct pm_snapzone {

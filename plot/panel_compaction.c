@@ -85,7 +85,7 @@ static int radius(int slot)
 {
 	int order = slot - 1;
 
-	return order <= 0 ? 2 : 2 + (order * 2 + 2) / 3;
+	return order <= 0 ? 3 : 3 + (order * 2 + 1) / 3;
 }
 
 void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)

@@ -56,6 +56,8 @@ enum key {
 	K_FI,
 	K_FRAGMENTING,
 	K_ZONES,
+	K_MIG_OK,
+	K_MIG_FAIL,
 	K_NODE,
 	K_ZONE,
 	K_FREE,
@@ -106,6 +108,8 @@ static const struct keydef event_keys[] = {
     KD(FM_K_FALLBACK_ORDER, K_FBORDER),
     KD(FM_K_FRAGMENTING, K_FRAGMENTING),
     KD(FM_K_ZONES, K_ZONES),
+    KD(FM_K_SUCCEEDED, K_MIG_OK),
+    KD(FM_K_FAILED, K_MIG_FAIL),
     {NULL, 0, K_NONE},
 };
 static const struct keydef zone_keys[] = {
@@ -113,9 +117,9 @@ static const struct keydef zone_keys[] = {
     KD(FM_K_FRAG_INDEX, K_FI), {NULL, 0, K_NONE},
 };
 static const struct keydef stats_keys[] = {
-    KD("events_by_type", K_BYTYPE),
-    KD("extfrag_steal", K_ST_STEAL),
-    KD("extfrag_claim", K_ST_CLAIM),
+    KD(FM_K_EVENTS_BY_TYPE, K_BYTYPE),
+    KD(FM_K_EXTFRAG_STEAL, K_ST_STEAL),
+    KD(FM_K_EXTFRAG_CLAIM, K_ST_CLAIM),
     {NULL, 0, K_NONE},
 };
 
@@ -281,6 +285,14 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 				ev->fi = (int)ll;
 				ev->have_fi = 1;
 			}
+			break;
+		case K_MIG_OK:
+			if (is_num)
+				ev->mig_ok = ll;
+			break;
+		case K_MIG_FAIL:
+			if (is_num)
+				ev->mig_fail = ll;
 			break;
 		default:
 			break;
