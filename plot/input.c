@@ -14,7 +14,7 @@
 
 static int sink(void *arg, const void *buf, size_t len)
 {
-	return pm_reader_feed(arg, buf, len);
+	return pm_reader_feed(arg, buf, len) < 0;
 }
 
 int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, char *err,
@@ -60,9 +60,15 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 					continue;
 				snprintf(err, errcap, "read error: %s", strerror(errno));
 				ret = 1;
-			} else if (pm_reader_feed(rd, buf, (size_t)n)) {
-				snprintf(err, errcap, "%s", pm_reader_error(rd));
-				ret = 2;
+			} else {
+				int rc = pm_reader_feed(rd, buf, (size_t)n);
+
+				if (rc < 0) {
+					snprintf(err, errcap, "%s", pm_reader_error(rd));
+					ret = 2;
+				} else if (rc > 0) {
+					break; /* torn write: plot what came before */
+				}
 			}
 		}
 		free(buf);

@@ -146,6 +146,7 @@ struct pm_reader {
 	int depth; /* st[depth-1] is the current container; 0 = nothing open */
 	int skip;  /* nesting inside a container we ignore */
 	int root_done;
+	int torn; /* stopped at NUL bytes */
 	struct pm_event ev;
 	struct pm_snapzone *zone;
 	char err[512];
@@ -657,7 +658,11 @@ static void yajl_msg(struct pm_reader *rd, char *out, size_t cap)
 int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	yajl_status s = yajl_parse(rd->h, p, len);
+	yajl_status s;
+
+	if (rd->torn)
+		return 1;
+	s = yajl_parse(rd->h, p, len);
 
 	if (s != yajl_status_ok) {
 		size_t off = yajl_get_bytes_consumed(rd->h);
@@ -672,6 +677,13 @@ int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 			off--;
 		if (off > len)
 			off = len;
+		if (s == yajl_status_error && off < len && p[off] == '\0') {
+			/* zeros where data should be: a torn write after a crash; the
+			 * file is as truncated as a clean prefix */
+			rd->torn = 1;
+			rd->consumed += off;
+			return 1;
+		}
 		where(rd, p, off, pos, sizeof(pos));
 		snprintf(rd->err, sizeof(rd->err), "%s: %s", pos, msg);
 		return -1;
@@ -689,7 +701,7 @@ int pm_reader_finish(struct pm_reader *rd)
 {
 	struct pm_run *r = rd->run;
 
-	if (yajl_complete_parse(rd->h) != yajl_status_ok || !rd->root_done) {
+	if (rd->torn || yajl_complete_parse(rd->h) != yajl_status_ok || !rd->root_done) {
 		/* a prefix of a JSON text: what a killed agent leaves */
 		r->truncated = 1;
 		r->trunc_at = (long long)rd->consumed;

@@ -204,6 +204,12 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	# a complete file has none
 	"$PLOT" "$DATA/small-legacy.json" -o "$OUT/c.png"
 	[ "$("$PROBE" "$OUT/c.png" rgb fdecea 0 0 2400 200)" = 0.0000 ]
+	# zeros after the data: a torn write after a crash is a truncation, not bad JSON
+	{ head -n 15 "$DATA/small-agent.json"; head -c 4096 /dev/zero; } >"$OUT/torn.json.partial"
+	run "$PLOT" "$OUT/torn.json.partial" --summary
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: truncated at byte $(head -n 15 "$DATA/small-agent.json" | wc -c)"* ]]
+	[ "$(sval events)" = 3 ]
 	# zero bytes: a killed agent before its first flush
 	: >"$OUT/zero.json"
 	run "$PLOT" "$OUT/zero.json" -o "$OUT/z.png"
