@@ -9,6 +9,8 @@ static const struct pm_metric defs[PM_M_N] = {
     [PM_M_DURATION] = {"duration_s", "Run duration", "s", 1, PM_NEUTRAL, 0, 0},
     [PM_M_EVENTS] = {"events", "Events read", "", 0, PM_NEUTRAL, 0, 0},
     [PM_M_EXTFRAG] = {"extfrag", "ExtFrag events", "", 0, PM_LOWER, 0, 0},
+    [PM_M_EXTFRAG_BPF] = {"extfrag_bpf_total", "ExtFrag seen by BPF (exact)", "", 0, PM_LOWER, 0,
+			  0},
     [PM_M_EXTFRAG_RATE] = {"extfrag_per_s", "ExtFrag per second", "/s", 2, PM_LOWER, 0, 0},
     [PM_M_STEAL] = {"extfrag_steal", "ExtFrag steal", "", 0, PM_LOWER, 0, 0},
     [PM_M_CLAIM] = {"extfrag_claim", "ExtFrag claim", "", 0, PM_LOWER, 0, 0},
@@ -65,6 +67,9 @@ void pm_metrics(const struct pm_run *r, struct pm_metric m[PM_M_N])
 		set(m, PM_M_DURATION, r->tmax);
 	set(m, PM_M_EVENTS, (double)r->n_events);
 	set(m, PM_M_EXTFRAG, (double)r->by_type[PM_EV_EXTFRAG]);
+	/* the agent's exact in-kernel total: above the events read when some were dropped */
+	if (r->st_extfrag >= 0)
+		set(m, PM_M_EXTFRAG_BPF, (double)r->st_extfrag);
 	if (m[PM_M_DURATION].valid && m[PM_M_DURATION].v > 0)
 		set(m, PM_M_EXTFRAG_RATE, (double)r->by_type[PM_EV_EXTFRAG] / m[PM_M_DURATION].v);
 	set(m, PM_M_STEAL, (double)r->steal);

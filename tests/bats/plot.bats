@@ -82,6 +82,7 @@ start_http() { # directory
 	[ "$(sval pages_migrated)" = 32 ]
 	[ "$(sval pages_migrate_failed)" = 7 ]
 	[ "$(sval extfrag)" = 5 ]
+	[ "$(sval extfrag_bpf_total)" = 5 ]
 	[ "$(sval extfrag_steal)" = 3 ]
 	[ "$(sval extfrag_claim)" = 2 ]
 	# MOVABLE->UNMOVABLE x2 (!!) and MOVABLE->RECLAIMABLE (!) are bad; UNMOVABLE->MOVABLE good
@@ -129,8 +130,9 @@ start_http() { # directory
 	FRAGMON_PLOT_LAYOUT=1 "$PLOT" "$DATA/small-agent.json" -o "$OUT/a.png" 2>"$OUT/layout"
 	read -r w h < <("$PROBE" "$OUT/a.png")
 	[ "$w" -eq 2400 ]
+	# the table's plot area ends 50 px above its panel's end, then a 24 px gap and 20 px margin
 	bottom=$(panel "$OUT/layout" table | awk '{print $4}')
-	[ "$h" -gt "$bottom" ]
+	[ "$h" -eq $((bottom + 94)) ]
 	for p in compaction extfrag heatmap snapshot; do
 		c=$(colour_in "$OUT/a.png" "$OUT/layout" $p)
 		echo "$p $c"
