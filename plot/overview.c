@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dashboard.h"
@@ -96,6 +97,135 @@ static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM
 	}
 }
 
+#define SER_H 300
+
+static int any_snapshots(struct pm_run *const *runs, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (runs[i]->nzones)
+			return 1;
+	return 0;
+}
+
+/* value of run r's series in fine bin b: extfrag events, or free MiB at high order */
+static int series_val(const struct pm_run *r, int kind, int b, double *v)
+{
+	if (kind == 0) {
+		*v = r->steal_b[b] + r->claim_b[b];
+		return 1;
+	}
+	{
+		int ho = pm_high_order(r), any = 0;
+		double pages = 0;
+
+		for (int z = 0; z < r->nzones; z++) {
+			const struct pm_zone *zn = r->zone[z];
+
+			if (!zn->n[b])
+				continue;
+			any = 1;
+			for (int o = ho; o < zn->nr_orders; o++)
+				pages += zn->free_sum[b][o] / zn->n[b] * (double)(1ULL << o);
+		}
+		*v = pages * 4096 / 1048576;
+		return any;
+	}
+}
+
+/*
+ * One line per run over the shared time axis: kind 0 = extfrag events per
+ * second (per display bin, so runs of any length compare), kind 1 = free
+ * memory in blocks of the high order or above (from snapshots).
+ */
+static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *runs, int n,
+		   int kind)
+{
+	struct pm_view v = {.n = n, .x0 = PM_X0, .x1 = PM_WIDTH - PM_XR};
+	double d, ymax = 0, *val;
+	int nd, ytop, ybot;
+	struct pm_legend_item leg[PM_MAX_RUNS];
+
+	for (int i = 0; i < n; i++) {
+		v.runs[i] = runs[i];
+		if (pm_run_span(runs[i]) > v.t1)
+			v.t1 = pm_run_span(runs[i]);
+	}
+	d = kind == 0 ? pm_display_bin(&v, 150) : 0;
+	if (kind) {
+		for (int i = 0; i < n; i++)
+			if (runs[i]->bw > d)
+				d = runs[i]->bw;
+		if (v.t1 / d > 600)
+			d = v.t1 / 600;
+	}
+	nd = (int)ceil(v.t1 / d) + 1;
+	val = calloc((size_t)(n * nd * 2), sizeof(*val)); /* sum, samples */
+	if (!val)
+		return;
+	for (int i = 0; i < n; i++)
+		for (int b = 0; b < runs[i]->nbins; b++) {
+			double x;
+			int k = (int)((b + 0.5) * runs[i]->bw / d);
+
+			if (k >= nd)
+				k = nd - 1;
+			if (!series_val(runs[i], kind, b, &x))
+				continue;
+			val[(i * nd + k) * 2] += x;
+			val[(i * nd + k) * 2 + 1] += 1;
+		}
+	for (int k = 0; k < n * nd; k++) {
+		/* a run's last bin may be cut short by its end: rate over what it covers */
+		double span = pm_run_span(runs[k / nd]) - (k % nd) * d;
+		double y = kind == 0	    ? val[2 * k] / (span > 0 && span < d ? span : d)
+			   : val[2 * k + 1] ? val[2 * k] / val[2 * k + 1]
+					    : 0;
+
+		val[2 * k] = y;
+		if (y > ymax)
+			ymax = y;
+	}
+	if (ymax <= 0)
+		ymax = 1;
+	ymax = ceil(ymax * 1.05 / pm_nice_step(ymax, 5)) * pm_nice_step(ymax, 5);
+	ytop = pm_panel_title(c, r,
+			      kind == 0 ? "ExtFrag events over time, all runs"
+					: "Free memory in high-order blocks over time, all runs",
+			      kind == 0 ? "events per second, averaged over each bin"
+					: "MiB in blocks of pageblock order or above (buddyinfo)");
+	for (int i = 0; i < n; i++)
+		leg[i] = (struct pm_legend_item){runs[i]->label, bar_col[i % 16], PM_LINE};
+	pm_legend(c, v.x1, r.y + 16, 11.5, leg, n);
+	ytop += 10;
+	ybot = ytop + SER_H;
+	pm_y_axis(c, &v, ytop, ybot, 0, ymax, kind == 0 ? "events/s" : "MiB");
+	pm_time_axis(c, &v, ytop, ybot);
+	for (int i = 0; i < n; i++) {
+		int px = -1, py = 0;
+
+		for (int k = 0; k < nd; k++) {
+			int x, y;
+
+			if (kind && !val[(i * nd + k) * 2 + 1])
+				continue;
+			if (kind == 0 && (k + 0.5) * d > pm_run_span(runs[i]) + d)
+				break;
+			x = pm_x(&v, (k + 0.5) * d);
+			y = ybot - (int)lround(val[(i * nd + k) * 2] / ymax * (ybot - ytop));
+			if (px >= 0)
+				pm_line(c, px, py, x, y, pm_rgb(bar_col[i % 16]), 2, 0);
+			px = x;
+			py = y;
+		}
+	}
+	free(val);
+}
+
+static int series_h(void)
+{
+	return 40 + 10 + SER_H + 50 + 24;
+}
+
 int pm_overview(struct pm_run *const *runs, int n, const char *title, const char *out, char *err,
 		size_t cap)
 {
@@ -117,7 +247,8 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 			ids[ncharts++] = chart_metrics[k];
 	}
 	rows = (ncharts + 2) / 3;
-	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + 60 + (PM_M_N + 2) * LINE + 40;
+	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + 60 + (PM_M_N + 2) * LINE + 40 +
+	    series_h() * (1 + any_snapshots(runs, n));
 	if (pm_canvas_init(&c, PM_WIDTH, h)) {
 		snprintf(err, cap, "cannot allocate the image");
 		return -1;
@@ -139,7 +270,14 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 		      (struct pm_rect){60 + (k % 3) * (CH_W + 40), y + (k / 3) * (CH_H + 30), CH_W,
 				       CH_H},
 		      m, runs, n, ids[k]);
-	y += rows * (CH_H + 30) + 30;
+	y += rows * (CH_H + 30) + 10;
+	series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, runs, n, 0);
+	y += series_h();
+	if (any_snapshots(runs, n)) {
+		series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, runs, n, 1);
+		y += series_h();
+	}
+	y += 20;
 	/* table: metric | run 1 | run 2 ... */
 	colw = (PM_WIDTH - 120 - namew) / n;
 	pm_rect_fill(&c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2, pm_rgb(0x34495e));
