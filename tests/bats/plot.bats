@@ -341,3 +341,36 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	ldd "$PLOT" | grep -q 'libasan' || [ "$r2" -lt 65536 ]
 	[ $((r2 - r1)) -lt 8192 ]
 }
+
+@test "plot: every prefix of a valid file reads as truncated, never as an error or a crash" {
+	f=$DATA/small-agent.json
+	size=$(stat -c %s "$f")
+	for ((n = 0; n < size - 1; n += 41)); do
+		head -c "$n" "$f" >"$OUT/p.json"
+		run "$PLOT" "$OUT/p.json" --summary
+		if [ "$status" -ne 0 ] || [[ "$output" != *"warning: truncated at byte $n "* ]]; then
+			echo "prefix of $n bytes: status $status: $output"
+			false
+		fi
+	done
+	# and drawn: a cut inside a snapshot's zones
+	head -c 900 "$f" >"$OUT/p.json"
+	run "$PLOT" "$OUT/p.json" -o "$OUT/p.png"
+	[ "$status" -eq 0 ]
+	[ -s "$OUT/p.png" ]
+}
+
+@test "plot: corrupted bytes give exit 0 or 2 with a position, never a crash" {
+	f=$DATA/small-agent.json
+	size=$(stat -c %s "$f")
+	for ((n = 7; n < size; n += 53)); do
+		{ head -c "$n" "$f"; printf '}'; tail -c +$((n + 2)) "$f"; } >"$OUT/c.json"
+		run "$PLOT" "$OUT/c.json" --json "$OUT/c.out"
+		case $status in
+		0) [ -s "$OUT/c.out" ] ;;
+		2) [[ "$output" == *"c.json: byte "*"(line "* ]] && [ ! -e "$OUT/c.out" ] ;;
+		*) echo "byte $n: status $status: $output"; false ;;
+		esac
+		rm -f "$OUT/c.out"
+	done
+}
