@@ -14,7 +14,7 @@
 #include "png_out.h"
 #include "view.h"
 
-#define CH_W 740
+#define CH_W(cols) ((PM_WIDTH - 120 - ((cols)-1) * 40) / (cols))
 #define CH_H 360
 #define LINE 26
 
@@ -32,7 +32,7 @@ static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM
 		  struct pm_run *const *runs, int n, int id)
 {
 	double lo = 0, hi = 0;
-	int ytop, ybot, bw, pad;
+	int ytop, ybot, bw, pad, stagger = 0;
 	char buf[64];
 
 	for (int i = 0; i < n; i++)
@@ -70,6 +70,9 @@ static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM
 		bw = (v.x1 - v.x0 - pad) / n - pad;
 		if (bw > 120)
 			bw = 120;
+		for (int i = 0; i < n; i++)
+			if (pm_text_w(c, 11, 0, runs[i]->label) > bw + pad - 4)
+				stagger = 1;
 		for (int i = 0; i < n; i++) {
 			int x =
 			    v.x0 + pad + i * (bw + pad) + (v.x1 - v.x0 - pad - n * (bw + pad)) / 2;
@@ -90,9 +93,10 @@ static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM
 				pm_text(c, x + bw / 2, y1 <= y0 ? y1 - 10 : y1 + 12,
 					pt > 0 ? pt : 7, 0x111111, PM_CENTER, 1, "%s", buf);
 			}
-			pt = pm_fit(c, 11, 7, 0, runs[i]->label, bw + pad);
-			pm_text(c, x + bw / 2, ybot + 14 + (pt > 0 ? 0 : 16 * (i % 2)),
-				pt > 0 ? pt : 7, 0x222222, PM_CENTER, 0, "%s", runs[i]->label);
+			/* labels that do not fit side by side alternate between two rows */
+			pt = stagger ? 9.5 : 11;
+			pm_text(c, x + bw / 2, ybot + 14 + (stagger ? 18 * (i % 2) : 0), pt,
+				0x222222, PM_CENTER, 0, "%s", runs[i]->label);
 		}
 	}
 }
@@ -144,6 +148,7 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 	double d, ymax = 0, *val;
 	int nd, ytop, ybot;
 	struct pm_legend_item leg[PM_MAX_RUNS];
+	int lw = 0;
 
 	for (int i = 0; i < n; i++) {
 		v.runs[i] = runs[i];
@@ -193,9 +198,17 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 					: "Free memory in high-order blocks over time, all runs",
 			      kind == 0 ? "events per second, averaged over each bin"
 					: "MiB in blocks of pageblock order or above (buddyinfo)");
-	for (int i = 0; i < n; i++)
+	/* a legend of its own only when it fits beside the title; the colours are
+	 * those of the run list at the top either way */
+	for (int i = 0; i < n; i++) {
 		leg[i] = (struct pm_legend_item){runs[i]->label, bar_col[i % 16], PM_LINE};
-	pm_legend(c, v.x1, r.y + 16, 11.5, leg, n);
+		lw += pm_text_w(c, 11.5, 0, runs[i]->label) + 52;
+	}
+	if (lw < 1000)
+		pm_legend(c, v.x1, r.y + 16, 11.5, leg, n);
+	else
+		pm_text(c, v.x1, r.y + 16, 11.5, 0x555555, PM_RIGHT, 0,
+			"line colours: the run list at the top");
 	ytop += 10;
 	ybot = ytop + SER_H;
 	pm_y_axis(c, &v, ytop, ybot, 0, ymax, kind == 0 ? "events/s" : "MiB");
@@ -231,7 +244,7 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 {
 	static struct pm_metric m[PM_MAX_RUNS][PM_M_N];
 	int ncharts = 0, ids[sizeof(chart_metrics) / sizeof(chart_metrics[0])];
-	int rows, h, y, ret, colw, namew = 520;
+	int rows, cols, h, y, ret, colw, namew = 520;
 	struct pm_canvas c;
 
 	if (n > PM_MAX_RUNS)
@@ -246,7 +259,9 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 		if (any)
 			ids[ncharts++] = chart_metrics[k];
 	}
-	rows = (ncharts + 2) / 3;
+	/* more runs, wider charts */
+	cols = n > 4 ? 2 : 3;
+	rows = (ncharts + cols - 1) / cols;
 	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + 60 + (PM_M_N + 2) * LINE + 40 +
 	    series_h() * (1 + any_snapshots(runs, n));
 	if (pm_canvas_init(&c, PM_WIDTH, h)) {
@@ -267,8 +282,8 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 	y += 20;
 	for (int k = 0; k < ncharts; k++)
 		chart(&c,
-		      (struct pm_rect){60 + (k % 3) * (CH_W + 40), y + (k / 3) * (CH_H + 30), CH_W,
-				       CH_H},
+		      (struct pm_rect){60 + (k % cols) * (CH_W(cols) + 40),
+				       y + (k / cols) * (CH_H + 30), CH_W(cols), CH_H},
 		      m, runs, n, ids[k]);
 	y += rows * (CH_H + 30) + 10;
 	series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, runs, n, 0);
