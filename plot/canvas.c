@@ -298,8 +298,17 @@ void pm_marker(struct pm_canvas *c, int x, int y, int r, enum pm_shape s, int fi
 int pm_legend(struct pm_canvas *c, int x_right, int y, double pt,
 	      const struct pm_legend_item *items, int n)
 {
-	int x = x_right;
+	int x = x_right, total;
 
+	/* shrink the legend until it clears the panel title on its left */
+	for (;;) {
+		total = 0;
+		for (int i = 0; i < n; i++)
+			total += pm_text_w(c, pt, 0, items[i].label) + 52;
+		if (x_right - total >= c->title_end + 30 || pt <= 8)
+			break;
+		pt -= 0.5;
+	}
 	for (int i = n - 1; i >= 0; i--) {
 		int w = pm_text_w(c, pt, 0, items[i].label);
 
@@ -316,8 +325,10 @@ int pm_panel_title(struct pm_canvas *c, struct pm_rect r, const char *title, con
 {
 	int w = pm_text(c, r.x, r.y + 16, 17, 0x111111, PM_LEFT, 1, "%s", title);
 
+	c->title_end = r.x + w;
 	if (sub && *sub)
-		pm_text(c, r.x + w + 18, r.y + 17, 12.5, 0x555555, PM_LEFT, 0, "%s", sub);
+		c->title_end +=
+		    18 + pm_text(c, r.x + w + 18, r.y + 17, 12.5, 0x555555, PM_LEFT, 0, "%s", sub);
 	return r.y + 40;
 }
 

@@ -14,6 +14,7 @@ struct pm_canvas {
 	int w, h;
 	int ft; /* TrueType available */
 	char font[256], bold[256];
+	int title_end; /* right end of the last panel title: legends stay clear of it */
 };
 
 struct pm_rect {

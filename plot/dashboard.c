@@ -54,8 +54,9 @@ static int header(struct pm_canvas *c, struct pm_run *const *runs, int n, const 
 {
 	char buf[512];
 	int y = 36;
+	double pt = pm_fit(c, 24, 10, 1, title, c->w - 120);
 
-	pm_text(c, 60, y, 24, 0x111111, PM_LEFT, 1, "%s", title);
+	pm_text(c, 60, y, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s", title);
 	y += 44;
 	for (int i = 0; i < n; i++) {
 		describe(runs[i], buf, sizeof(buf));
@@ -86,6 +87,10 @@ static void view_init(struct pm_view *v, struct pm_run *const *runs, int n, doub
 		double s = pm_run_span(runs[i]);
 
 		v->runs[i] = runs[i];
+		if (strlen(runs[i]->label) < sizeof(v->tag[i]))
+			snprintf(v->tag[i], sizeof(v->tag[i]), "%s", runs[i]->label);
+		else
+			snprintf(v->tag[i], sizeof(v->tag[i]), "%c", 'A' + i);
 		if (s > v->t1)
 			v->t1 = s;
 	}

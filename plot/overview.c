@@ -268,8 +268,12 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 		snprintf(err, cap, "cannot allocate the image");
 		return -1;
 	}
-	pm_text(&c, 60, 36, 24, 0x111111, PM_LEFT, 1, "%s",
-		title ? title : "Memory fragmentation: overview");
+	{
+		const char *t = title ? title : "Memory fragmentation: overview";
+		double pt = pm_fit(&c, 24, 10, 1, t, PM_WIDTH - 120);
+
+		pm_text(&c, 60, 36, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s", t);
+	}
 	y = 80;
 	for (int i = 0; i < n; i++) {
 		pm_rect_fill(&c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));

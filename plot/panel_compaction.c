@@ -107,7 +107,7 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 		}
 		off += (size_t)snprintf(sub + off, sizeof(sub) - off,
 					"%s%s%s success %llu/%llu (%.1f%%)", i ? "    " : "",
-					v->n > 1 ? run->label : "", v->n > 1 ? ":" : "",
+					v->n > 1 ? v->tag[i] : "", v->n > 1 ? ":" : "",
 					(unsigned long long)s, (unsigned long long)(s + f),
 					s + f ? 100.0 * s / (s + f) : 0.0);
 		if (off >= sizeof(sub))
@@ -119,9 +119,9 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 		const struct pm_style *st = pm_style(i);
 
 		snprintf(lab[i][0], sizeof(lab[i][0]), "%s%ssuccess (size = order)",
-			 v->n > 1 ? v->runs[i]->label : "", v->n > 1 ? " " : "");
-		snprintf(lab[i][1], sizeof(lab[i][1]), "%s%sfailure",
-			 v->n > 1 ? v->runs[i]->label : "", v->n > 1 ? " " : "");
+			 v->n > 1 ? v->tag[i] : "", v->n > 1 ? " " : "");
+		snprintf(lab[i][1], sizeof(lab[i][1]), "%s%sfailure", v->n > 1 ? v->tag[i] : "",
+			 v->n > 1 ? " " : "");
 		leg[nleg++] = (struct pm_legend_item){lab[i][0], st->succ, st->shape};
 		leg[nleg++] = (struct pm_legend_item){lab[i][1], st->fail, st->shape};
 	}
@@ -147,10 +147,10 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 
 			if (slots[l] < 0)
 				snprintf(lab, sizeof(lab), "failures, other orders%s%s",
-					 v->n > 1 ? " " : "", v->n > 1 ? v->runs[i]->label : "");
+					 v->n > 1 ? " " : "", v->n > 1 ? v->tag[i] : "");
 			else
 				snprintf(lab, sizeof(lab), "failures, order %d%s%s", slots[l] - 1,
-					 v->n > 1 ? " " : "", v->n > 1 ? v->runs[i]->label : "");
+					 v->n > 1 ? " " : "", v->n > 1 ? v->tag[i] : "");
 			pm_rect_fill(c, v->x0, y0, v->x1, y0 + lane_h - 2,
 				     pm_rgb((l * v->n + i) % 2 ? 0xfbf1f0 : 0xf7e6e4));
 			pm_text(c, v->x0 - 8, y0 + lane_h / 2, lane_h >= 18 ? 11 : 9, 0x333333,

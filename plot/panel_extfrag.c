@@ -94,7 +94,7 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	for (int i = 0; i < v->n; i++) {
 		const struct pm_style *st = pm_style(i);
 		const struct pm_run *run = v->runs[i];
-		const char *pre = v->n > 1 ? run->label : "";
+		const char *pre = v->n > 1 ? v->tag[i] : "";
 
 		snprintf(lab[2 * i], sizeof(lab[0]), "%s%ssteal (%llu)", pre, *pre ? " " : "",
 			 (unsigned long long)run->steal);

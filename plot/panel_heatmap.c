@@ -188,9 +188,8 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 					 (unsigned long long)row->p[0]->steal,
 					 (unsigned long long)row->p[0]->claim);
 			else
-				snprintf(cnt, sizeof(cnt), "%s %llu / %s %llu", v->runs[0]->label,
-					 (unsigned long long)na, v->runs[1]->label,
-					 (unsigned long long)nb);
+				snprintf(cnt, sizeof(cnt), "%s %llu / %s %llu", v->tag[0],
+					 (unsigned long long)na, v->tag[1], (unsigned long long)nb);
 			if (rh >= 32) {
 				/* two lines: the pattern, then its counts */
 				pt = pm_fit(c, 12, 8, 1, pat, avail);
@@ -237,7 +236,7 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	if (nr > 1)
 		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
 			PM_LEFT, 0, "upper half of each row: %s (blue); lower half: %s (orange)",
-			v->runs[0]->label, v->runs[1]->label);
+			v->tag[0], v->tag[1]);
 	else
 		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
 			PM_LEFT, 0, "colour: log scale, darkest = %u events in one cell", maxc);

@@ -110,12 +110,11 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 		for (int i = 0; i < v->n && i < 2; i++) {
 			const struct pm_style *st = pm_style(i);
 
-			snprintf(lab[nleg], sizeof(lab[0]), "%s total", v->runs[i]->label);
+			snprintf(lab[nleg], sizeof(lab[0]), "%s total", v->tag[i]);
 			leg[nleg] = (struct pm_legend_item){lab[nleg], 0x2c3e50,
 							    st->dashed ? PM_DASH : PM_LINE};
 			nleg++;
-			snprintf(lab[nleg], sizeof(lab[0]), "%s order >= %d", v->runs[i]->label,
-				 ho);
+			snprintf(lab[nleg], sizeof(lab[0]), "%s order >= %d", v->tag[i], ho);
 			leg[nleg] = (struct pm_legend_item){lab[nleg], 0x8e44ad,
 							    st->dashed ? PM_DASH : PM_LINE};
 			nleg++;
@@ -237,7 +236,7 @@ static void fi_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 		static char lab[2][64];
 
 		for (int i = 0; i < 2; i++) {
-			snprintf(lab[i], sizeof(lab[i]), "%s", v->runs[i]->label);
+			snprintf(lab[i], sizeof(lab[i]), "%s", v->tag[i]);
 			leg[i] = (struct pm_legend_item){lab[i], i ? 0xa04000 : 0x1a5276,
 							 i ? PM_DASH : PM_LINE};
 		}

@@ -129,8 +129,7 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 {
 	struct pm_metric a[PM_M_N], b[PM_M_N];
 	int cols[] = {60, 700, 1000, 1300, 1600, 1900}, right = c->w - 60;
-	const char *hdr[] = {"Metric",	      v->runs[0]->label, v->runs[1]->label,
-			     "delta (B - A)", "delta %",	 "better"};
+	const char *hdr[] = {"Metric", v->tag[0], v->tag[1], "delta (B - A)", "delta %", "better"};
 
 	pm_metrics(v->runs[0], a);
 	pm_metrics(v->runs[1], b);
@@ -163,7 +162,7 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 			if (a[k].better != PM_NEUTRAL && diff != 0) {
 				int b_wins = (diff > 0) == (a[k].better == PM_HIGHER);
 
-				better = b_wins ? v->runs[1]->label : v->runs[0]->label;
+				better = b_wins ? v->tag[1] : v->tag[0];
 				ca = b_wins ? 0xf8d7da : 0xd4edda;
 				cb = b_wins ? 0xd4edda : 0xf8d7da;
 			} else if (a[k].better != PM_NEUTRAL) {

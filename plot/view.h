@@ -18,6 +18,9 @@
 struct pm_view {
 	struct pm_run *runs[PM_MAX_RUNS];
 	int n;
+	/* short name of each run in legends and tables: its label, or A/B when the
+	 * label is too long (the header spells out which is which) */
+	char tag[PM_MAX_RUNS][20];
 	double t1;  /* end of the shared time axis, s */
 	double bin; /* --bin, 0 = automatic */
 	int x0, x1;
