@@ -157,6 +157,19 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 				PM_RIGHT, 0, "%s", lab);
 		}
 	pm_time_axis(c, v, ytop, lane_top + (nl ? nl * v->n * lane_h : LANE_H));
+	{
+		uint64_t any = 0;
+
+		for (int i = 0; i < v->n; i++)
+			for (int s = 0; s < PM_ORD; s++)
+				any += v->runs[i]->succ[s] + v->runs[i]->fail[s];
+		if (!any)
+			pm_text(c, (v->x0 + v->x1) / 2, (ytop + ybot) / 2, 14, 0x777777, PM_CENTER,
+				0,
+				"no compaction events in %s (the kernel may not have compacted, or "
+				"the mode did not trace it)",
+				v->n > 1 ? "these runs" : "this run");
+	}
 	gdImageLine(c->im, v->x0, ybot, v->x1, ybot, pm_rgb(0x888888));
 
 	for (int i = 0; i < v->n; i++) {

@@ -111,6 +111,15 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	pm_y_axis(c, v, ytop, ybot, 0, ymax, "events per bin");
 	pm_time_axis(c, v, ytop, ybot);
 	{
+		uint64_t any = 0;
+
+		for (int i = 0; i < v->n; i++)
+			any += v->runs[i]->steal + v->runs[i]->claim;
+		if (!any)
+			pm_text(c, (v->x0 + v->x1) / 2, (ytop + ybot) / 2, 14, 0x777777, PM_CENTER,
+				0, "no extfrag events in %s", v->n > 1 ? "these runs" : "this run");
+	}
+	{
 		char bx[160];
 
 		snprintf(bx, sizeof(bx), "Bad: %llu | Good: %llu",
