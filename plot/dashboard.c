@@ -37,6 +37,9 @@ static void warning(const struct pm_run *r, char *buf, size_t cap)
 		    r->label, r->trunc_at, (unsigned long long)r->n_events);
 	else if (!r->have_metadata)
 		snprintf(buf, cap, "%s: INCOMPLETE run: the file has no metadata", r->label);
+	else if (r->complete == 0)
+		snprintf(buf, cap, "%s: checkpoint: written while the run was still going (%s)",
+			 r->label, r->end_reason[0] ? r->end_reason : "not complete");
 	else if (r->events_dropped > 0)
 		snprintf(buf, cap,
 			 "%s: %lld events were dropped by the ring buffer; totals may be low",
