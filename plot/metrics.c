@@ -31,6 +31,10 @@ static const struct pm_metric defs[PM_M_N] = {
 			    PM_HIGHER, 0, 0},
     [PM_M_FI_PB] = {"frag_index_high_order_mean", "Mean frag. index, high order", "", 3, PM_LOWER,
 		    0, 0},
+    [PM_M_VM_STALL] = {"vmstat_compact_stall", "vmstat compact_stall (run)", "", 0, PM_LOWER, 0, 0},
+    [PM_M_VM_FAIL] = {"vmstat_compact_fail", "vmstat compact_fail (run)", "", 0, PM_LOWER, 0, 0},
+    [PM_M_VM_SUCCESS] = {"vmstat_compact_success", "vmstat compact_success (run)", "", 0,
+			 PM_NEUTRAL, 0, 0},
     [PM_M_MIG_OK] = {"pages_migrated", "Pages migrated", "", 0, PM_NEUTRAL, 0, 0},
     [PM_M_MIG_FAIL] = {"pages_migrate_failed", "Pages that failed to migrate", "", 0, PM_LOWER, 0,
 		       0},
@@ -113,6 +117,10 @@ void pm_metrics(const struct pm_run *r, struct pm_metric m[PM_M_N])
 		if (n)
 			set(m, PM_M_FI_PB, sum / (double)n / 1000.0);
 	}
+	/* the kernel's own counters over the run: first to last snapshot */
+	if (r->have_vm)
+		for (int k = 0; k < 3; k++)
+			set(m, PM_M_VM_STALL + k, (double)(r->vm1[k] - r->vm0[k]));
 	if (r->by_type[PM_EV_MIGRATE]) {
 		set(m, PM_M_MIG_OK, (double)r->mig_ok);
 		set(m, PM_M_MIG_FAIL, (double)r->mig_fail);

@@ -84,6 +84,7 @@ void pm_event_reset(struct pm_event *ev)
 	ev->fragmenting = -1;
 	ev->from[0] = ev->to[0] = '\0';
 	ev->mig_ok = ev->mig_fail = 0;
+	ev->have_vm = 0;
 	ev->nzones = 0;
 }
 
@@ -198,6 +199,18 @@ static struct pm_zone *zone_of(struct pm_run *r, int node, const char *name)
 static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
 {
 	r->nsnap++;
+	if (ev->have_vm) {
+		/* snapshots may arrive out of order: keep the earliest and the latest */
+		if (!r->have_vm || ev->t < r->vm_t0) {
+			r->vm_t0 = ev->t;
+			memcpy(r->vm0, ev->vm, sizeof(r->vm0));
+		}
+		if (!r->have_vm || ev->t >= r->vm_t1) {
+			r->vm_t1 = ev->t;
+			memcpy(r->vm1, ev->vm, sizeof(r->vm1));
+		}
+		r->have_vm = 1;
+	}
 	for (int i = 0; i < ev->nzones; i++) {
 		const struct pm_snapzone *sz = &ev->zones[i];
 		struct pm_zone *z = zone_of(r, sz->node, sz->name);

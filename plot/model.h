@@ -81,7 +81,11 @@ struct pm_run {
 	uint64_t succ_fi_n;
 	uint64_t steal, claim, fragmenting, bad, good, neutral, to_unmovable;
 	uint64_t mig_ok, mig_fail; /* pages, from migrate events */
-	double ef_fi_sum;	   /* extfrag real indices >= 0 */
+	/* vmstat compact_{stall,fail,success} at the first and last snapshot */
+	int have_vm;
+	double vm_t0, vm_t1;
+	long long vm0[3], vm1[3];
+	double ef_fi_sum; /* extfrag real indices >= 0 */
 	uint64_t ef_fi_n, ef_fi_neg;
 	double tmin, tmax;
 	int have_t;
@@ -112,6 +116,8 @@ struct pm_event {
 	int order, fallback_order, fi, have_fi;
 	int is_steal, fragmenting;  /* -1 unknown */
 	long long mig_ok, mig_fail; /* migrate: pages */
+	long long vm[3];	    /* snapshot vmstat: compact_stall, _fail, _success */
+	int have_vm;
 	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
 	int nzones;
 	struct pm_snapzone {

@@ -23,6 +23,7 @@ enum ctx {
 	C_ZONE,
 	C_ZFREE,
 	C_ZFI,
+	C_VMSTAT,
 	C_SKIP,
 };
 
@@ -58,6 +59,10 @@ enum key {
 	K_ZONES,
 	K_MIG_OK,
 	K_MIG_FAIL,
+	K_VMSTAT,
+	K_VM_STALL,
+	K_VM_FAIL,
+	K_VM_SUCCESS,
 	K_NODE,
 	K_ZONE,
 	K_FREE,
@@ -108,8 +113,15 @@ static const struct keydef event_keys[] = {
     KD(FM_K_FALLBACK_ORDER, K_FBORDER),
     KD(FM_K_FRAGMENTING, K_FRAGMENTING),
     KD(FM_K_ZONES, K_ZONES),
+    KD(FM_K_VMSTAT, K_VMSTAT),
     KD(FM_K_SUCCEEDED, K_MIG_OK),
     KD(FM_K_FAILED, K_MIG_FAIL),
+    {NULL, 0, K_NONE},
+};
+static const struct keydef vmstat_keys[] = {
+    KD("compact_stall", K_VM_STALL),
+    KD("compact_fail", K_VM_FAIL),
+    KD("compact_success", K_VM_SUCCESS),
     {NULL, 0, K_NONE},
 };
 static const struct keydef zone_keys[] = {
@@ -307,6 +319,12 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 		else if (f->key == K_ZONE && s)
 			set_str(rd->zone->name, sizeof(rd->zone->name), s, slen);
 		break;
+	case C_VMSTAT:
+		if (is_num && f->key >= K_VM_STALL && f->key <= K_VM_SUCCESS) {
+			ev->vm[f->key - K_VM_STALL] = ll;
+			ev->have_vm = 1;
+		}
+		break;
 	case C_ZFREE:
 		if (rd->zone && is_num && f->idx < FM_MAX_ORDERS) {
 			rd->zone->free[f->idx] = ll > 0 ? (unsigned long long)ll : 0;
@@ -484,6 +502,8 @@ static int open_container(struct pm_reader *rd, int is_map)
 	case C_EVENT:
 		if (!is_map && f->key == K_ZONES)
 			return push(rd, C_ZONES);
+		if (is_map && f->key == K_VMSTAT)
+			return push(rd, C_VMSTAT);
 		break;
 	case C_ZONES:
 		if (is_map) {
@@ -581,6 +601,9 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 		break;
 	case C_STATS:
 		f->key = lookup(stats_keys, s, len);
+		break;
+	case C_VMSTAT:
+		f->key = lookup(vmstat_keys, s, len);
 		break;
 	case C_BYTYPE:
 		f->key = (enum key)(100 + pm_evtype_of((const char *)s, len));

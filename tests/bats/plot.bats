@@ -105,6 +105,10 @@ start_http() { # directory
 	# order 9: -1000 at t=0, 938 at t=6
 	[ "$(sval frag_index_high_order_mean)" = -0.031 ]
 	[ "$(sval events_dropped)" = 3 ]
+	# vmstat at the last snapshot minus the first
+	[ "$(sval vmstat_compact_stall)" = 2 ]
+	[ "$(sval vmstat_compact_fail)" = 1 ]
+	[ "$(sval vmstat_compact_success)" = 1 ]
 	[ "$(sval compaction_order_9)" = "2 success, 2 failure (50.0%)" ]
 	[ "$(sval compaction_order_2)" = "0 success, 1 failure (0.0%)" ]
 	# rows worst first
