@@ -12,6 +12,8 @@ static const struct pm_metric defs[PM_M_N] = {
     [PM_M_EXTFRAG_BPF] = {"extfrag_bpf_total", "ExtFrag seen by BPF (exact)", "", 0, PM_LOWER, 0,
 			  0},
     [PM_M_EXTFRAG_RATE] = {"extfrag_per_s", "ExtFrag per second", "/s", 2, PM_LOWER, 0, 0},
+    [PM_M_EF_FI] = {"extfrag_frag_index_mean", "Mean frag. index at extfrag (index >= 0)", "", 3,
+		    PM_LOWER, 0, 0},
     [PM_M_STEAL] = {"extfrag_steal", "ExtFrag steal", "", 0, PM_LOWER, 0, 0},
     [PM_M_CLAIM] = {"extfrag_claim", "ExtFrag claim", "", 0, PM_LOWER, 0, 0},
     [PM_M_BAD] = {"bad_fallbacks", "Bad fallbacks", "", 0, PM_LOWER, 0, 0},
@@ -76,6 +78,9 @@ void pm_metrics(const struct pm_run *r, struct pm_metric m[PM_M_N])
 		set(m, PM_M_EXTFRAG_BPF, (double)r->st_extfrag);
 	if (m[PM_M_DURATION].valid && m[PM_M_DURATION].v > 0)
 		set(m, PM_M_EXTFRAG_RATE, (double)r->by_type[PM_EV_EXTFRAG] / m[PM_M_DURATION].v);
+	/* the agent's real index of the zone at each extfrag event (legacy: placeholders) */
+	if (r->real_fi && r->ef_fi_n)
+		set(m, PM_M_EF_FI, r->ef_fi_sum / (double)r->ef_fi_n / 1000.0);
 	set(m, PM_M_STEAL, (double)r->steal);
 	set(m, PM_M_CLAIM, (double)r->claim);
 	set(m, PM_M_BAD, (double)r->bad);

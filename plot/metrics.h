@@ -16,6 +16,7 @@ enum pm_metric_id {
 	PM_M_EXTFRAG,
 	PM_M_EXTFRAG_BPF,
 	PM_M_EXTFRAG_RATE,
+	PM_M_EF_FI,
 	PM_M_STEAL,
 	PM_M_CLAIM,
 	PM_M_BAD,
