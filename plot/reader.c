@@ -606,6 +606,7 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 		f->key = lookup(vmstat_keys, s, len);
 		break;
 	case C_BYTYPE:
+		/* statistics.events_by_type: the key is an event type, kept as 100 + type */
 		f->key = (enum key)(100 + pm_evtype_of((const char *)s, len));
 		break;
 	default:
