@@ -166,6 +166,19 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	[ "$(jq -r .result "$T/results/node/fragmon-stop.json")" = stopped-sigkill ]
 }
 
+@test "ansible: an agent that cannot start fails the start task with its own message" {
+	require_agent
+	play fragmon-start.yml --limit node-dev -e monitor_fragmentation_mode=bogus
+	echo "$output" | tail -n 20
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fatal: [node-dev]"* ]]
+	[[ "$output" == *"agent exited with status 2 before it was ready"* ]]
+	[[ "$output" == *'unknown mode'* ]]
+	# its run directory keeps the log; nothing is left running
+	grep -q 'unknown mode' "$T/target/node-dev/current/fragmon-agent.log"
+	[ -z "$(current_pid node-dev)" ]
+}
+
 @test "ansible: a duration-limited run keeps its data" {
 	require_agent
 	play fragmon-start.yml --limit node-dev -e monitor_fragmentation_duration=2
