@@ -172,6 +172,9 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 	}
 	gdImageLine(c->im, v->x0, ybot, v->x1, ybot, pm_rgb(0x888888));
 
+	/* dots stay inside the plot area */
+	gdImageSetClip(c->im, v->x0 + 1, ytop - 8, v->x1 - 1,
+		       lane_top + (nl ? nl * v->n * lane_h : 0));
 	for (int i = 0; i < v->n; i++) {
 		const struct pm_run *run = v->runs[i];
 		const struct pm_style *st = pm_style(i);
@@ -214,4 +217,5 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 			}
 		}
 	}
+	gdImageSetClip(c->im, 0, 0, c->w - 1, c->h - 1);
 }

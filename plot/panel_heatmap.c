@@ -66,9 +66,8 @@ static int rows_of(const struct pm_view *v, struct row *rows)
 
 static int row_h(int n)
 {
-	return n <= ROW_MIN			    ? ROW_H
-	       : n * ROW_H <= ROW_MIN * ROW_H * 1.5 ? ROW_MIN * ROW_H * 3 / 2 / n
-						    : 22;
+	/* two-line labels up to 16 rows (6 migratetypes give at most 30) */
+	return n <= 16 ? ROW_H : n <= 30 ? 26 : 22;
 }
 
 int pm_heatmap_height(const struct pm_view *v)
