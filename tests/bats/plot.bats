@@ -382,3 +382,40 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 		rm -f "$OUT/c.out"
 	done
 }
+
+@test "plot: a real fragmon-agent capture: every count equals an independent count of the file" {
+	agent=$FM_TOP/fragmon-agent
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run fragmon-agent"
+	[ -x "$agent" ] || skip "fragmon-agent not built (make agent)"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF"
+	timeout 60 "$agent" -d 4 -i 250 -m full -q -o "$OUT/cap" -p "$OUT/cap.pid" </dev/null &
+	apid=$!
+	# some compaction and migration to count, when the test workload is built
+	sleep 1
+	load=$FM_TOP/build/tests/fragload
+	[ -x "$load" ] && timeout 20 "$load" compact >/dev/null 2>&1 || true
+	wait "$apid" || skip "fragmon-agent cannot run here (status $?)"
+	f=$OUT/cap/fragmentation_data.json
+	[ -s "$f" ]
+	run "$PLOT" "$f" --summary -o "$OUT/cap.png"
+	[ "$status" -eq 0 ]
+	[ "$(sval format)" = fragmon ]
+	[ "$(sval complete)" = yes ]
+	want=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["events"]
+n = lambda t: sum(1 for e in ev if e["event_type"] == t)
+snaps = sorted((e for e in ev if e["event_type"] == "snapshot"), key=lambda e: e["timestamp"])
+vm = lambda k: snaps[-1]["vmstat"].get(k, 0) - snaps[0]["vmstat"].get(k, 0)
+ef = [e for e in ev if e["event_type"] == "extfrag"]
+print(len(ev), n("extfrag"), sum(1 for e in ef if e["is_steal"]), n("compaction_success"),
+      n("compaction_failure"), len(snaps), vm("compact_stall"),
+      sum(e["succeeded"] for e in ev if e["event_type"] == "migrate"))' "$f")
+	# pages_migrated is absent when the capture saw no migration
+	pm=$(sval pages_migrated)
+	got="$(sval events) $(sval extfrag) $(sval extfrag_steal) $(sval compaction_success) $(sval compaction_failure) $(sval snapshots) $(sval vmstat_compact_stall) ${pm:-0}"
+	echo "want $want got $got"
+	[ "$want" = "$got" ]
+	[ "$("$PROBE" "$OUT/cap.png" | cut -d' ' -f1)" -eq 2400 ]
+}
