@@ -406,6 +406,16 @@ int main(int argc, char **argv)
 			goto out;
 		n++;
 	}
+	/* runs must not share a name: the legacy N-way script's columns collided */
+	for (int i = 1; i < n; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(runs[i]->label, runs[j]->label)) {
+				size_t l = strlen(runs[i]->label);
+
+				snprintf(runs[i]->label + (l > PM_STR - 6 ? PM_STR - 6 : l), 6,
+					 " #%d", i + 1);
+				j = -1; /* check the new name again */
+			}
 	out = o.out;
 	if (!out && !o.summary && !o.json)
 		out = kind == 0	  ? "fragmentation_analysis.png"

@@ -267,6 +267,10 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 		--labels a b c -o "$OUT/multi.png"
 	[ "$status" -eq 0 ]
 	[ "$("$PROBE" "$OUT/multi.png" colour 0 0 2400 1200)" != 0.0000 ]
+	# the same file twice: two distinct names
+	run "$PLOT" --multi "$DATA/small-agent.json" "$DATA/small-agent.json" --summary
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^== ' | cut -d'(' -f1 | sort -u | wc -l)" -eq 2 ]
 	run "$PLOT" --multi "$DATA/small-agent.json" "$DATA/small-legacy.json" --labels only-one -o "$OUT/x.png"
 	[ "$status" -eq 2 ]
 	[ ! -e "$OUT/x.png" ]
