@@ -39,7 +39,8 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 			ret = 1;
 		}
 	} else {
-		int fd = open(src, O_RDONLY | O_CLOEXEC);
+		/* "-" is standard input: zcat run.json.gz | fragmon-plot - */
+		int fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : dup(0);
 		char *buf = NULL;
 		ssize_t n;
 

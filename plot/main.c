@@ -25,7 +25,7 @@ static const char usage[] =
     "       fragmon-plot --results-dir DIR -o OUTDIR\n"
     "\n"
     "RUN is a fragmentation_data.json (or .partial) of fragmon-agent, a legacy tracker\n"
-    "JSON file, or an http:// or https:// URL of one.\n"
+    "JSON file, an http:// or https:// URL of one, or - for standard input.\n"
     "\n"
     "  -o, --output FILE      PNG to write (atomically); with --results-dir, a directory\n"
     "      --bin SEC          extfrag timeline bin width (default: automatic)\n"
@@ -169,6 +169,10 @@ static void default_label(const char *src, char *out, size_t cap)
 	char tmp[512], *base, *dot;
 	size_t n;
 
+	if (!strcmp(src, "-")) {
+		snprintf(out, cap, "stdin");
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%s", src);
 	if ((dot = strpbrk(tmp, "?#")) && strstr(tmp, "://"))
 		*dot = '\0';

@@ -118,6 +118,13 @@ start_http() { # directory
 	[ "$(printf '%s\n' "$output" | grep '^pattern:' | tail -n 1)" = "pattern: + UNMOVABLE->MOVABLE 1 steal, 0 claim" ]
 }
 
+@test "plot: - reads standard input (e.g. a compressed archive)" {
+	run bash -c "gzip -c '$DATA/small-agent.json' | zcat | '$PLOT' - --summary"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "== stdin (-)"* ]]
+	[ "$(sval extfrag_steal)" = 3 ]
+}
+
 @test "plot: legacy labels: PCPTYPES is HIGHATOMIC, empty migrate_from is unknown" {
 	run "$PLOT" "$DATA/small-legacy.json" --summary
 	[ "$status" -eq 0 ]
