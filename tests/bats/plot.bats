@@ -20,6 +20,7 @@ setup() {
 }
 
 teardown() {
+	[ -n "${MUTE_PID:-}" ] && kill "$MUTE_PID" 2>/dev/null || true
 	if [ -n "${HTTP_PID:-}" ]; then
 		kill "$HTTP_PID" 2>/dev/null || true
 		wait "$HTTP_PID" 2>/dev/null || true
@@ -49,7 +50,7 @@ free_port() {
 start_http() { # directory
 	HTTP_PORT=$(free_port)
 	python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
-		>"$OUT/http.log" 2>&1 </dev/null &
+		>"$OUT/http.log" 2>&1 </dev/null 3>&- &
 	HTTP_PID=$!
 	for _ in $(seq 50); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null && return 0
@@ -305,7 +306,7 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	[[ "$output" == *"xfs-4k-dev/fragmentation_data.json.partial: warning: truncated"* ]]
 }
 
-@test "plot: URL input: success, 404, oversize, malformed, TLS failure, refused connection" {
+@test "plot: URL input: success, 404, oversize, malformed, TLS failure, timeout, refused connection" {
 	cp "$DATA/small-agent.json" "$DATA/malformed.json" "$OUT/"
 	start_http "$OUT"
 	base="http://127.0.0.1:$HTTP_PORT"
@@ -330,6 +331,19 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot fetch: TLS failure"* ]]
 	[ ! -e "$OUT/tls.png" ]
+	# a server that accepts and never answers: the total timeout ends it
+	python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+print(s.getsockname()[1], flush=True); time.sleep(30)' >"$OUT/mute.port" 2>/dev/null </dev/null 3>&- &
+	MUTE_PID=$!
+	for _ in $(seq 50); do [ -s "$OUT/mute.port" ] && break; sleep 0.1; done
+	start=$SECONDS
+	run "$PLOT" "http://127.0.0.1:$(cat "$OUT/mute.port")/x.json" --timeout 1 -o "$OUT/mute.png"
+	kill "$MUTE_PID" 2>/dev/null || true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot fetch: timed out"* ]]
+	[ $((SECONDS - start)) -lt 10 ]
+	[ ! -e "$OUT/mute.png" ]
 	port=$(free_port)
 	run "$PLOT" "http://127.0.0.1:$port/x.json" -o "$OUT/refused.png"
 	[ "$status" -eq 1 ]
