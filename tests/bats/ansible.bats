@@ -34,7 +34,7 @@ teardown_file() {
 	for p in "$T"/target/*/run-*/fragmon-agent.pid; do
 		[ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
 	done
-	rm -rf "$T"
+	rm -rf "$T" "/var/tmp/$(basename "$T").stage"
 }
 
 require_tools() {
@@ -214,6 +214,37 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	play fragmon-stop.yml --limit node
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+}
+
+@test "ansible: collect fetches a staged copy the connection user can read (no slurp through become)" {
+	require_tools
+	[ "$(id -u)" -eq 0 ] || skip "needs root to hand files to another user"
+	id nobody > /dev/null 2>&1 || skip "no user nobody"
+	# like the default /var/tmp/fragmon-fetch-<host>: under a directory anyone may traverse
+	local base=$T/stage-base ctl=$FM_TOP/ansible/roles/fragmon/files/fragmon-ctl
+	local stage=/var/tmp/$(basename "$T").stage
+	mkdir -p "$base/run-1"
+	ln -sfn run-1 "$base/current"
+	head -c 100000 /dev/urandom > "$base/run-1/fragmentation_data.json"
+	echo log > "$base/run-1/fragmon-agent.log"
+	chmod 0640 "$base/run-1"/*
+	run "$ctl" stage "$base" "$stage" nobody
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .result)" = staged ]
+	[ "$(echo "$output" | jq -c .files)" = '["fragmentation_data.json","fragmon-agent.log"]' ]
+	local dir
+	dir=$(echo "$output" | jq -r .dir)
+	[ "$(stat -c %U "$dir/fragmentation_data.json")" = nobody ]
+	su -s /bin/sh nobody -c "cat '$dir/fragmentation_data.json'" | cmp - "$base/run-1/fragmentation_data.json"
+	# the original stays root's
+	[ "$(stat -c %U "$base/run-1/fragmentation_data.json")" = root ]
+	run "$ctl" unstage "$base" "$stage"
+	[ "$status" -eq 0 ]
+	[ ! -e "$stage" ]
+	run "$ctl" unstage "$base" /
+	[ "$status" -ne 0 ]
+	[ -d /var/tmp ]
 }
 
 @test "ansible: a failing plot fails the play visibly" {
