@@ -96,17 +96,16 @@ void pm_metrics(const struct pm_run *r, struct pm_metric m[PM_M_N])
 		set(m, PM_M_SUCC_FI, r->succ_fi_sum / (double)r->succ_fi_n / 1000.0);
 	set(m, PM_M_SUCC_NEG, (double)r->succ_neg);
 	set(m, PM_M_SNAPSHOTS, (double)r->nsnap);
-	if (r->nzones) {
+	if (r->tot_orders) {
 		double pages = 0, high = 0;
 
-		for (int i = 0; i < r->nzones; i++)
-			for (int o = 0; o < r->zone[i]->nr_orders; o++) {
-				double p = (double)r->zone[i]->last_free[o] * (double)(1ULL << o);
+		for (int o = 0; o < r->tot_orders; o++) {
+			double p = (double)r->last_tot[o] * (double)(1ULL << o);
 
-				pages += p;
-				if (o >= ho)
-					high += p;
-			}
+			pages += p;
+			if (o >= ho)
+				high += p;
+		}
 		set(m, PM_M_FREE_END, pages * 4096 / 1048576);
 		set(m, PM_M_FREE_HIGH_END, high * 4096 / 1048576);
 	}

@@ -85,6 +85,8 @@ void pm_event_reset(struct pm_event *ev)
 	ev->from[0] = ev->to[0] = '\0';
 	ev->mig_ok = ev->mig_fail = 0;
 	ev->have_vm = 0;
+	ev->tot_nfree = 0;
+	memset(ev->tot_free, 0, sizeof(ev->tot_free));
 	ev->nzones = 0;
 }
 
@@ -120,6 +122,11 @@ static void halve_bins(struct pm_run *r)
 	memset(&r->fail_b[PM_BINS / 2], 0, sizeof(r->fail_b[0]) * (PM_BINS / 2));
 	for (int p = 0; p < r->npat; p++)
 		HALVE(r->pat[p]->bins);
+	HALVE(r->tot_n);
+	for (int i = 0; i < PM_BINS / 2; i++)
+		for (int o = 0; o < FM_MAX_ORDERS; o++)
+			r->tot_free[i][o] = r->tot_free[2 * i][o] + r->tot_free[2 * i + 1][o];
+	memset(&r->tot_free[PM_BINS / 2], 0, sizeof(r->tot_free[0]) * (PM_BINS / 2));
 	for (int z = 0; z < r->nzones; z++) {
 		struct pm_zone *zn = r->zone[z];
 
@@ -191,7 +198,6 @@ static struct pm_zone *zone_of(struct pm_run *r, int node, const char *name)
 		return NULL;
 	z->node = node;
 	snprintf(z->name, sizeof(z->name), "%s", name);
-	z->last_t = -1;
 	r->zone[r->nzones++] = z;
 	return z;
 }
@@ -210,6 +216,18 @@ static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
 			memcpy(r->vm1, ev->vm, sizeof(r->vm1));
 		}
 		r->have_vm = 1;
+	}
+	if (ev->tot_nfree) {
+		/* the latest snapshot by timestamp: arrival order is not time order */
+		if (!r->tot_orders || ev->t >= r->last_tot_t) {
+			r->last_tot_t = ev->t;
+			memcpy(r->last_tot, ev->tot_free, sizeof(r->last_tot));
+		}
+		r->tot_n[b]++;
+		for (int o = 0; o < ev->tot_nfree; o++)
+			r->tot_free[b][o] += (double)ev->tot_free[o];
+		if (ev->tot_nfree > r->tot_orders)
+			r->tot_orders = ev->tot_nfree;
 	}
 	for (int i = 0; i < ev->nzones; i++) {
 		const struct pm_snapzone *sz = &ev->zones[i];
@@ -234,10 +252,6 @@ static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
 			}
 		}
 		z->pages_sum += pages;
-		if (ev->t >= z->last_t) {
-			z->last_t = ev->t;
-			memcpy(z->last_free, sz->free, sizeof(z->last_free));
-		}
 	}
 }
 
@@ -342,6 +356,13 @@ double pm_run_span(const struct pm_run *r)
 	if (r->duration > s && r->duration < 1e7)
 		s = r->duration;
 	return s > 0 ? s : 1;
+}
+
+int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS])
+{
+	for (int o = 0; o < FM_MAX_ORDERS; o++)
+		pages[o] = r->tot_n[b] ? r->tot_free[b][o] / r->tot_n[b] * (double)(1ULL << o) : 0;
+	return r->tot_n[b] != 0;
 }
 
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r)

@@ -54,8 +54,6 @@ struct pm_zone {
 	uint16_t fi_ok[PM_BINS][FM_MAX_ORDERS];	 /* indices < 0: a block was free */
 	uint32_t n[PM_BINS];			 /* snapshots in the bin */
 	double pages_sum;			 /* over all snapshots: to pick the main zone */
-	double last_t;
-	unsigned long long last_free[FM_MAX_ORDERS];
 };
 
 struct pm_run {
@@ -103,9 +101,15 @@ struct pm_run {
 	int npat;
 	struct pm_pattern *pat[PM_MAX_PAT];
 	uint64_t pat_overflow; /* extfrag events whose pattern did not fit */
-	int nzones;
+	int nzones;	       /* per-zone series for the first PM_MAX_ZONES zones seen */
 	struct pm_zone *zone[PM_MAX_ZONES];
 	uint64_t nsnap;
+	/* free blocks per order summed over every zone of a snapshot, however many */
+	double tot_free[PM_BINS][FM_MAX_ORDERS];
+	uint32_t tot_n[PM_BINS];
+	int tot_orders;
+	double last_tot_t;
+	unsigned long long last_tot[FM_MAX_ORDERS];
 };
 
 /* one event as the reader hands it over */
@@ -119,6 +123,8 @@ struct pm_event {
 	long long vm[3];	    /* snapshot vmstat: compact_stall, _fail, _success */
 	int have_vm;
 	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
+	unsigned long long tot_free[FM_MAX_ORDERS]; /* snapshot: over all its zones */
+	int tot_nfree;
 	int nzones;
 	struct pm_snapzone {
 		int node;
@@ -146,6 +152,9 @@ static inline int pm_slot(int order)
 
 /* end of the time axis: last event or the duration, whichever is later */
 double pm_run_span(const struct pm_run *r);
+/* free pages per order in fine bin b, over all zones, averaged over the snapshots
+ * in the bin; 0 when the bin has none */
+int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS]);
 /* the zone with the most free memory on average (NULL without snapshots) */
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r);
 /* patterns sorted worst first (severity, then count); returns the count */

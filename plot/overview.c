@@ -119,20 +119,14 @@ static int series_val(const struct pm_run *r, int kind, int b, double *v)
 		return 1;
 	}
 	{
-		int ho = pm_high_order(r), any = 0;
-		double pages = 0;
+		double pages[FM_MAX_ORDERS], high = 0;
 
-		for (int z = 0; z < r->nzones; z++) {
-			const struct pm_zone *zn = r->zone[z];
-
-			if (!zn->n[b])
-				continue;
-			any = 1;
-			for (int o = ho; o < zn->nr_orders; o++)
-				pages += zn->free_sum[b][o] / zn->n[b] * (double)(1ULL << o);
-		}
-		*v = pages * 4096 / 1048576;
-		return any;
+		if (!pm_run_free_pages(r, b, pages))
+			return 0;
+		for (int o = pm_high_order(r); o < FM_MAX_ORDERS; o++)
+			high += pages[o];
+		*v = high * 4096 / 1048576;
+		return 1;
 	}
 }
 

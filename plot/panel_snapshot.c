@@ -48,23 +48,10 @@ int pm_snapshot_height(const struct pm_view *v)
 	       (40 + 10 + (v->n == 1 ? nr_orders(v) * ROWH : FREE_H) + 50);
 }
 
-/* average free pages per order in bin b over the zones sampled in it */
 static int bin_free(const struct pm_run *r, int b, double *pages, int nord)
 {
-	int any = 0;
-
-	for (int o = 0; o < nord; o++)
-		pages[o] = 0;
-	for (int z = 0; z < r->nzones; z++) {
-		const struct pm_zone *zn = r->zone[z];
-
-		if (!zn->n[b])
-			continue;
-		any = 1;
-		for (int o = 0; o < zn->nr_orders && o < nord; o++)
-			pages[o] += zn->free_sum[b][o] / zn->n[b] * (double)(1ULL << o);
-	}
-	return any;
+	(void)nord;
+	return pm_run_free_pages(r, b, pages);
 }
 
 static double mib(double pages)
@@ -135,14 +122,8 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 
 			if (!bin_free(run, b, pages, nord))
 				continue;
-			for (nb = b + 1; nb < run->nbins; nb++) {
-				int any = 0;
-
-				for (int z = 0; z < run->nzones; z++)
-					any |= run->zone[z]->n[nb] != 0;
-				if (any)
-					break;
-			}
+			for (nb = b + 1; nb < run->nbins && !run->tot_n[nb]; nb++)
+				;
 			x0 = pm_x(v, b * run->bw);
 			x1 = nb < run->nbins ? pm_x(v, nb * run->bw) : x0 + 2;
 			if (v->n == 1) {

@@ -161,6 +161,7 @@ struct pm_reader {
 	int torn; /* stopped at NUL bytes */
 	struct pm_event ev;
 	struct pm_snapzone *zone;
+	struct pm_snapzone spill; /* zones past PM_MAX_ZONES: counted in the totals only */
 	char err[512];
 	unsigned long long consumed; /* bytes of earlier chunks */
 	unsigned long long lines;    /* newlines in earlier chunks */
@@ -509,11 +510,9 @@ static int open_container(struct pm_reader *rd, int is_map)
 		if (is_map) {
 			struct pm_event *ev = &rd->ev;
 
-			rd->zone = NULL;
-			if (ev->nzones < PM_MAX_ZONES) {
-				rd->zone = &ev->zones[ev->nzones++];
-				memset(rd->zone, 0, sizeof(*rd->zone));
-			}
+			rd->zone =
+			    ev->nzones < PM_MAX_ZONES ? &ev->zones[ev->nzones++] : &rd->spill;
+			memset(rd->zone, 0, sizeof(*rd->zone));
 			return push(rd, C_ZONE);
 		}
 		break;
@@ -547,6 +546,15 @@ static int close_container(struct pm_reader *rd)
 	case C_EVENT:
 		pm_run_add(rd->run, &rd->ev);
 		break;
+	case C_ZONE: {
+		struct pm_event *ev = &rd->ev;
+
+		for (int o = 0; o < rd->zone->nfree; o++)
+			ev->tot_free[o] += rd->zone->free[o];
+		if (rd->zone->nfree > ev->tot_nfree)
+			ev->tot_nfree = rd->zone->nfree;
+		break;
+	}
 	case C_META:
 		/* legacy files carry metadata first: size the bins for the run */
 		if (rd->run->duration > 0 && !rd->run->n_events)

@@ -126,6 +126,15 @@ start_http() { # directory
 	[ "$(sval extfrag_steal)" = 3 ]
 }
 
+@test "plot: free memory counts every zone of a big NUMA box, from the latest snapshot" {
+	# 12 zones with one order-10 block (4 MiB) each at t=1.0; a 2-zone snapshot at t=0.5
+	# arrives after it in the file and must not count as the last one
+	run "$PLOT" "$DATA/numa-12-zones.json" --summary
+	[ "$status" -eq 0 ]
+	[ "$(sval free_mib_end)" = 48.0 ]
+	[ "$(sval free_high_order_mib_end)" = 48.0 ]
+}
+
 @test "plot: legacy labels: PCPTYPES is HIGHATOMIC, empty migrate_from is unknown" {
 	run "$PLOT" "$DATA/small-legacy.json" --summary
 	[ "$status" -eq 0 ]
