@@ -437,10 +437,15 @@ static int cb_bool(void *ctx, int b)
 
 static int cb_number(void *ctx, const char *s, size_t len)
 {
+	struct pm_reader *rd = ctx;
+	const struct frame *f = top(rd);
 	double d;
 	long long ll;
 	int is_int;
 
+	/* hot path: most numbers of an event (pid, tid, cpu, pfn, ...) are not used */
+	if (rd->skip || (f->ctx == C_EVENT && f->key == K_NONE))
+		return 1;
 	parse_num(s, len, &d, &ll, &is_int);
 	return scalar(ctx, 1, d, ll, NULL, 0, 0, 0);
 }
