@@ -40,7 +40,7 @@ int pm_canvas_init(struct pm_canvas *c, int w, int h)
 	if (!c->im)
 		return -1;
 	gdImageAlphaBlending(c->im, 1);
-	gdImageFilledRectangle(c->im, 0, 0, w - 1, h - 1, pm_rgb(0xffffff));
+	pm_rect_fill(c, 0, 0, w - 1, h - 1, pm_rgb(0xffffff));
 	if (env && *env) {
 		/* FRAGMON_FONT=/path/font.ttf, or "builtin" for libgd's own fonts */
 		if (strcmp(env, "builtin") && !access(env, R_OK)) {
@@ -120,14 +120,37 @@ static gdFontPtr builtin(double pt)
 	return gdFontGetSmall();
 }
 
+/* text widths, cached: FreeType lays out (and hints) the whole string per call */
+#define WCACHE 1024
+static struct {
+	char s[48];
+	short pt2, bold, w;
+} wcache[WCACHE];
+
 int pm_text_w(struct pm_canvas *c, double pt, int bold, const char *s)
 {
-	int br[8];
+	size_t len = strlen(s);
+	unsigned h = 2166136261u;
+	int br[8], w, pt2 = (int)(pt * 2);
 
-	if (c->ft &&
-	    !gdImageStringFT(NULL, br, 0, bold ? c->bold : c->font, pt, 0, 0, 0, (char *)s))
-		return br[2] - br[0];
-	return (int)strlen(s) * builtin(pt)->w;
+	if (!c->ft)
+		return (int)len * builtin(pt)->w;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	h = (h ^ (unsigned)pt2 ^ ((unsigned)bold << 9)) % WCACHE;
+	if (len < sizeof(wcache[0].s) && wcache[h].pt2 == pt2 && wcache[h].bold == bold &&
+	    !strcmp(wcache[h].s, s))
+		return wcache[h].w;
+	if (gdImageStringFT(NULL, br, 0, bold ? c->bold : c->font, pt, 0, 0, 0, (char *)s))
+		return (int)len * builtin(pt)->w;
+	w = br[2] - br[0];
+	if (len < sizeof(wcache[0].s)) {
+		memcpy(wcache[h].s, s, len + 1);
+		wcache[h].pt2 = (short)pt2;
+		wcache[h].bold = (short)bold;
+		wcache[h].w = (short)w;
+	}
+	return w;
 }
 
 double pm_fit(struct pm_canvas *c, double pt, double min, int bold, const char *s, int w)
@@ -236,8 +259,28 @@ void pm_fmt_num(double v, double step, char *buf, size_t cap)
 
 void pm_rect_fill(struct pm_canvas *c, int x0, int y0, int x1, int y1, int color)
 {
-	gdImageFilledRectangle(c->im, x0 < x1 ? x0 : x1, y0 < y1 ? y0 : y1, x0 < x1 ? x1 : x0,
-			       y0 < y1 ? y1 : y0, color);
+	int t, cx0, cy0, cx1, cy1;
+
+	if (x0 > x1)
+		t = x0, x0 = x1, x1 = t;
+	if (y0 > y1)
+		t = y0, y0 = y1, y1 = t;
+	if (gdTrueColorGetAlpha(color)) {
+		gdImageFilledRectangle(c->im, x0, y0, x1, y1, color);
+		return;
+	}
+	/* opaque: write the rows directly (libgd blends pixel by pixel), within the clip */
+	gdImageGetClip(c->im, &cx0, &cy0, &cx1, &cy1);
+	x0 = x0 < cx0 ? cx0 : x0;
+	y0 = y0 < cy0 ? cy0 : y0;
+	x1 = x1 > cx1 ? cx1 : x1;
+	y1 = y1 > cy1 ? cy1 : y1;
+	for (int y = y0; y <= y1; y++) {
+		int *row = c->im->tpixels[y];
+
+		for (int x = x0; x <= x1; x++)
+			row[x] = color;
+	}
 }
 
 void pm_rect_line(struct pm_canvas *c, int x0, int y0, int x1, int y1, int color)
