@@ -3,8 +3,9 @@
 # Ansible role and kdevops embedding (included by the top Makefile):
 #   make ansible-check              ansible-lint on the role, --syntax-check on the playbooks
 #   make kdevops-plugin             $(BUILD)/kdevops-plugin/.kdevops: plugin.yaml, Kconfig,
-#                                   Makefile, playbooks + role, fragmon-agent, fragmon-plot
-#                                   (then in kdevops: make kdevops-plugin-add URL=<that dir>)
+#                                   Makefile, playbooks + role, fragmon-agent, fragmon-plot,
+#                                   and .kdevops-$(VERSION).tar.xz beside it (then in kdevops:
+#                                   make kdevops-plugin-add URL=<that dir or tarball>)
 #   make kdevops-install KDEVOPS=dir     install the plugin and hand kdevops' monitoring
 #                                        hooks to fragmon (idempotent)
 #   make kdevops-uninstall KDEVOPS=dir   undo it
@@ -40,13 +41,20 @@ $(KDEVOPS_PLUGIN)/plugin.yaml: $(KDEVOPS_PLUGIN_SRCS) $(FRAGMON_AGENT_BIN) $(FRA
 	$(Q)rm -rf $(KDEVOPS_PLUGIN) && mkdir -p $(KDEVOPS_PLUGIN)/playbooks
 	$(Q)cat kdevops/Kconfig.head kconfig/Kconfig.fragmon > $(KDEVOPS_PLUGIN)/Kconfig
 	$(Q)cp kdevops/Makefile $(KDEVOPS_PLUGIN)/Makefile
+	$(Q)mkdir -p $(KDEVOPS_PLUGIN)/defconfigs/configs
+	$(Q)cp kdevops/fragmon.config $(KDEVOPS_PLUGIN)/defconfigs/configs/fragmon.config
 	$(Q)cp $(ANSIBLE_PLAYBOOKS) $(KDEVOPS_PLUGIN)/playbooks/
 	$(Q)cp -r ansible/roles $(KDEVOPS_PLUGIN)/playbooks/roles
 	$(Q)install -m 0755 $(FRAGMON_AGENT_BIN) $(KDEVOPS_PLUGIN)/fragmon-agent
 	$(Q)install -m 0755 $(FRAGMON_PLOT_BIN) $(KDEVOPS_PLUGIN)/fragmon-plot
 	$(Q)sed 's/@VERSION@/$(VERSION)/' kdevops/plugin.yaml.in > $@.tmp && mv $@.tmp $@
 
-kdevops-plugin: $(KDEVOPS_PLUGIN)/plugin.yaml
+# the same as a versioned tarball (make kdevops-plugin-add URL=<that file>)
+$(KDEVOPS_PLUGIN_OUT)/.kdevops-$(VERSION).tar.xz: $(KDEVOPS_PLUGIN)/plugin.yaml
+	$(call msg,TAR,$@)
+	$(Q)tar -cJf $@.tmp -C $(KDEVOPS_PLUGIN_OUT) .kdevops && mv $@.tmp $@
+
+kdevops-plugin: $(KDEVOPS_PLUGIN)/plugin.yaml $(KDEVOPS_PLUGIN_OUT)/.kdevops-$(VERSION).tar.xz
 
 kdevops-install: kdevops-plugin
 	$(if $(KDEVOPS),,$(error usage: make kdevops-install KDEVOPS=<kdevops dir>))

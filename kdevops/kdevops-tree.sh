@@ -15,7 +15,9 @@
 #     that includes the fragmon role (install+start / stop+collect+plot / interim) when
 #     monitor_memory_fragmentation is set.
 # Both steps are idempotent and exactly reversed by uninstall. The plugin itself goes to
-# ~/.config/kdevops/plugins/fragmon through kdevops' own `make kdevops-plugin-add`.
+# ~/.config/kdevops/plugins/fragmon through kdevops' own `make kdevops-plugin-add`, and its
+# defconfig fragment to ~/.config/kdevops/defconfigs/configs/fragmon.config
+# (make defconfig-<base>+fragmon).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +36,7 @@ if ! { [ -x "$kd/scripts/kdevops-plugin.sh" ] && [ -f "$tasks/monitor_run.yml" ]
 	die "$kd does not look like a kdevops tree with plugin support (scripts/kdevops-plugin.sh, $tasks/monitor_run.yml)"
 fi
 registry=${HOME}/.config/kdevops/plugins.json
+FRAGMENTS=${HOME}/.config/kdevops/defconfigs/configs
 
 plugin_installed() { [ -f "$registry" ] && jq -e '.plugins.fragmon' "$registry" > /dev/null 2>&1; }
 hooked() { grep -q '^# fragmon:begin' "$tasks/monitor_run.yml"; }
@@ -104,11 +107,15 @@ install)
 	make -s -C "$kd" kdevops-plugin-add URL="$src" < /dev/null > /dev/null
 	plugin_installed || die "kdevops-plugin-add did not register fragmon"
 	hook
+	# the defconfig fragment where kdevops looks for user fragments: defconfig-<base>+fragmon
+	mkdir -p "$FRAGMENTS"
+	cp "$src/.kdevops/defconfigs/configs/fragmon.config" "$FRAGMENTS/fragmon.config"
 	echo "kdevops-tree: fragmon plugin installed in ~/.config/kdevops/plugins/fragmon, monitoring hooks in $tasks"
 	;;
 uninstall)
 	[ $# -eq 2 ] || usage
 	unhook
+	rm -f "$FRAGMENTS/fragmon.config"
 	if plugin_installed; then
 		make -s -C "$kd" kdevops-plugin-remove NAME=fragmon < /dev/null > /dev/null
 	fi

@@ -332,6 +332,7 @@ EOY
 	[ "$status" -eq 0 ]
 	jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
 	[ -x "$HOME/.config/kdevops/plugins/fragmon/fragmon-agent" ]
+	grep -qx CONFIG_MONITOR_MEMORY_FRAGMENTATION=y "$HOME/.config/kdevops/defconfigs/configs/fragmon.config"
 	local f tasks=$SI/playbooks/roles/monitoring/tasks
 	for f in monitor_run monitor_collect monitor_collect_only; do
 		grep -q '^# fragmon:begin' "$tasks/$f.yml"
@@ -352,6 +353,7 @@ EOY
 	[ -z "$(git -C "$SI" status --porcelain --untracked-files=no)" ]
 	! jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
 	[ ! -d "$HOME/.config/kdevops/plugins/fragmon" ]
+	[ ! -e "$HOME/.config/kdevops/defconfigs/configs/fragmon.config" ]
 	# a tree that already uses our renamed variable is refused, untouched
 	echo "# fragmon_legacy_monitor_memory_fragmentation" >> "$tasks/monitor_run.yml"
 	git -C "$SI" diff > "$T/si-pre.diff"
