@@ -143,6 +143,30 @@ static enum key lookup(const struct keydef *t, const unsigned char *s, size_t le
 	return K_NONE;
 }
 
+/* event keys are the hot path (~20 per event): index the table by length once */
+#define KEY_MAXLEN 32
+static const struct keydef *event_by_len[KEY_MAXLEN][4];
+
+static void index_event_keys(void)
+{
+	for (const struct keydef *t = event_keys; t->s; t++)
+		for (int i = 0; i < 4; i++)
+			if (t->len < KEY_MAXLEN && !event_by_len[t->len][i]) {
+				event_by_len[t->len][i] = t;
+				break;
+			}
+}
+
+static enum key lookup_event(const unsigned char *s, size_t len)
+{
+	if (len >= KEY_MAXLEN)
+		return K_NONE;
+	for (int i = 0; i < 4 && event_by_len[len][i]; i++)
+		if (!memcmp(event_by_len[len][i]->s, s, len))
+			return event_by_len[len][i]->k;
+	return K_NONE;
+}
+
 struct frame {
 	enum ctx ctx;
 	enum key key;
@@ -600,7 +624,7 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 		return 1;
 	switch (f->ctx) {
 	case C_EVENT:
-		f->key = lookup(event_keys, s, len);
+		f->key = lookup_event(s, len);
 		break;
 	case C_ROOT:
 		f->key = lookup(root_keys, s, len);
@@ -647,6 +671,8 @@ struct pm_reader *pm_reader_new(struct pm_run *run)
 	if (!rd)
 		return NULL;
 	rd->run = run;
+	if (!event_by_len[sizeof(FM_K_TIMESTAMP) - 1][0])
+		index_event_keys();
 	rd->h = yajl_alloc(&callbacks, NULL, rd);
 	if (!rd->h) {
 		free(rd);
