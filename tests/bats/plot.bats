@@ -313,6 +313,21 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	done
 	[ "$(ls "$OUT/png" | wc -l)" -eq 5 ]
 	[[ "$output" == *"xfs-4k-dev/fragmentation_data.json.partial: warning: truncated"* ]]
+	# as the Ansible role calls it: the PNGs next to the host directories, twice
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/res"
+	[ "$status" -eq 0 ]
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/res"
+	[ "$status" -eq 0 ]
+	[ "$(ls "$OUT/res"/*.png | wc -l)" -eq 5 ]
+	# a host with a broken file: the others are still plotted, the exit status says so
+	cp "$DATA/malformed.json" "$OUT/res/xfs-32k/fragmentation_data.json"
+	rm -rf "$OUT/png"
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"xfs-32k/fragmentation_data.json: byte 90"* ]]
+	[ -s "$OUT/png/xfs-4k-vs-xfs-4k-dev.png" ]
+	[ -s "$OUT/png/overview.png" ]
+	[ ! -e "$OUT/png/xfs-32k.png" ]
 }
 
 @test "plot: URL input: success, 404, oversize, malformed, TLS failure, timeout, refused connection" {
