@@ -122,6 +122,28 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	[[ "$output" == *"node                       : ok="*"changed=0"* ]]
 }
 
+@test "ansible: fragmon_start_fresh ends a leftover agent's run and starts a new one" {
+	require_agent
+	play fragmon-start.yml --limit node
+	[ "$status" -eq 0 ]
+	local old new oldrun
+	old=$(current_pid node)
+	oldrun=$(readlink -f "$T/target/node/current")
+	play fragmon-start.yml --limit node -e fragmon_start_fresh=true
+	echo "$output" | tail -n 12
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: restarted"* ]]
+	new=$(current_pid node)
+	[ -n "$new" ] && [ "$new" != "$old" ]
+	! kill -0 "$old" 2>/dev/null
+	[ "$(readlink -f "$T/target/node/current")" != "$oldrun" ]
+	# the old run ended cleanly and keeps its data and stop report
+	[ "$(jq -r .metadata.complete "$oldrun/fragmentation_data.json")" = true ]
+	[ "$(jq -r .result "$oldrun/fragmon-stop.json")" = stopped-sigint ]
+	play fragmon-stop.yml --limit node
+	[ "$status" -eq 0 ]
+}
+
 @test "ansible: stop with no agent and no run at all is a clean no-op" {
 	require_tools
 	[ -x "$FM_TOP/fragmon-agent" ] || skip "fragmon-agent not built (make agent)"

@@ -370,6 +370,12 @@ EOY
 	[ "$status" -eq 0 ]
 	write_extra_vars "$SI"
 	write_fstests_role "$SI" interim
+	# an agent left running on node by an earlier, failed workflow run
+	local pb
+	for pb in fragmon-install.yml fragmon-start.yml; do
+		run ansible-playbook -i "$SI/hosts" --limit node "$FM_TOP/ansible/$pb"
+		[ "$status" -eq 0 ] || { echo "$output" | tail -n 20; false; }
+	done
 	local lim
 	for lim in baseline dev; do
 		run_fstests "$SI" "$lim"
@@ -386,6 +392,8 @@ EOY
 	is_png "$r/node-vs-node-dev.png"
 	is_png "$r/overview.png"
 	grep -q "fragmon-agent on node: stopped-sigint" "$T/fstests-baseline.log"
+	grep -q "fragmon-agent on node: restarted" "$T/fstests-baseline.log"
+	grep -q "fragmon-agent on node-dev: started" "$T/fstests-dev.log"
 	# kdevops' legacy fragmentation tasks were handed over: none of them ran
 	[ -z "$(ls "$T"/legacy-ran-* 2>/dev/null)" ]
 	run fm_make kdevops-uninstall KDEVOPS="$SI"
