@@ -8,31 +8,34 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gunzip.h"
 #include "reader.h"
 
 #define CHUNK (1 << 20)
 
 static int sink(void *arg, const void *buf, size_t len)
 {
-	return pm_reader_feed(arg, buf, len) < 0;
+	return pm_gunzip_feed(arg, buf, len) < 0;
 }
 
 int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, char *err,
 	    size_t errcap, unsigned long long *bytes)
 {
 	struct pm_reader *rd = pm_reader_new(r);
+	struct pm_gunzip *gz = rd ? pm_gunzip_new(rd) : NULL;
 	int ret = 0;
 
-	if (!rd) {
+	if (!gz) {
 		snprintf(err, errcap, "out of memory");
+		pm_reader_free(rd);
 		return 1;
 	}
 	if (pm_is_url(src)) {
 		char ferr[512];
-		int rc = pm_fetch_url(src, fo, sink, rd, ferr, sizeof(ferr));
+		int rc = pm_fetch_url(src, fo, sink, gz, ferr, sizeof(ferr));
 
 		if (rc == -1) {
-			snprintf(err, errcap, "%s", pm_reader_error(rd));
+			snprintf(err, errcap, "%s", pm_gunzip_error(gz));
 			ret = 2;
 		} else if (rc) {
 			snprintf(err, errcap, "cannot fetch: %s", ferr);
@@ -62,10 +65,10 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 				snprintf(err, errcap, "read error: %s", strerror(errno));
 				ret = 1;
 			} else {
-				int rc = pm_reader_feed(rd, buf, (size_t)n);
+				int rc = pm_gunzip_feed(gz, buf, (size_t)n);
 
 				if (rc < 0) {
-					snprintf(err, errcap, "%s", pm_reader_error(rd));
+					snprintf(err, errcap, "%s", pm_gunzip_error(gz));
 					ret = 2;
 				} else if (rc > 0) {
 					break; /* torn write: plot what came before */
@@ -75,10 +78,15 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 		free(buf);
 		close(fd);
 	}
+	if (!ret && pm_gunzip_finish(gz) < 0) {
+		snprintf(err, errcap, "%s", pm_gunzip_error(gz));
+		ret = 2;
+	}
 	if (!ret)
 		pm_reader_finish(rd);
 	if (bytes)
 		*bytes = pm_reader_bytes(rd);
+	pm_gunzip_free(gz);
 	pm_reader_free(rd);
 	return ret;
 }

@@ -5,7 +5,7 @@
 
 PLOT_SRCS := $(wildcard plot/*.c)
 PLOT_OBJS := $(patsubst plot/%.c,$(BUILD)/plot/%.o,$(PLOT_SRCS))
-PLOT_LIBS := -lgd -lpng16 -lcurl -lyajl -lm
+PLOT_LIBS := -lgd -lpng16 -lcurl -lyajl -lz -lm
 # labels are cut to fit their boxes on purpose
 PLOT_CFLAGS := -Wno-format-truncation
 

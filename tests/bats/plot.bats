@@ -119,6 +119,28 @@ start_http() { # directory
 	[ "$(printf '%s\n' "$output" | grep '^pattern:' | tail -n 1)" = "pattern: + UNMOVABLE->MOVABLE 1 steal, 0 claim" ]
 }
 
+@test "plot: gzip input is read as is (file, URL); corrupt gzip exits 2" {
+	gzip -c "$DATA/small-agent.json" >"$OUT/run.json.gz"
+	run "$PLOT" "$OUT/run.json.gz" --summary
+	[ "$status" -eq 0 ]
+	[[ "$output" == "== run ("* ]]
+	[ "$(sval extfrag_steal)" = 3 ]
+	[ "$(sval frag_index_high_order_mean)" = -0.031 ]
+	gzip -c "$DATA/malformed.json" >"$OUT/bad.json.gz"
+	run "$PLOT" "$OUT/bad.json.gz" -o "$OUT/bad.png"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"decompressed byte 90 (line 3, column 46)"* ]]
+	printf '\037\213garbage-not-deflate' >"$OUT/corrupt.json.gz"
+	run "$PLOT" "$OUT/corrupt.json.gz" -o "$OUT/bad.png"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"gzip: byte"* ]]
+	[ ! -e "$OUT/bad.png" ]
+	start_http "$OUT"
+	run "$PLOT" "http://127.0.0.1:$HTTP_PORT/run.json.gz" --summary
+	[ "$status" -eq 0 ]
+	[ "$(sval extfrag_steal)" = 3 ]
+}
+
 @test "plot: - reads standard input (e.g. a compressed archive)" {
 	run bash -c "gzip -c '$DATA/small-agent.json' | zcat | '$PLOT' - --summary"
 	[ "$status" -eq 0 ]
