@@ -34,7 +34,8 @@ static const char usage[] =
     "      --compare B        A/B dashboard of RUN (A) against B\n"
     "      --labels L...      names of the runs, in order (default: from the paths)\n"
     "      --multi R...       N-way overview of several runs\n"
-    "      --results-dir DIR  DIR/<host>/fragmentation_data.json[.partial]: OUTDIR/<host>.png,\n"
+    "      --results-dir DIR  DIR/<host>/fragmentation_data.json (.gz, .partial): "
+    "OUTDIR/<host>.png,\n"
     "                         OUTDIR/<X>-vs-<X-dev>.png for each pair, OUTDIR/overview.png\n"
     "      --summary          print the key metrics as text on stdout\n"
     "      --json FILE        write the key metrics as JSON (atomically)\n"
@@ -294,15 +295,21 @@ static int results_dir(const struct opts *o)
 
 	for (int i = 0; i < nh; i++) {
 		struct stat st;
-		int r;
+		static const char *const names[] = {
+		    "fragmentation_data.json",
+		    "fragmentation_data.json.gz",
+		    "fragmentation_data.json.partial",
+		};
+		int r, found = 0;
 
 		runs[i] = NULL;
-		snprintf(path, sizeof(path), "%s/%s/fragmentation_data.json", o->results_dir,
-			 hosts[i]);
-		if (stat(path, &st))
-			snprintf(path, sizeof(path), "%s/%s/fragmentation_data.json.partial",
-				 o->results_dir, hosts[i]);
-		if (stat(path, &st))
+		/* the final file, else a compressed one, else what a killed agent left */
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) && !found; k++) {
+			snprintf(path, sizeof(path), "%s/%s/%s", o->results_dir, hosts[i],
+				 names[k]);
+			found = !stat(path, &st);
+		}
+		if (!found)
 			continue;
 		r = load(path, hosts[i], o, &runs[i]);
 		if (r) {

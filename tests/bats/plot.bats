@@ -325,7 +325,7 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 
 @test "plot: --results-dir pairs X with X-dev and writes an overview" {
 	mkdir -p "$OUT/res/xfs-4k" "$OUT/res/xfs-4k-dev" "$OUT/res/xfs-32k" "$OUT/res/notes"
-	cp "$DATA/small-agent.json" "$OUT/res/xfs-4k/fragmentation_data.json"
+	gzip -c "$DATA/small-agent.json" >"$OUT/res/xfs-4k/fragmentation_data.json.gz"
 	head -n 14 "$DATA/small-agent.json" >"$OUT/res/xfs-4k-dev/fragmentation_data.json.partial"
 	cp "$DATA/small-legacy.json" "$OUT/res/xfs-32k/fragmentation_data.json"
 	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png"
