@@ -48,8 +48,12 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 		ssize_t n;
 
 		if (fd < 0) {
-			snprintf(err, errcap, "cannot open: %s", strerror(errno));
+			int e = errno;
+
+			snprintf(err, errcap, "cannot open: %s", strerror(e));
+			pm_gunzip_free(gz);
 			pm_reader_free(rd);
+			errno = e;
 			return errno == ENOENT || errno == EISDIR ? 2 : 1;
 		}
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
