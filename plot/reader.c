@@ -745,6 +745,11 @@ int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 			 * file is as truncated as a clean prefix */
 			rd->torn = 1;
 			rd->consumed += off;
+			snprintf(
+			    rd->err, sizeof(rd->err),
+			    "byte %llu: NUL bytes where JSON should be (torn write): input ends "
+			    "here",
+			    rd->consumed);
 			return 1;
 		}
 		where(rd, p, off, pos, sizeof(pos));

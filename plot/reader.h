@@ -16,7 +16,8 @@ struct pm_reader;
 struct pm_reader *pm_reader_new(struct pm_run *run);
 void pm_reader_free(struct pm_reader *rd);
 /* 0 ok, -1 bad input: pm_reader_error() says where and why; 1: NUL bytes where
- * JSON should be (a torn write): stop feeding, the input counts as truncated */
+ * JSON should be (a torn write): stop feeding, the input counts as truncated
+ * (pm_reader_error() says where) */
 int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len);
 /* end of input: a JSON prefix sets run->truncated (not an error) */
 int pm_reader_finish(struct pm_reader *rd);
