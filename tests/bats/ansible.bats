@@ -19,6 +19,7 @@ ansible_connection=local
 ansible_python_interpreter=/usr/bin/python3
 fragmon_become=false
 fragmon_install_dir=$T/bin
+fragmon_fetch_dir=$T/fetch/{{ inventory_hostname }}
 fragmon_results_dir=$T/results
 monitor_fragmentation_snapshot_interval_ms=250
 EOI

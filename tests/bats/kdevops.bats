@@ -37,6 +37,7 @@ ansible_connection=local
 ansible_python_interpreter=/usr/bin/python3
 fragmon_become=false
 fragmon_install_dir=$T/bin
+fragmon_fetch_dir=$T/fetch/{{ inventory_hostname }}
 EOI
 	printf '[defaults]\ninventory = hosts\n' > "$1/ansible.cfg"
 }
