@@ -13,6 +13,7 @@ setup() {
 
 teardown() {
 	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
+	[ -n "${MCONF_PID:-}" ] && kill -9 "$MCONF_PID" 2>/dev/null || true
 	rm -rf "$T"
 }
 
@@ -140,4 +141,42 @@ ours = {k: v for k, v in role.items() if k.startswith("monitor_")}
 if kc != ours:
     sys.exit(f"Kconfig defaults {kc} != role defaults {ours}")
 EOP
+}
+
+# wait_for FILE TEXT: up to 15 s for TEXT to appear in FILE
+wait_for() {
+	local i
+	for i in $(seq 150); do
+		grep -aq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2'"; cat -v "$1" | tail -c 2000
+	return 1
+}
+
+@test "kconfig: make menuconfig edits and saves .config (kconfig-mconf in a pseudo-terminal)" {
+	command -v kconfig-mconf > /dev/null || skip "kconfig-mconf not installed"
+	command -v script > /dev/null || skip "script(1) not installed"
+	mkfifo "$T/keys"
+	# the first entry is MONITOR_MEMORY_FRAGMENTATION: n turns it off, Esc Esc leaves,
+	# Enter answers "save" with yes
+	TERM=xterm script -qfec "make -s -C $FM_TOP KCONFIG_FILE=$T/.config BUILD=$T/build menuconfig" \
+		/dev/null < "$T/keys" > "$T/screen" 2>&1 &
+	MCONF_PID=$!
+	local kfd
+	exec {kfd}> "$T/keys"
+	wait_for "$T/screen" "fragmon: memory fragmentation monitor"
+	sleep 0.5
+	printf 'n' >&"$kfd"
+	sleep 0.5
+	printf '\033' >&"$kfd"
+	sleep 0.3
+	printf '\033' >&"$kfd"
+	wait_for "$T/screen" "save"
+	sleep 0.5
+	printf '\r' >&"$kfd"
+	wait_for "$T/screen" "End of the configuration"
+	exec {kfd}>&-
+	wait "$MCONF_PID"
+	grep -qx '# CONFIG_MONITOR_MEMORY_FRAGMENTATION is not set' "$T/.config"
 }
