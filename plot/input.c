@@ -67,7 +67,8 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 				if (errno == EINTR)
 					continue;
 				snprintf(err, errcap, "read error: %s", strerror(errno));
-				ret = 1;
+				/* a directory given as a run is a usage error, not an I/O one */
+				ret = errno == EISDIR ? 2 : 1;
 			} else {
 				int rc = pm_gunzip_feed(gz, buf, (size_t)n);
 
