@@ -42,7 +42,10 @@ plugin_installed() { [ -f "$registry" ] && jq -e '.plugins.fragmon' "$registry" 
 hooked() { grep -q '^# fragmon:begin' "$tasks/monitor_run.yml"; }
 
 # task files that test kdevops' fragmentation switch
-legacy_files() { grep -rlE "\\bmonitor_memory_fragmentation\\b|\\b$LEGACY\\b" "$tasks" --include='*.yml' --include='*.yaml' | sort; }
+# (none is fine: a kdevops without the legacy tracker)
+legacy_files() {
+	{ grep -rlE "\\bmonitor_memory_fragmentation\\b|\\b$LEGACY\\b" "$tasks" --include='*.yml' --include='*.yaml' || true; } | sort
+}
 
 unhook() {
 	local f
