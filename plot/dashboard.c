@@ -62,9 +62,14 @@ static int header(struct pm_canvas *c, struct pm_run *const *runs, int n, const 
 	pm_text(c, 60, y, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s", title);
 	y += 44;
 	for (int i = 0; i < n; i++) {
+		char line[600];
+		double lpt;
+
 		describe(runs[i], buf, sizeof(buf));
-		pm_text(c, 60, y, 13, 0x333333, PM_LEFT, 0, "%s%s",
-			n > 1 ? (i ? "B  " : "A  ") : "", buf);
+		snprintf(line, sizeof(line), "%s%s", n > 1 ? (i ? "B  " : "A  ") : "", buf);
+		/* long paths or URLs: smaller, never past the edge */
+		lpt = pm_fit(c, 13, 8, 0, line, c->w - 120);
+		pm_text(c, 60, y, lpt > 0 ? lpt : 8, 0x333333, PM_LEFT, 0, "%s", line);
 		y += 28;
 	}
 	for (int i = 0; i < n; i++) {
@@ -72,7 +77,11 @@ static int header(struct pm_canvas *c, struct pm_run *const *runs, int n, const 
 		if (!buf[0])
 			continue;
 		pm_rect_fill(c, 50, y - 12, c->w - 60, y + 12, pm_rgb(0xfdecea));
-		pm_text(c, 60, y, 13, 0xb71c1c, PM_LEFT, 1, "%s", buf);
+		{
+			double wpt = pm_fit(c, 13, 8, 1, buf, c->w - 130);
+
+			pm_text(c, 60, y, wpt > 0 ? wpt : 8, 0xb71c1c, PM_LEFT, 1, "%s", buf);
+		}
 		y += 26;
 	}
 	return header_h(n);
