@@ -2,7 +2,7 @@
 /*
  * Panel 2: extfrag events per time bin, steal vs claim.  A run is drawn as
  * filled steps with solid lines, B with dashed lines.  One spike must not
- * flatten the rest: when the largest bin is far above the 98th percentile the
+ * flatten the rest: when the largest bin is far above the 90th percentile the
  * axis stops there and clipped bins carry their count.
  */
 #include <math.h>
@@ -49,7 +49,7 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 {
 	double d = pm_display_bin(v, 240);
 	int nd = (int)ceil(v->t1 / d) + 1;
-	uint32_t *ser, *sorted, maxv = 0, p98;
+	uint32_t *ser, *sorted, maxv = 0, p90;
 	int ytop, ybot, nser = 2 * v->n;
 	double ymax;
 	char sub[256];
@@ -74,16 +74,17 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	qsort(sorted, (size_t)nser * (size_t)nd, sizeof(*sorted), cmp_u32);
 	maxv = sorted[nser * nd - 1];
 	{
-		/* 98th percentile of the non-empty bins */
+		/* 90th percentile of the non-empty bins: the busy level a spike is measured
+		 * against (the top tenth of the bins may be the spike itself) */
 		int first = 0;
 
 		while (first < nser * nd && !sorted[first])
 			first++;
-		p98 = first < nser * nd ? sorted[first + (int)((nser * nd - 1 - first) * 0.98)] : 0;
+		p90 = first < nser * nd ? sorted[first + (int)((nser * nd - 1 - first) * 0.90)] : 0;
 	}
 	ymax = maxv ? maxv : 1;
-	if (p98 > 0 && maxv > 4 * p98) {
-		ymax = 2.0 * p98;
+	if (p90 > 0 && maxv > 4 * p90) {
+		ymax = 2.5 * p90;
 		clipped = 1;
 	}
 	ymax = ceil(ymax / pm_nice_step(ymax, 6)) * pm_nice_step(ymax, 6);
@@ -152,11 +153,25 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			pm_line(c, x0, yy, x1, yy, pm_rgb(col), 2, st->dashed);
 			px = x1;
 			py = yy;
-			if (y[k] > ymax && labels < 60 && x0 - lastlab > 44) {
-				pm_text(c, (x0 + x1) / 2, ytop + 12 + 16 * s, 10.5, col, PM_CENTER,
-					1, "%u", y[k]);
+		}
+		/* clipped bins: one label per run of neighbouring ones, with its largest count */
+		for (int k = 0; k < nd; k++) {
+			int best = k, x;
+
+			if (y[k] <= ymax)
+				continue;
+			while (k + 1 < nd &&
+			       (y[k + 1] > ymax || pm_x(v, (k + 1) * d) - pm_x(v, best * d) < 44)) {
+				k++;
+				if (y[k] > y[best])
+					best = k;
+			}
+			x = pm_x(v, (best + 0.5) * d);
+			if (labels < 60 && x - lastlab > 44) {
+				pm_text(c, x, ytop + 12 + 16 * s, 10.5, col, PM_CENTER, 1, "%u",
+					y[best]);
 				labels++;
-				lastlab = x0;
+				lastlab = x;
 			}
 		}
 	}
