@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 static const char *const mode_names[] = {
@@ -137,15 +139,23 @@ int fm_config_load(struct fm_config *c, const char *path, FILE *err)
 	char *key = NULL;
 	yaml_mark_t key_mark = {0};
 	FILE *f;
+	int fd;
 
-	f = fopen(path, "r");
-	if (!f) {
+	/* O_NONBLOCK: a FIFO or device must be refused, not waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
 		fprintf(err, "fragmon-agent: %s: cannot open config: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		fprintf(err, "fragmon-agent: %s: config is not a regular file\n", path);
-		fclose(f);
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		fprintf(err, "fragmon-agent: %s: cannot read config: %s\n", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	if (st.st_size > MAX_CONFIG_BYTES) {

@@ -115,6 +115,7 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 	}
 	w->f = fdopen(fd, "w");
 	if (!w->f) {
+		snprintf(err, errlen, "cannot open %s: %s", w->partial, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -140,7 +141,8 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 
 yajl_gen fm_writer_event_begin(struct fm_writer *w)
 {
-	if (w->failed)
+	/* not open (open failed, or finished): the tracer may still drain events */
+	if (w->failed || !w->f || !w->g)
 		return NULL;
 	if (w->cap && w->bytes >= w->cap) {
 		w->capped = true;
