@@ -105,6 +105,8 @@ workload: $(BUILD)/tests/fragload
 -include kconfig/kconfig.mk
 -include ansible/ansible.mk
 -include bench/bench.mk
+-include tests/reliability.mk
+-include tests/fuzz/fuzz.mk
 
 # ---- deps, tests, demo ----
 deps:

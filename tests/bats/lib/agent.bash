@@ -2,7 +2,7 @@
 # Helpers for the agent's bats tests: real kernel, real tracepoints.
 
 FM_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-AGENT=$FM_TOP/fragmon-agent
+AGENT=${FRAGMON_AGENT:-$FM_TOP/fragmon-agent}
 FRAGLOAD=$FM_TOP/build/tests/fragload
 FMCHECK="python3 $FM_TOP/tests/bats/lib/fmcheck.py"
 
