@@ -279,6 +279,7 @@ void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 		fm_mt_canonical(ev->to, to, sizeof(to));
 		p = pattern(r, from, to);
 		sev = p ? p->sev : fm_severity_of(from, to);
+		r->ef_order[slot]++;
 		if (ev->is_steal > 0) {
 			r->steal++;
 			r->steal_b[b]++;

@@ -78,6 +78,7 @@ struct pm_run {
 	double succ_fi_sum; /* of successes with index >= 0 */
 	uint64_t succ_fi_n;
 	uint64_t steal, claim, fragmenting, bad, good, neutral, to_unmovable;
+	uint64_t ef_order[PM_ORD]; /* extfrag events by allocation order slot */
 	uint64_t mig_ok, mig_fail; /* pages, from migrate events */
 	/* vmstat compact_{stall,fail,success} at the first and last snapshot */
 	int have_vm;

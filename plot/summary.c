@@ -47,6 +47,10 @@ void pm_summary_text(FILE *out, struct pm_run *const *runs, int n)
 				    s - 1, (unsigned long long)r->succ[s],
 				    (unsigned long long)r->fail[s],
 				    100.0 * (double)r->succ[s] / (double)(r->succ[s] + r->fail[s]));
+		for (int s = 0; s < PM_ORD; s++)
+			if (r->ef_order[s])
+				fprintf(out, "extfrag_order_%d: %llu\n", s - 1,
+					(unsigned long long)r->ef_order[s]);
 		fprintf(out, "patterns: %d\n", np);
 		for (int p = 0; p < np; p++)
 			fprintf(out, "pattern: %s %s->%s %llu steal, %llu claim\n",
@@ -127,6 +131,18 @@ int pm_summary_json(const char *path, struct pm_run *const *runs, int n, char *e
 			S(g, "failure");
 			yajl_gen_integer(g, (long long)r->fail[s]);
 			yajl_gen_map_close(g);
+		}
+		yajl_gen_map_close(g);
+		S(g, "extfrag_by_order");
+		yajl_gen_map_open(g);
+		for (int s = 0; s < PM_ORD; s++) {
+			char key[8];
+
+			if (!r->ef_order[s])
+				continue;
+			snprintf(key, sizeof(key), "%d", s - 1);
+			S(g, key);
+			yajl_gen_integer(g, (long long)r->ef_order[s]);
 		}
 		yajl_gen_map_close(g);
 		S(g, "patterns");

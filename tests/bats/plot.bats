@@ -115,6 +115,8 @@ start_http() { # directory
 	[ "$(sval vmstat_compact_success)" = 1 ]
 	[ "$(sval compaction_order_9)" = "2 success, 2 failure (50.0%)" ]
 	[ "$(sval compaction_order_2)" = "0 success, 1 failure (0.0%)" ]
+	[ "$(sval extfrag_order_0)" = 4 ]
+	[ "$(sval extfrag_order_1)" = 1 ]
 	# rows worst first
 	[ "$(printf '%s\n' "$output" | grep '^pattern:' | head -n 1)" = "pattern: !! MOVABLE->UNMOVABLE 1 steal, 1 claim" ]
 	[ "$(printf '%s\n' "$output" | grep '^pattern:' | tail -n 1)" = "pattern: + UNMOVABLE->MOVABLE 1 steal, 0 claim" ]
@@ -222,6 +224,14 @@ print(len(ev), len(ef), sum(1 for e in ef if e["is_steal"]),
       sum(1 for e in ef if e["migrate_to"] == "UNMOVABLE"))' "$LEGACY/$f.json")
 		got="$(sval events) $(sval extfrag) $(sval extfrag_steal) $(sval compaction_success) $(sval compaction_failure) $(sval to_unmovable)"
 		echo "$f: want $want got $got"
+		[ "$want" = "$got" ]
+		# extfrag by allocation order: the legacy tracker's own statistics block
+		want=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["statistics"]["extfrag"]
+print(" ".join("%s:%d" % (o, s[o]) for o in sorted(s, key=int)))' "$LEGACY/$f.json")
+		got=$(printf '%s\n' "$output" | sed -n 's/^extfrag_order_\([0-9]*\): /\1:/p' | tr '\n' ' ' | sed 's/ $//')
+		echo "$f by order: want $want got $got"
 		[ "$want" = "$got" ]
 	done
 }
