@@ -228,6 +228,85 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 	free(val);
 }
 
+#define ORD_H 380
+#define LOG_LO 0.30103 /* log10(2): the axis is at count 0.5 */
+
+/*
+ * ExtFrag events by allocation order, a group of bars per order (one bar per
+ * run): large folios (order 2 for 16k blocks, 3 for 32k) show up here first.
+ */
+static void order_chart(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *runs, int n)
+{
+	int slots[PM_ORD], ns = 0, ytop, ybot, x0 = r.x + 80, x1 = r.x + r.w, gw, bw;
+	double hi = 0;
+	struct pm_view v = {.x0 = x0, .x1 = x1, .t1 = 1};
+
+	for (int s = 0; s < PM_ORD; s++) {
+		int any = 0;
+
+		for (int i = 0; i < n; i++) {
+			any |= runs[i]->ef_order[s] != 0;
+			if ((double)runs[i]->ef_order[s] > hi)
+				hi = (double)runs[i]->ef_order[s];
+		}
+		if (any)
+			slots[ns++] = s;
+	}
+	ytop = pm_panel_title(
+	    c, r, "ExtFrag events by allocation order",
+	    "log scale (order 0 dwarfs the rest); one bar per run, colours as in the "
+	    "run list at the top");
+	ytop += 10;
+	ybot = r.y + r.h - 50;
+	if (!ns) {
+		pm_note(c, (struct pm_rect){x0, ytop, x1 - x0, ybot - ytop},
+			"no extfrag events in these runs");
+		return;
+	}
+	/* log10(count), a decade per tick; the axis sits at 0.5 so that one event
+	 * still shows as a short bar */
+	hi = ceil(log10(hi) + 0.15);
+	if (hi < 1)
+		hi = 1;
+	(void)v;
+	for (int d = 0; d <= (int)hi; d++) {
+		int y = ybot - (int)lround((d + LOG_LO) / (hi + LOG_LO) * (ybot - ytop));
+		char buf[16];
+
+		gdImageLine(c->im, x0, y, x1, y, pm_rgb(0xe3e3e3));
+		pm_fmt_num(pow(10, d), d >= 4 ? 1e3 : 1, buf, sizeof(buf));
+		pm_text(c, x0 - 8, y, 11.5, 0x333333, PM_RIGHT, 0, "%s", buf);
+	}
+	pm_rect_line(c, x0, ytop, x1, ybot, pm_rgb(0x999999));
+	gw = (x1 - x0) / ns;
+	bw = (gw - 30) / n;
+	if (bw > 60)
+		bw = 60;
+	for (int k = 0; k < ns; k++) {
+		int gx = x0 + k * gw + (gw - n * bw) / 2;
+
+		pm_text(c, x0 + k * gw + gw / 2, ybot + 16, 12, 0x222222, PM_CENTER, 0, "order %d",
+			slots[k] - 1);
+		for (int i = 0; i < n; i++) {
+			double val = (double)runs[i]->ef_order[slots[k]];
+			int yv = val > 0 ? ybot - (int)lround((log10(val) + LOG_LO) /
+							      (hi + LOG_LO) * (ybot - ytop))
+					 : ybot;
+			char buf[32];
+			double pt;
+
+			if (val > 0)
+				pm_rect_fill(c, gx + i * bw, yv, gx + (i + 1) * bw - 3, ybot - 1,
+					     pm_rgb(bar_col[i % 16]));
+			snprintf(buf, sizeof(buf), "%.0f", val);
+			pt = pm_fit(c, 10, 7, 0, buf, bw + 4);
+			if (pt > 0)
+				pm_text(c, gx + i * bw + bw / 2 - 1, yv - 9, pt, 0x333333,
+					PM_CENTER, 0, "%s", buf);
+		}
+	}
+}
+
 static int series_h(void)
 {
 	return 40 + 10 + SER_H + 50 + 24;
@@ -257,7 +336,7 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 	cols = n > 4 ? 2 : 3;
 	rows = (ncharts + cols - 1) / cols;
 	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + 60 + (PM_M_N + 2) * LINE + 40 +
-	    series_h() * (1 + any_snapshots(runs, n));
+	    series_h() * (1 + any_snapshots(runs, n)) + ORD_H;
 	if (pm_canvas_init(&c, PM_WIDTH, h)) {
 		snprintf(err, cap, "cannot allocate the image");
 		return -1;
@@ -284,6 +363,8 @@ int pm_overview(struct pm_run *const *runs, int n, const char *title, const char
 				       y + (k / cols) * (CH_H + 30), CH_W(cols), CH_H},
 		      m, runs, n, ids[k]);
 	y += rows * (CH_H + 30) + 10;
+	order_chart(&c, (struct pm_rect){60, y, PM_WIDTH - 120, ORD_H}, runs, n);
+	y += ORD_H;
 	series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, runs, n, 0);
 	y += series_h();
 	if (any_snapshots(runs, n)) {
