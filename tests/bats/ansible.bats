@@ -254,10 +254,11 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	run "$ctl" stage "$base" "$stage" nobody
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | jq -r .result)" = staged ]
-	[ "$(echo "$output" | jq -c .files)" = '["fragmentation_data.json","fragmon-agent.log"]' ]
-	local dir
-	dir=$(echo "$output" | jq -r .dir)
+	local res dir
+	res=$(echo "$output" | tail -n 1)
+	[ "$(echo "$res" | jq -r .result)" = staged ]
+	[ "$(echo "$res" | jq -c .files)" = '["fragmentation_data.json","fragmon-agent.log"]' ]
+	dir=$(echo "$res" | jq -r .dir)
 	[ "$(stat -c %U "$dir/fragmentation_data.json")" = nobody ]
 	su -s /bin/sh nobody -c "cat '$dir/fragmentation_data.json'" | cmp - "$base/run-1/fragmentation_data.json"
 	# the original stays root's
