@@ -122,9 +122,21 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 		bad += v->runs[i]->bad;
 		good += v->runs[i]->good;
 	}
-	snprintf(sub, sizeof(sub),
-		 "%d patterns, %g s per column; Total: %llu | Bad: %llu | Good: %llu", n, colw,
-		 (unsigned long long)tot, (unsigned long long)bad, (unsigned long long)good);
+	{
+		uint64_t over = 0;
+
+		for (int i = 0; i < nr; i++)
+			over += v->runs[i]->pat_overflow;
+		/* more distinct patterns than rows kept: say how many events have no row */
+		snprintf(sub, sizeof(sub),
+			 "%d patterns, %g s per column; Total: %llu | Bad: %llu | Good: %llu%s", n,
+			 colw, (unsigned long long)tot, (unsigned long long)bad,
+			 (unsigned long long)good,
+			 over ? " | events in patterns past the 64th: " : "");
+		if (over)
+			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "%llu",
+				 (unsigned long long)over);
+	}
 	ytop = pm_panel_title(c, r, "Migratetype fallbacks over time (worst first)", sub);
 	leg[nleg++] = (struct pm_legend_item){"!! bad (to UNMOVABLE)", 0x8b0000, PM_SQUARE};
 	leg[nleg++] = (struct pm_legend_item){"! bad", 0xff6b6b, PM_SQUARE};
