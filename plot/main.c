@@ -228,6 +228,10 @@ static int load(const char *src, const char *label, const struct opts *o, struct
 		    src, r->trunc_at, (unsigned long long)r->n_events);
 	else if (!r->have_metadata)
 		fprintf(stderr, "fragmon-plot: %s: warning: no metadata: incomplete run\n", src);
+	else if (r->complete == 0)
+		fprintf(stderr,
+			"fragmon-plot: %s: warning: a checkpoint, written while the run went on\n",
+			src);
 	*out = r;
 	return 0;
 }
