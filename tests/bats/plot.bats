@@ -264,6 +264,12 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	# a complete file has none
 	"$PLOT" "$DATA/small-legacy.json" -o "$OUT/c.png"
 	[ "$("$PROBE" "$OUT/c.png" rgb fdecea 0 0 2400 200)" = 0.0000 ]
+	# a checkpoint (complete: false) is whole JSON but not a whole run
+	sed 's/"complete": true/"complete": false/' "$DATA/small-agent.json" >"$OUT/ckpt.json"
+	run "$PLOT" "$OUT/ckpt.json" --summary
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: a checkpoint"* ]]
+	[ "$(sval complete)" = "no (checkpoint)" ]
 	# zeros after the data: a torn write after a crash is a truncation, not bad JSON
 	{ head -n 15 "$DATA/small-agent.json"; head -c 4096 /dev/zero; } >"$OUT/torn.json.partial"
 	run "$PLOT" "$OUT/torn.json.partial" --summary
