@@ -60,7 +60,7 @@ def agent(path):
     write("agent-full.json", full)
     # a killed agent's file: a JSON prefix ending inside the events
     text = json.dumps({k: d[k] for k in ("run", "events")}, indent=1)
-    write("agent-partial.json.partial", text[: len(text) * 2 // 3])
+    write("agent-partial-prefix.json", text[: len(text) * 2 // 3])
     empty = copy.deepcopy(d)
     empty["events"] = []
     empty["metadata"]["total_events"] = 0
