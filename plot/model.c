@@ -257,7 +257,8 @@ static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
 
 void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 {
-	double t = ev->have_t && ev->t > 0 ? ev->t : 0;
+	/* no negative, NaN or absurd times: clamp to [0, 1e9 s] */
+	double t = ev->have_t && ev->t > 0 ? (ev->t < 1e9 ? ev->t : 1e9) : 0;
 	int b, slot = pm_slot(ev->order);
 
 	r->n_events++;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "reader.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,19 @@ static struct frame *top(struct pm_reader *rd)
 }
 
 /* ---- numbers without strtod on the hot path ---- */
+
+/* a double as an integer, saturated (the cast alone is undefined out of range) */
+static long long to_ll(double d)
+{
+	if (!(d == d))
+		return 0;
+	if (d >= 9.2e18)
+		return LLONG_MAX;
+	if (d <= -9.2e18)
+		return LLONG_MIN;
+	return (long long)d;
+}
+
 static int parse_num(const char *s, size_t len, double *d, long long *ll, int *is_int)
 {
 	size_t i = 0;
@@ -242,7 +256,7 @@ static int parse_num(const char *s, size_t len, double *d, long long *ll, int *i
 		if (j == len) {
 			v = (double)ip + (double)fp / scale;
 			*d = neg ? -v : v;
-			*ll = (long long)*d;
+			*ll = to_ll(*d);
 			return 0;
 		}
 	}
@@ -254,7 +268,7 @@ static int parse_num(const char *s, size_t len, double *d, long long *ll, int *i
 		memcpy(buf, s, len);
 		buf[len] = '\0';
 		*d = strtod(buf, NULL);
-		*ll = (long long)*d;
+		*ll = to_ll(*d);
 	}
 	return 0;
 }
@@ -376,7 +390,7 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 				r->end_time = d;
 			break;
 		case K_DURATION:
-			if (is_num && d > 0)
+			if (is_num && d > 0 && d < 1e9)
 				r->duration = d;
 			break;
 		case K_TOTAL_EVENTS:
