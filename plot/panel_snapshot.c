@@ -48,12 +48,6 @@ int pm_snapshot_height(const struct pm_view *v)
 	       (40 + 10 + (v->n == 1 ? nr_orders(v) * ROWH : FREE_H) + 50);
 }
 
-static int bin_free(const struct pm_run *r, int b, double *pages, int nord)
-{
-	(void)nord;
-	return pm_run_free_pages(r, b, pages);
-}
-
 static double mib(double pages)
 {
 	return pages * 4096.0 / 1048576.0;
@@ -69,7 +63,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 
 	for (int i = 0; i < v->n; i++)
 		for (int b = 0; b < v->runs[i]->nbins; b++)
-			if (bin_free(v->runs[i], b, pages, nord)) {
+			if (pm_run_free_pages(v->runs[i], b, pages)) {
 				double s = 0;
 
 				for (int o = 0; o < nord; o++)
@@ -120,7 +114,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 			int nb, x0, x1;
 			double acc = 0, high = 0;
 
-			if (!bin_free(run, b, pages, nord))
+			if (!pm_run_free_pages(run, b, pages))
 				continue;
 			for (nb = b + 1; nb < run->nbins && !run->tot_n[nb]; nb++)
 				;
