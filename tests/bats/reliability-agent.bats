@@ -230,7 +230,13 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 		kill -INT "$pid"
 		st=0
 		wait "$pid" || st=$?
-		echo "delay $delay: exit $st: $(cat "$OUT/o.log")"
+		echo "delay $delay: exit $st: $(cat "$OUT/o.log" 2>/dev/null)"
+		if [ "$st" -eq 130 ] && [ ! -e "$OUT/o.log" ]; then
+			# killed before the agent was exec'd: nothing may exist
+			[ ! -e "$OUT/o" ]
+			early=$((early + 1))
+			continue
+		fi
 		no_sanitizer_report "$OUT/o.log"
 		if [ "$st" -eq 0 ]; then
 			complete_final "$OUT/o/$FINAL"
