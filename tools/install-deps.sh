@@ -10,7 +10,7 @@ PKGS=(
 	libgd-dev libcurl4-openssl-dev fonts-dejavu-core libpng-dev
 	bats jq python3 file procps psmisc kmod
 	ansible-core ansible-lint kconfig-frontends
-	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind
+	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind time
 )
 [ -n "${FRAGMON_EXTRA_PKGS:-}" ] && PKGS+=(${FRAGMON_EXTRA_PKGS})
 
