@@ -96,6 +96,19 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	is_png "$T/results/overview.png"
 }
 
+@test "ansible: a failing workload fails the play, after the data was stopped, collected and plotted" {
+	require_agent
+	require_plot
+	play fragmon-run.yml --limit node-dev -e fragmon_results_dir="$T/results-fail" \
+		-e '{"fragmon_command": "sleep 1; exit 3"}'
+	echo "$output" | tail -n 30
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"fatal: [node-dev]"* ]]
+	[[ "$output" == *"fragmon-agent on node-dev: stopped-sigint"* ]]
+	[ "$(jq -r .metadata.complete "$T/results-fail/node-dev/fragmentation_data.json")" = true ]
+	is_png "$T/results-fail/node-dev.png"
+}
+
 @test "ansible: starting twice is idempotent, stopping twice is a clean no-op" {
 	require_agent
 	play fragmon-start.yml --limit node
