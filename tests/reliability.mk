@@ -27,8 +27,8 @@ $(BUILD)/fragmon-plot: $(PLOT_OBJS) $(COMMON_OBJS)
 # fail (and show them) if any sanitizer report was written
 asan_reports = n=$$(ls $(ASAN_LOGDIR) | wc -l); \
 	if [ "$$n" -gt 0 ]; then head -n 60 $(ASAN_LOGDIR)/*; \
-	echo "check-asan: $$n sanitizer report(s) in $(ASAN_LOGDIR)"; rc=1; \
-	else echo "check-asan: no sanitizer report"; fi
+	echo "sanitizers: $$n report(s) in $(ASAN_LOGDIR)"; rc=1; \
+	else echo "sanitizers: no report"; fi
 
 asan-build:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SANITIZE=$(ASAN_SANITIZE) \

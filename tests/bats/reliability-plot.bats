@@ -154,13 +154,23 @@ url_case() { # path want limit
 	url_case missing "404" 10
 }
 
-@test "reliability: leak check: a plot run (single, A/B, summary) is valgrind-clean" {
+@test "reliability: leak check: a plot run (single, A/B, summary) is valgrind-clean (and LSan-clean)" {
+	data=$FM_TOP/tests/data/plot
+	# the sanitized build, when there is one: LeakSanitizer
+	asan=$PLOT
+	[ -n "${FRAGMON_SANITIZED:-}" ] || asan=$FM_TOP/build-asan/fragmon-plot
+	if [ -x "$asan" ]; then
+		mkdir "$OUT/rep"
+		ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_path=$OUT/rep/asan" \
+			"$asan" "$data/small-agent.json" --compare "$data/small-legacy.json" \
+			-o "$OUT/lsan.png"
+		[ -z "$(ls -A "$OUT/rep")" ] || { cat "$OUT/rep"/*; false; }
+	fi
 	command -v valgrind > /dev/null || skip "valgrind not installed"
 	# valgrind needs the uninstrumented build
 	local vplot=$FM_TOP/fragmon-plot
 	[ -x "$vplot" ] || skip "fragmon-plot not built"
 	ldd "$vplot" | grep -q libasan && skip "fragmon-plot is a sanitizer build"
-	data=$FM_TOP/tests/data/plot
 	for args in "$data/small-agent.json -o $OUT/a.png" \
 		"$data/small-agent.json --compare $data/small-legacy.json -o $OUT/ab.png" \
 		"--summary $FM_TOP/tests/fuzz/corpus/plot_reader/agent-partial-prefix.json"; do
