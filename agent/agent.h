@@ -26,6 +26,7 @@ struct fm_agent {
 	bool bpf; /* tracer started */
 	struct fm_writer writer;
 
+	__u64 main_ns;	    /* CLOCK_MONOTONIC when main() began */
 	__u64 t0_ns;	    /* CLOCK_MONOTONIC at start */
 	double start_epoch; /* CLOCK_REALTIME at start */
 	double end_epoch;
@@ -39,6 +40,11 @@ struct fm_agent {
 	const char *end_reason;
 	bool complete;
 };
+
+/* main.c: one ring-buffer record into the output (ring_buffer_sample_fn) */
+int fm_on_event(void *ctx, void *data, size_t size);
+/* bench.c */
+void fm_bench_synthetic(struct fm_agent *a, unsigned long n);
 
 /* seconds since the agent started, for a CLOCK_MONOTONIC ns stamp */
 double fm_rel_time(const struct fm_agent *a, __u64 ns);

@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -32,7 +33,7 @@ static const char usage[] =
     "Exit status: 0 clean end, 1 runtime error, 2 bad config or usage,\n"
     "3 another agent holds the pidfile.\n";
 
-enum { OPT_MAX_OUTPUT = 256, OPT_RINGBUF, OPT_PROM, OPT_PROBE, OPT_BENCH_BARE };
+enum { OPT_MAX_OUTPUT = 256, OPT_RINGBUF, OPT_PROM, OPT_PROBE, OPT_BENCH_BARE, OPT_BENCH_SYNTH };
 
 static const struct option longopts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -45,7 +46,8 @@ static const struct option longopts[] = {
     {"pidfile", required_argument, NULL, 'p'},
     {"prometheus-dir", required_argument, NULL, OPT_PROM},
     {"probe", no_argument, NULL, OPT_PROBE},
-    {"bench-bare", no_argument, NULL, OPT_BENCH_BARE},
+    {"bench-bare", optional_argument, NULL, OPT_BENCH_BARE},
+    {"bench-synthetic", required_argument, NULL, OPT_BENCH_SYNTH},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
@@ -106,7 +108,10 @@ int fm_cli_parse(int argc, char **argv, struct fm_config *cfg, struct fm_cli *cl
 			cli->probe = true;
 			break;
 		case OPT_BENCH_BARE:
-			cli->bench_bare = true;
+			cli->bench_bare = optarg && !strcmp(optarg, "first") ? 2 : 1;
+			break;
+		case OPT_BENCH_SYNTH:
+			cli->bench_synthetic = strtoul(optarg, NULL, 10);
 			break;
 		case 'q':
 			cfg->quiet = true;

@@ -14,7 +14,8 @@
 
 struct fm_cli {
 	bool probe;
-	bool bench_bare; /* hidden: attach the bare reference program too */
+	int bench_bare;		       /* hidden: bare reference program, 1 after ours, 2 before */
+	unsigned long bench_synthetic; /* hidden: feed N synthetic events, then stop */
 	const char *config_path;
 };
 

@@ -82,7 +82,7 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-static int on_event(void *ctx, void *data, size_t size)
+int fm_on_event(void *ctx, void *data, size_t size)
 {
 	struct fm_agent *a = ctx;
 	const struct fm_event *e = data;
@@ -181,7 +181,7 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		    .nspans = a->nspans,
 		    .nr_orders = a->nr_orders,
 		    .pageblock_order = a->pageblock_order,
-		    .on_event = on_event,
+		    .on_event = fm_on_event,
 		    .ctx = a,
 		    .bench_bare = cli->bench_bare,
 		};
@@ -205,11 +205,16 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		for (int i = 0; i < fm_ntracepoints; i++)
 			attached += a->bpf && a->tracer.status[i] &&
 				    !strcmp(a->tracer.status[i], "attached");
-		logmsg("ready: mode %s, %d tracepoints attached, writing %s", fm_mode_name(c->mode),
-		       attached, a->writer.partial);
+		logmsg("ready: mode %s, %d tracepoints attached in %.1f ms, writing %s",
+		       fm_mode_name(c->mode), attached, (double)(fm_mono_ns() - a->main_ns) / 1e6,
+		       a->writer.partial);
 	}
 	fm_snapshot_take(a);
 	fm_prom_write(a);
+	if (cli->bench_synthetic) {
+		fm_bench_synthetic(a, cli->bench_synthetic);
+		stop_signal = SIGINT;
+	}
 
 	while (!stop_signal) {
 		int wait_ms = 100, n = 0;
@@ -271,6 +276,18 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		a->end_reason = "error";
 	/* detach, then drain: every event the counters saw is either written,
 	 * capped, or counted as dropped */
+	if (a->bpf && cli->bench_bare) {
+		static const char *const progs[] = {"handle_extfrag", "bench_bare_extfrag"};
+
+		for (int i = 0; i < 2; i++) {
+			__u64 cnt = 0, ns = 0;
+
+			if (!fm_tracer_prog_stats(&a->tracer, progs[i], &cnt, &ns))
+				printf("bpf_stats %s %llu %llu\n", progs[i],
+				       (unsigned long long)cnt, (unsigned long long)ns);
+		}
+		fflush(stdout);
+	}
 	if (a->bpf)
 		fm_tracer_stop(&a->tracer);
 	fm_snapshot_take(a);
@@ -303,6 +320,7 @@ int main(int argc, char **argv)
 	struct fm_cli cli;
 	int rc, pidfd, holder = 0;
 
+	a->main_ns = fm_mono_ns();
 	install_signals();
 	fm_config_defaults(&a->cfg);
 	rc = fm_cli_parse(argc, argv, &a->cfg, &cli);

@@ -2,6 +2,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -29,6 +30,18 @@ static const char *find_category(struct fm_kinfo *k, const struct fm_tracepoint 
 		if (fm_tracepoint_exists(k, tp->alt_category[c], tp->name))
 			return tp->alt_category[c];
 	return NULL;
+}
+
+/* the benchmark's reference: one array increment on the same tracepoint */
+static int attach_bare(struct fm_tracer *t, char *err, size_t errlen)
+{
+	t->bare = bpf_program__attach_tracepoint(t->skel->progs.bench_bare_extfrag, "kmem",
+						 "mm_page_alloc_extfrag");
+	if (!t->bare) {
+		snprintf(err, errlen, "cannot attach the bare reference program");
+		return -1;
+	}
+	return 0;
 }
 
 int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen)
@@ -62,6 +75,9 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 		t->skel->rodata->zone_end[slot] = s->start_pfn + s->spanned;
 	}
 	t->skel->rodata->nr_nodes = nodes;
+	/* benchmark knob: measure the handler without the zone read */
+	if (getenv("FRAGMON_NO_INDEX"))
+		t->skel->rodata->compute_index = false;
 	bpf_map__set_max_entries(t->skel->maps.events, (__u32)c->ringbuf_kb * 1024);
 
 	bpf_object__for_each_program(prog, t->skel->obj) bpf_program__set_autoload(prog, false);
@@ -95,6 +111,8 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 		snprintf(err, errlen, "cannot load the BPF programs: %s", strerror(-rc));
 		return -1;
 	}
+	if (o->bench_bare == 2 && attach_bare(t, err, errlen))
+		return -1;
 	for (int i = 0; i < fm_ntracepoints && i < FM_MAX_TP; i++) {
 		const struct fm_tracepoint *tp = &fm_tracepoints[i];
 
@@ -104,11 +122,8 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 		t->links[i] = bpf_program__attach_tracepoint(prog, cats[i], tp->name);
 		t->status[i] = t->links[i] ? "attached" : "failed";
 	}
-	if (o->bench_bare && !bpf_program__attach_tracepoint(t->skel->progs.bench_bare_extfrag,
-							     "kmem", "mm_page_alloc_extfrag")) {
-		snprintf(err, errlen, "cannot attach the bare reference program");
+	if (o->bench_bare == 1 && attach_bare(t, err, errlen))
 		return -1;
-	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), o->on_event, o->ctx, NULL);
 	if (!t->rb) {
 		snprintf(err, errlen, "cannot create the ring buffer: %s", strerror(errno));
@@ -119,11 +134,21 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms)
 {
-	return ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	/* the BPF side wakes us only when the ring fills up: take the rest */
+	if (n >= 0) {
+		int m = ring_buffer__consume(t->rb);
+
+		n = m < 0 ? m : n + m;
+	}
+	return n;
 }
 
 int fm_tracer_stop(struct fm_tracer *t)
 {
+	bpf_link__destroy(t->bare);
+	t->bare = NULL;
 	for (int i = 0; i < FM_MAX_TP; i++) {
 		if (t->links[i])
 			bpf_link__destroy(t->links[i]);
@@ -147,11 +172,18 @@ int fm_tracer_counts(struct fm_tracer *t, __u64 *out)
 	return 0;
 }
 
-int fm_tracer_prog_fd(struct fm_tracer *t, const char *name)
+int fm_tracer_prog_stats(struct fm_tracer *t, const char *name, __u64 *cnt, __u64 *ns)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(t->skel->obj, name);
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
 
-	return p ? bpf_program__fd(p) : -1;
+	memset(&info, 0, sizeof(info));
+	if (!p || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+		return -1;
+	*cnt = info.run_cnt;
+	*ns = info.run_time_ns;
+	return 0;
 }
 
 void fm_tracer_destroy(struct fm_tracer *t)

@@ -20,6 +20,7 @@ struct fm_tracer {
 	struct ring_buffer *rb;
 	struct bpf_link *links[FM_MAX_TP];
 	const char *status[FM_MAX_TP]; /* per fm_tracepoints[]: attached/missing/disabled/failed */
+	struct bpf_link *bare;	       /* benchmark reference program */
 	bool oot;		       /* out-of-tree compaction tracepoints attached */
 	int ncpus;
 };
@@ -33,7 +34,7 @@ struct fm_tracer_opts {
 	int pageblock_order;
 	ring_buffer_sample_fn on_event;
 	void *ctx;
-	bool bench_bare; /* also attach the bare-counter reference program */
+	int bench_bare; /* attach the bare-counter reference: 1 after ours, 2 before */
 };
 
 /* Returns 0, or -1 with a message in err. */
@@ -44,7 +45,7 @@ int fm_tracer_stop(struct fm_tracer *t);
 /* Sum the per-CPU counters into out[FM_CNT_MAX]. */
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
 void fm_tracer_destroy(struct fm_tracer *t);
-/* bpf prog fds, for the benchmark's bpf_stats */
-int fm_tracer_prog_fd(struct fm_tracer *t, const char *prog);
+/* run count and time of one program (kernel.bpf_stats_enabled), for the benchmark */
+int fm_tracer_prog_stats(struct fm_tracer *t, const char *prog, __u64 *cnt, __u64 *ns);
 
 #endif

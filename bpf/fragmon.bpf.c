@@ -90,6 +90,19 @@ static __always_inline void count_kind(int kind, int order)
 	count(FM_CNT_KIND(kind, order), 1);
 }
 
+/*
+ * Waking the reader on every event costs an irq_work self-IPI per event (a
+ * VM exit under virtualisation): the agent polls every 100 ms anyway, so
+ * wake it only when the ring is a quarter full.
+ */
+static __always_inline void submit(struct fm_event *e)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+
+	bpf_ringbuf_submit(e, avail > size / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline struct fm_event *reserve(int kind)
 {
 	struct fm_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -241,7 +254,7 @@ int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 		if (e->fi != FM_FI_NONE)
 			count(FM_CNT_FI_BPF, 1);
 	}
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -319,7 +332,7 @@ int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 	e->compact.status = status;
 	e->compact.sync = ctx->sync;
 	read_index(e, node_zone(nid, zidx), order < 0 ? pageblock_order : order);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -337,7 +350,7 @@ static __always_inline int oot_event(void *ctx, int kind)
 	e->node = BPF_CORE_READ(r, nid);
 	e->zone = BPF_CORE_READ(r, idx);
 	e->oot.ret = bpf_core_field_exists(r->ret) ? BPF_CORE_READ(r, ret) : -1;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -366,7 +379,7 @@ int handle_compaction_try(struct trace_event_raw_mm_compaction_try_to_compact_pa
 	e->order = order;
 	e->try_.gfp_mask = ctx->gfp_mask;
 	e->try_.prio = ctx->prio;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -384,7 +397,7 @@ int handle_compaction_suitable(struct trace_event_raw_mm_compaction_suitable_tem
 	e->node = ctx->nid;
 	e->zone = ctx->idx;
 	e->suitable.status = ctx->ret;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -404,7 +417,7 @@ static __always_inline int defer_event(struct trace_event_raw_mm_compaction_defe
 	e->defer.considered = ctx->considered;
 	e->defer.defer_shift = ctx->defer_shift;
 	e->defer.order_failed = ctx->order_failed;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -439,7 +452,7 @@ int handle_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
 	e->order = order;
 	e->node = ctx->nid;
 	e->zone = ctx->highest_zoneidx;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -453,7 +466,7 @@ int handle_kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep 
 	if (!e)
 		return 0;
 	e->node = ctx->nid;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -476,7 +489,7 @@ int handle_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 	e->migrate.thp_split = ctx->thp_split;
 	e->migrate.mode = ctx->mode;
 	e->migrate.reason = ctx->reason;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 

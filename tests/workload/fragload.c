@@ -2,13 +2,19 @@
 /*
  * fragload: a reproducible workload that provokes real fragmentation events.
  *
- *   fragload files N      create N empty files in /dev/shm (inode + dentry
- *                         slab is RECLAIMABLE: pageblock fallbacks, extfrag)
- *   fragload pipes N      fill N pipes with 1 MiB each (UNMOVABLE pages
- *                         beyond the free unmovable pool: extfrag steals)
+ *   fragload files [N]    create empty files on a tmpfs (inode + dentry
+ *                         slab is RECLAIMABLE): until the free RECLAIMABLE
+ *                         pool is used up, then N more (default 20000), so
+ *                         allocations must fall back: extfrag events
+ *   fragload pipes [N]    fill pipes with 1 MiB each (UNMOVABLE pages) until
+ *                         the free UNMOVABLE pool is used up, then N more
+ *                         (default 64): extfrag events
+ *
+ * The kernel keeps the pageblocks it claimed, so the free pools grow from
+ * run to run; measuring them (/proc/pagetypeinfo) keeps every run eventful.
  *   fragload compact      echo 1 > /proc/sys/vm/compact_memory (compaction
  *                         begin/end, migrate)
- *   fragload all          files 400000, pipes 256, compact
+ *   fragload all          files, pipes, compact
  *
  * Everything it creates is removed before it exits.  FRAGLOAD_COMM=name
  * sets the task name the events carry (to test escaping).
@@ -18,22 +24,61 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-static int files(long n)
+/* free pages of a migratetype, all zones (/proc/pagetypeinfo) */
+static long free_pages(const char *type)
 {
-	char dir[] = "/dev/shm/fragload.XXXXXX", path[64];
-	long made = 0;
+	char line[512], t[32];
+	long total = 0;
+	FILE *f = fopen("/proc/pagetypeinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, ", type");
+		int off = 0, order = 0;
+		long n;
+
+		if (strncmp(line, "Node", 4) || !p || sscanf(p, ", type %31s%n", t, &off) != 1 ||
+		    strcmp(t, type))
+			continue;
+		p += off;
+		while (sscanf(p, "%ld%n", &n, &off) == 1) {
+			total += n << order++;
+			p += off;
+		}
+	}
+	fclose(f);
+	return total;
+}
+
+/* 2 MiB of pages left in the pool counts as used up */
+#define POOL_LOW (512L)
+
+static int files(long extra)
+{
+	char dir[] = "/tmp/fragload.XXXXXX", path[64];
+	long made = 0, n = 20000000, pool = 0;
+	int mounted;
 
 	if (!mkdtemp(dir)) {
-		perror("fragload: mkdtemp /dev/shm");
+		perror("fragload: mkdtemp");
 		return 1;
 	}
+	/* a tmpfs of our own with no inode limit (/dev/shm has one) */
+	mounted = !mount("fragload", dir, "tmpfs", 0, "nr_inodes=0,mode=0700");
 	for (long i = 0; i < n; i++) {
 		int fd;
 
+		if (i % 20000 == 0 && n == 20000000) {
+			pool = free_pages("Reclaimable");
+			if (pool >= 0 && pool < POOL_LOW)
+				n = i + extra;
+		}
 		snprintf(path, sizeof(path), "%s/%ld", dir, i);
 		fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 		if (fd < 0)
@@ -41,27 +86,40 @@ static int files(long n)
 		close(fd);
 		made++;
 	}
-	for (long i = 0; i < made; i++) {
-		snprintf(path, sizeof(path), "%s/%ld", dir, i);
-		unlink(path);
+	if (mounted) {
+		umount(dir);
+	} else {
+		for (long i = 0; i < made; i++) {
+			snprintf(path, sizeof(path), "%s/%ld", dir, i);
+			unlink(path);
+		}
 	}
 	rmdir(dir);
-	printf("fragload: created and removed %ld files\n", made);
+	printf("fragload: created and removed %ld files (reclaimable pool used up at %ld)\n", made,
+	       made - extra);
 	return made == n ? 0 : 1;
 }
 
-static int pipes(long n)
+static int pipes(long extra)
 {
 	static char buf[65536];
-	struct rlimit rl = {4096, 4096};
+	struct rlimit rl = {16384, 16384};
+	long made = 0, bytes = 0, n = 6000, full_at = -1;
 	int(*fds)[2] = calloc((size_t)n, sizeof(*fds));
-	long made = 0, bytes = 0;
 
 	if (!fds)
 		return 1;
 	setrlimit(RLIMIT_NOFILE, &rl);
 	memset(buf, 0x5a, sizeof(buf));
 	for (long i = 0; i < n; i++) {
+		if (full_at < 0 && i % 16 == 0) {
+			long pool = free_pages("Unmovable");
+
+			if (pool >= 0 && pool < POOL_LOW) {
+				full_at = i;
+				n = i + extra < n ? i + extra : n;
+			}
+		}
 		if (pipe2(fds[i], O_NONBLOCK | O_CLOEXEC))
 			break;
 		made++;
@@ -79,7 +137,8 @@ static int pipes(long n)
 		close(fds[i][1]);
 	}
 	free(fds);
-	printf("fragload: filled %ld pipes with %ld MiB\n", made, bytes >> 20);
+	printf("fragload: filled %ld pipes with %ld MiB (unmovable pool used up at %ld)\n", made,
+	       bytes >> 20, full_at);
 	return 0;
 }
 
@@ -107,13 +166,13 @@ int main(int argc, char **argv)
 		prctl(PR_SET_NAME, getenv("FRAGLOAD_COMM"), 0, 0, 0);
 
 	if (!strcmp(what, "files"))
-		return files(n ? n : 400000);
+		return files(n ? n : 20000);
 	if (!strcmp(what, "pipes"))
-		return pipes(n ? n : 256);
+		return pipes(n ? n : 64);
 	if (!strcmp(what, "compact"))
 		return compact();
 	if (!strcmp(what, "all"))
-		return files(400000) | pipes(256) | compact();
+		return files(20000) | pipes(64) | compact();
 	fprintf(stderr, "usage: fragload files [N] | pipes [N] | compact | all\n");
 	return 2;
 }
