@@ -177,8 +177,8 @@ void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e)
 		jw_kint(g, FM_K_NODE, e->node);
 		break;
 	case FM_KIND_MIGRATE:
-		jw_kuint(g, "succeeded", e->migrate.succeeded);
-		jw_kuint(g, "failed", e->migrate.failed);
+		jw_kuint(g, FM_K_SUCCEEDED, e->migrate.succeeded);
+		jw_kuint(g, FM_K_FAILED, e->migrate.failed);
 		jw_kuint(g, "thp_succeeded", e->migrate.thp_succeeded);
 		jw_kuint(g, "thp_failed", e->migrate.thp_failed);
 		jw_kuint(g, "thp_split", e->migrate.thp_split);

@@ -2,6 +2,7 @@
 /* The run header and the closing statistics + metadata (docs/format.md). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "jsonw.h"
@@ -21,6 +22,7 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 	jw_kint(g, "max_output_mb", a->cfg.max_output_mb);
 	jw_kint(g, "ringbuf_kb", a->cfg.ringbuf_kb);
 	jw_kint(g, FM_K_PAGEBLOCK_ORDER, a->pageblock_order);
+	jw_kint(g, FM_K_PAGE_SIZE, sysconf(_SC_PAGESIZE));
 	jw_kint(g, FM_K_NR_ORDERS, a->nr_orders);
 	jw_key(g, FM_K_MIGRATETYPES);
 	yajl_gen_array_open(g);
@@ -105,7 +107,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 	}
 	yajl_gen_map_close(g);
 
-	jw_key(g, "events_by_type");
+	jw_key(g, FM_K_EVENTS_BY_TYPE);
 	yajl_gen_map_open(g);
 	for (int k = 0; k < FM_KIND_MAX; k++) {
 		unsigned long long n = kind_total(a, k);
@@ -142,13 +144,13 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 			yajl_gen_map_close(g);
 		}
 	yajl_gen_map_close(g);
-	jw_kuint(g, "extfrag_steal", steal);
-	jw_kuint(g, "extfrag_claim", claim);
+	jw_kuint(g, FM_K_EXTFRAG_STEAL, steal);
+	jw_kuint(g, FM_K_EXTFRAG_CLAIM, claim);
 	jw_kuint(g, "extfrag_fragmenting", a->counts[FM_CNT_FRAGMENTING]);
 	jw_key(g, "migrate");
 	yajl_gen_map_open(g);
-	jw_kuint(g, "succeeded", a->counts[FM_CNT_MIGRATE_OK]);
-	jw_kuint(g, "failed", a->counts[FM_CNT_MIGRATE_FAIL]);
+	jw_kuint(g, FM_K_SUCCEEDED, a->counts[FM_CNT_MIGRATE_OK]);
+	jw_kuint(g, FM_K_FAILED, a->counts[FM_CNT_MIGRATE_FAIL]);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }

@@ -34,6 +34,7 @@
 #define FM_K_MIGRATETYPES "migratetypes"
 #define FM_K_PAGEBLOCK_ORDER "pageblock_order"
 #define FM_K_NR_ORDERS "nr_page_orders"
+#define FM_K_PAGE_SIZE "page_size"
 #define FM_K_FI_SOURCE "fragmentation_index_source"
 
 /* event keys common to all events */

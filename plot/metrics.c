@@ -106,8 +106,8 @@ void pm_metrics(const struct pm_run *r, struct pm_metric m[PM_M_N])
 			if (o >= ho)
 				high += p;
 		}
-		set(m, PM_M_FREE_END, pages * 4096 / 1048576);
-		set(m, PM_M_FREE_HIGH_END, high * 4096 / 1048576);
+		set(m, PM_M_FREE_END, pm_run_mib(r, pages));
+		set(m, PM_M_FREE_HIGH_END, pm_run_mib(r, high));
 	}
 	if (z && ho < z->nr_orders) {
 		double sum = 0;

@@ -54,6 +54,7 @@ struct pm_run *pm_run_new(const char *name)
 	r->complete = -1;
 	r->pageblock_order = -1;
 	r->nr_orders = -1;
+	r->page_size = -1;
 	r->bw = PM_BW_MIN;
 	r->st_extfrag = r->st_csucc = r->st_cfail = r->st_steal = r->st_claim = -1;
 	r->meta_total_events = r->events_dropped = r->events_capped = -1;
@@ -396,4 +397,9 @@ int pm_run_sorted_patterns(const struct pm_run *r, const struct pm_pattern **out
 		out[i] = r->pat[i];
 	qsort(out, (size_t)r->npat, sizeof(*out), pat_cmp);
 	return r->npat;
+}
+
+double pm_run_mib(const struct pm_run *r, double pages)
+{
+	return pages * (r->page_size > 0 ? r->page_size : 4096) / 1048576.0;
 }

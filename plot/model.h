@@ -69,7 +69,8 @@ struct pm_run {
 	long long meta_total_events, events_dropped, events_capped;
 	char kernel[PM_STR], hostname[PM_STR], mode[16], end_reason[16], fi_source[16];
 	int pageblock_order, nr_orders;
-	int real_fi; /* extfrag fragmentation_index is the kernel's (not legacy placeholder) */
+	int page_size; /* bytes; -1 unknown (legacy): 4096 assumed */
+	int real_fi;   /* extfrag fragmentation_index is the kernel's (not legacy placeholder) */
 
 	/* counters over every event read */
 	uint64_t n_events, by_type[PM_EV_N];
@@ -156,6 +157,8 @@ double pm_run_span(const struct pm_run *r);
 /* free pages per order in fine bin b, over all zones, averaged over the snapshots
  * in the bin; 0 when the bin has none */
 int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS]);
+/* MiB in `pages` pages of this run (page_size, else 4 KiB) */
+double pm_run_mib(const struct pm_run *r, double pages);
 /* the zone with the most free memory on average (NULL without snapshots) */
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r);
 /* patterns sorted worst first (severity, then count); returns the count */

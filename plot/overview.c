@@ -125,7 +125,7 @@ static int series_val(const struct pm_run *r, int kind, int b, double *v)
 			return 0;
 		for (int o = pm_high_order(r); o < FM_MAX_ORDERS; o++)
 			high += pages[o];
-		*v = high * 4096 / 1048576;
+		*v = pm_run_mib(r, high);
 		return 1;
 	}
 }

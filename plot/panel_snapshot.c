@@ -48,11 +48,6 @@ int pm_snapshot_height(const struct pm_view *v)
 	       (40 + 10 + (v->n == 1 ? nr_orders(v) * ROWH : FREE_H) + 50);
 }
 
-static double mib(double pages)
-{
-	return pages * 4096.0 / 1048576.0;
-}
-
 static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
 {
 	double ymax = 0, pages[FM_MAX_ORDERS];
@@ -67,7 +62,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 				double s = 0;
 
 				for (int o = 0; o < nord; o++)
-					s += mib(pages[o]);
+					s += pm_run_mib(v->runs[i], pages[o]);
 				if (s > ymax)
 					ymax = s;
 			}
@@ -76,7 +71,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	ymax = ceil(ymax * 1.05 / pm_nice_step(ymax, 6)) * pm_nice_step(ymax, 6);
 	ytop =
 	    pm_panel_title(c, r, "Free memory by order over time",
-			   v->n == 1 ? "all zones, stacked; MiB of 4 KiB pages (buddyinfo)"
+			   v->n == 1 ? "all zones, stacked; MiB (buddyinfo)"
 				     : "all zones; total and in blocks of the high order or above");
 	if (v->n == 1) {
 		for (int o = nord - 1; o >= 0; o--) {
@@ -124,7 +119,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 				for (int o = 0; o < nord; o++) {
 					int ya = ybot - (int)lround(acc / ymax * (ybot - ytop));
 
-					acc += mib(pages[o]);
+					acc += pm_run_mib(run, pages[o]);
 					pm_rect_fill(c, x0,
 						     ybot - (int)lround(acc / ymax * (ybot - ytop)),
 						     x1 - 1, ya, pm_rgb(order_col[o]));
@@ -132,9 +127,9 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 				continue;
 			}
 			for (int o = 0; o < nord; o++) {
-				acc += mib(pages[o]);
+				acc += pm_run_mib(run, pages[o]);
 				if (o >= ho)
-					high += mib(pages[o]);
+					high += pm_run_mib(run, pages[o]);
 			}
 			{
 				int yt = ybot - (int)lround(acc / ymax * (ybot - ytop));

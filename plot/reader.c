@@ -47,6 +47,7 @@ enum key {
 	K_CAPPED,
 	K_PBO,
 	K_NRORD,
+	K_PAGESIZE,
 	K_FISRC,
 	K_TS,
 	K_TYPE,
@@ -100,6 +101,7 @@ static const struct keydef meta_keys[] = {
     KD(FM_K_EVENTS_CAPPED, K_CAPPED),
     KD(FM_K_PAGEBLOCK_ORDER, K_PBO),
     KD(FM_K_NR_ORDERS, K_NRORD),
+    KD(FM_K_PAGE_SIZE, K_PAGESIZE),
     KD(FM_K_FI_SOURCE, K_FISRC),
     {NULL, 0, K_NONE},
 };
@@ -436,6 +438,10 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 		case K_NRORD:
 			if (is_num)
 				r->nr_orders = (int)ll;
+			break;
+		case K_PAGESIZE:
+			if (is_num && ll >= 512 && ll <= (1 << 24))
+				r->page_size = (int)ll;
 			break;
 		default:
 			break;
