@@ -21,7 +21,6 @@ for _ in $(seq 1 100); do
 done
 echo "demo: agent running for ${secs}s (pid $agent), workload starting"
 end=$((SECONDS + secs - 2))
-build/tests/fragload files >/dev/null
 while [ $SECONDS -lt $end ]; do
 	build/tests/fragload pipes >/dev/null
 	build/tests/fragload compact >/dev/null

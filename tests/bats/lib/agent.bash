@@ -30,9 +30,11 @@ debugfs_ready() {
 	[ -r /sys/kernel/debug/extfrag/extfrag_index ]
 }
 
-# independent count: an ftrace instance of our own
+# independent count: an ftrace instance of our own, unique to this bats run
+# so that concurrent runs do not share one
+FT_ID=$(basename "${BATS_RUN_TMPDIR:-$$}")
 ftrace_start() { # name events...
-	local t; t=$(tracefs_dir)/instances/$1; shift
+	local t; t=$(tracefs_dir)/instances/$1-$FT_ID; shift
 	rmdir "$t" 2>/dev/null || true
 	mkdir "$t"
 	echo 65536 > "$t/buffer_size_kb"
@@ -42,17 +44,17 @@ ftrace_start() { # name events...
 }
 
 ftrace_stop() { # name
-	local t; t=$(tracefs_dir)/instances/$1
+	local t; t=$(tracefs_dir)/instances/$1-$FT_ID
 	echo 0 > "$t/tracing_on"
 }
 
 ftrace_count() { # name event-name
-	local t; t=$(tracefs_dir)/instances/$1
+	local t; t=$(tracefs_dir)/instances/$1-$FT_ID
 	grep -c " $2:" "$t/trace" || true
 }
 
 ftrace_remove() {
-	local t; t=$(tracefs_dir)/instances/$1
+	local t; t=$(tracefs_dir)/instances/$1-$FT_ID
 	[ -d "$t" ] && { echo 0 > "$t/events/enable"; rmdir "$t"; } || true
 }
 
