@@ -193,7 +193,7 @@ complete_final() { # file
 	kill -STOP "$AGENT_PID"
 	# (fragload exits 1 when the pool never ran low; the ftrace count below checks
 	# that the burst happened)
-	"$FRAGLOAD" files 400000 > /dev/null || true
+	"$FRAGLOAD" pipes > /dev/null || true
 	kill -CONT "$AGENT_PID"
 	sleep 0.3
 	kill -INT "$AGENT_PID"
@@ -320,7 +320,7 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 	ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_path=$OUT/rep/asan" \
 		UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$OUT/rep/ubsan" \
 		AGENT=$asan start_agent "$OUT/o" -i 100
-	"$FRAGLOAD" files 100000 > /dev/null || true
+	"$FRAGLOAD" pipes 16 > /dev/null || true
 	kill -USR1 "$AGENT_PID"
 	sleep 0.5
 	stop_agent INT
