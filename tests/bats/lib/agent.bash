@@ -58,6 +58,18 @@ ftrace_remove() {
 	[ -d "$t" ] && { echo 0 > "$t/events/enable"; rmdir "$t"; } || true
 }
 
+# Run the pipe workload until the ftrace instance NAME has seen at least MIN
+# extfrag events (at most 3 rounds): how many fallbacks one round provokes
+# depends on the free UNMOVABLE pool, which other work on the machine changes.
+provoke_extfrag() { # name min
+	local i
+	for i in 1 2 3; do
+		"$FRAGLOAD" pipes >/dev/null
+		[ "$(ftrace_count "$1" mm_page_alloc_extfrag)" -ge "$2" ] && return 0
+	done
+	return 0
+}
+
 # start the agent in the background; wait until it is attached (.partial)
 start_agent() { # outdir args...
 	local out=$1; shift
