@@ -3,7 +3,8 @@
 #   make check-asan   agent and plotter built with -fsanitize=address,undefined into
 #                     build-asan/, then the whole bats suite run against them; any
 #                     ASan/UBSan/LSan report fails the run
-#   make check-leaks  LSan (agent start/stop) and valgrind (plot run), on their own
+#   make check-leaks  only the leak checks: LSan on an agent start/checkpoint/stop cycle,
+#                     LSan and valgrind on plot runs
 #
 # $(BUILD)/fragmon-agent and $(BUILD)/fragmon-plot link the same objects as the
 # top-level programs, so a sanitizer build never overwrites ./fragmon-agent.
