@@ -9,7 +9,7 @@ PKGS=(
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libyaml-dev libyajl-dev
 	libgd-dev libcurl4-openssl-dev fonts-dejavu-core libpng-dev
 	bats jq python3 file procps psmisc kmod
-	ansible-core ansible-lint kconfig-frontends
+	ansible-core ansible-lint kconfig-frontends bison flex
 	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind time
 )
 [ -n "${FRAGMON_EXTRA_PKGS:-}" ] && PKGS+=(${FRAGMON_EXTRA_PKGS})
