@@ -124,6 +124,12 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all workload
 	$(Q)tools/demo.sh $(DEMO_SECONDS)
 
+# benchmarks print their figures (README "figures"); the agent's needs root
+bench-agent: agent workload
+	$(Q)bench/agent-bench.sh
+bench: bench-agent bench-plot
+.PHONY: bench-agent
+
 C_SOURCES = $(wildcard agent/*.[ch] bpf/*.[ch] common/*.[ch] plot/*.[ch] tests/workload/*.c bench/*.c tests/fuzz/*.c)
 format:
 	$(Q)clang-format -i $(C_SOURCES)
