@@ -128,6 +128,21 @@ static __always_inline struct fm_event *reserve(int kind)
 	return e;
 }
 
+/* Count an event, then reserve its record with order, node and zone set. */
+static __always_inline struct fm_event *begin_event(int kind, int order, int node, int zone)
+{
+	struct fm_event *e;
+
+	count_kind(kind, order);
+	e = reserve(kind);
+	if (e) {
+		e->order = order;
+		e->node = node;
+		e->zone = zone;
+	}
+	return e;
+}
+
 /*
  * The pglist_data of a node.  No kernel symbol for node_data is reachable
  * without CONFIG_KALLSYMS_ALL, so it is found through the current task's
@@ -339,16 +354,11 @@ int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 static __always_inline int oot_event(void *ctx, int kind)
 {
 	struct trace_event_raw_mm_compaction_success___oot *r = ctx;
-	int order = BPF_CORE_READ(r, order);
-	struct fm_event *e;
+	struct fm_event *e = begin_event(kind, BPF_CORE_READ(r, order), BPF_CORE_READ(r, nid),
+					 BPF_CORE_READ(r, idx));
 
-	count_kind(kind, order);
-	e = reserve(kind);
 	if (!e)
 		return 0;
-	e->order = order;
-	e->node = BPF_CORE_READ(r, nid);
-	e->zone = BPF_CORE_READ(r, idx);
 	e->oot.ret = bpf_core_field_exists(r->ret) ? BPF_CORE_READ(r, ret) : -1;
 	submit(e);
 	return 0;
@@ -369,14 +379,10 @@ int handle_oot_failure(void *ctx)
 SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int handle_compaction_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 {
-	int order = ctx->order;
-	struct fm_event *e;
+	struct fm_event *e = begin_event(FM_KIND_COMPACT_TRY, ctx->order, -1, -1);
 
-	count_kind(FM_KIND_COMPACT_TRY, order);
-	e = reserve(FM_KIND_COMPACT_TRY);
 	if (!e)
 		return 0;
-	e->order = order;
 	e->try_.gfp_mask = ctx->gfp_mask;
 	e->try_.prio = ctx->prio;
 	submit(e);
@@ -386,16 +392,10 @@ int handle_compaction_try(struct trace_event_raw_mm_compaction_try_to_compact_pa
 SEC("tp/compaction/mm_compaction_suitable")
 int handle_compaction_suitable(struct trace_event_raw_mm_compaction_suitable_template *ctx)
 {
-	int order = ctx->order;
-	struct fm_event *e;
+	struct fm_event *e = begin_event(FM_KIND_COMPACT_SUITABLE, ctx->order, ctx->nid, ctx->idx);
 
-	count_kind(FM_KIND_COMPACT_SUITABLE, order);
-	e = reserve(FM_KIND_COMPACT_SUITABLE);
 	if (!e)
 		return 0;
-	e->order = order;
-	e->node = ctx->nid;
-	e->zone = ctx->idx;
 	e->suitable.status = ctx->ret;
 	submit(e);
 	return 0;
@@ -404,16 +404,10 @@ int handle_compaction_suitable(struct trace_event_raw_mm_compaction_suitable_tem
 static __always_inline int defer_event(struct trace_event_raw_mm_compaction_defer_template *ctx,
 				       int kind)
 {
-	int order = ctx->order;
-	struct fm_event *e;
+	struct fm_event *e = begin_event(kind, ctx->order, ctx->nid, ctx->idx);
 
-	count_kind(kind, order);
-	e = reserve(kind);
 	if (!e)
 		return 0;
-	e->order = order;
-	e->node = ctx->nid;
-	e->zone = ctx->idx;
 	e->defer.considered = ctx->considered;
 	e->defer.defer_shift = ctx->defer_shift;
 	e->defer.order_failed = ctx->order_failed;
@@ -442,31 +436,21 @@ int handle_compaction_defer_reset(struct trace_event_raw_mm_compaction_defer_tem
 SEC("tp/compaction/mm_compaction_kcompactd_wake")
 int handle_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
 {
-	int order = ctx->order;
-	struct fm_event *e;
+	struct fm_event *e =
+	    begin_event(FM_KIND_KCOMPACTD_WAKE, ctx->order, ctx->nid, ctx->highest_zoneidx);
 
-	count_kind(FM_KIND_KCOMPACTD_WAKE, order);
-	e = reserve(FM_KIND_KCOMPACTD_WAKE);
-	if (!e)
-		return 0;
-	e->order = order;
-	e->node = ctx->nid;
-	e->zone = ctx->highest_zoneidx;
-	submit(e);
+	if (e)
+		submit(e);
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_kcompactd_sleep")
 int handle_kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep *ctx)
 {
-	struct fm_event *e;
+	struct fm_event *e = begin_event(FM_KIND_KCOMPACTD_SLEEP, -1, ctx->nid, -1);
 
-	count_kind(FM_KIND_KCOMPACTD_SLEEP, -1);
-	e = reserve(FM_KIND_KCOMPACTD_SLEEP);
-	if (!e)
-		return 0;
-	e->node = ctx->nid;
-	submit(e);
+	if (e)
+		submit(e);
 	return 0;
 }
 
