@@ -191,9 +191,11 @@ complete_final() { # file
 	AGENT_PID=$!
 	for i in $(seq 1 100); do [ -e "$OUT/$FINAL.partial" ] && break; sleep 0.05; done
 	kill -STOP "$AGENT_PID"
-	# (fragload exits 1 when the pool never ran low; the ftrace count below checks
-	# that the burst happened)
-	"$FRAGLOAD" pipes > /dev/null || true
+	# a burst larger than the 4 KiB ring (~30 records) while nothing reads it:
+	# pipe rounds until ftrace saw 60 fallbacks (at most 3), then compaction
+	# (zone runs and migrate events); the ftrace count below checks the burst
+	provoke_extfrag fmrel 60
+	"$FRAGLOAD" compact > /dev/null
 	kill -CONT "$AGENT_PID"
 	sleep 0.3
 	kill -INT "$AGENT_PID"
