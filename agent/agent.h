@@ -36,7 +36,8 @@ struct fm_agent {
 	unsigned long long received[FM_KIND_MAX]; /* events that reached userspace */
 	unsigned long long snapshots;
 	unsigned long long fi_bpf, fi_snapshot; /* extfrag index sources */
-	__u64 counts[FM_CNT_MAX];		/* exact counters, last read */
+	__u64 delivered[FM_CNT_MAX];		/* counters of the events received */
+	__u64 counts[FM_CNT_MAX];		/* exact: delivered + what BPF could not deliver */
 	const char *end_reason;
 	bool complete;
 };
@@ -54,6 +55,8 @@ __u64 fm_mono_ns(void);
 const char *fm_kind_name(const struct fm_agent *a, int kind);
 void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e);
 const char *fm_zone_name(const struct fm_agent *a, int node, int idx);
+/* node and zone index of a pfn from the zone spans; -1 if in none */
+int fm_pfn_zone(const struct fm_agent *a, __u64 pfn, int *node);
 
 /* snapshot.c: take a snapshot into a->snap and write it as an event */
 int fm_snapshot_take(struct fm_agent *a);

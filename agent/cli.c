@@ -13,7 +13,8 @@ static const char usage[] =
     "\n"
     "  -c, --config FILE        YAML config (keys: duration, output_dir, mode,\n"
     "                           snapshot_interval_ms, max_output_mb, ringbuf_kb,\n"
-    "                           pidfile, prometheus_dir); options below override it\n"
+    "                           pidfile, prometheus_dir, index_source); options\n"
+    "                           below override it\n"
     "  -d, --duration SEC       stop after SEC seconds (0 = until SIGINT/SIGTERM)\n"
     "  -o, --output-dir DIR     default " FM_DEFAULT_OUTPUT_DIR "\n"
     "  -m, --mode MODE          full | extfrag | compaction | snapshot (no BPF)\n"
@@ -22,6 +23,8 @@ static const char usage[] =
     "      --ringbuf-kb N       BPF ring buffer size, a power of two\n"
     "  -p, --pidfile FILE       default OUTPUT_DIR/fragmon-agent.pid\n"
     "      --prometheus-dir DIR write DIR/fragmon.prom every interval\n"
+    "      --index-source SRC   snapshot (default: the latest snapshot's free lists)\n"
+    "                           | event (read in BPF at each event, +0.5 us/event)\n"
     "      --probe              print what this kernel supports as JSON; exit 0 if\n"
     "                           the agent can run here\n"
     "  -q, --quiet              no status line or progress log\n"
@@ -33,7 +36,15 @@ static const char usage[] =
     "Exit status: 0 clean end, 1 runtime error, 2 bad config or usage,\n"
     "3 another agent holds the pidfile.\n";
 
-enum { OPT_MAX_OUTPUT = 256, OPT_RINGBUF, OPT_PROM, OPT_PROBE, OPT_BENCH_BARE, OPT_BENCH_SYNTH };
+enum {
+	OPT_MAX_OUTPUT = 256,
+	OPT_RINGBUF,
+	OPT_PROM,
+	OPT_PROBE,
+	OPT_BENCH_BARE,
+	OPT_BENCH_SYNTH,
+	OPT_INDEX
+};
 
 static const struct option longopts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -45,6 +56,7 @@ static const struct option longopts[] = {
     {"ringbuf-kb", required_argument, NULL, OPT_RINGBUF},
     {"pidfile", required_argument, NULL, 'p'},
     {"prometheus-dir", required_argument, NULL, OPT_PROM},
+    {"index-source", required_argument, NULL, OPT_INDEX},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"bench-bare", optional_argument, NULL, OPT_BENCH_BARE},
     {"bench-synthetic", required_argument, NULL, OPT_BENCH_SYNTH},
@@ -73,6 +85,8 @@ static const char *key_of(int opt)
 		return "pidfile";
 	case OPT_PROM:
 		return "prometheus_dir";
+	case OPT_INDEX:
+		return "index_source";
 	}
 	return NULL;
 }

@@ -115,9 +115,17 @@ int fm_config_set(struct fm_config *c, const char *key, const char *v, char *msg
 		return set_string(&c->pidfile, v, false, msg, msglen);
 	if (!strcmp(key, "prometheus_dir"))
 		return set_string(&c->prometheus_dir, v, true, msg, msglen);
+	if (!strcmp(key, "index_source")) {
+		if (strcmp(v, "snapshot") && strcmp(v, "event")) {
+			snprintf(msg, msglen, "unknown index_source \"%s\" (snapshot, event)", v);
+			return -1;
+		}
+		c->index_at_event = !strcmp(v, "event");
+		return 0;
+	}
 	snprintf(msg, msglen,
 		 "unknown key \"%s\" (known: duration, output_dir, mode, snapshot_interval_ms, "
-		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir)",
+		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source)",
 		 key);
 	return -1;
 }

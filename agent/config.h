@@ -22,6 +22,7 @@ struct fm_config {
 	long ringbuf_kb;
 	char *pidfile;	      /* NULL = <output_dir>/fragmon-agent.pid */
 	char *prometheus_dir; /* NULL or "" = off */
+	bool index_at_event;  /* index_source: event (read in BPF) or snapshot */
 	bool quiet;
 };
 

@@ -61,6 +61,19 @@ const char *fm_zone_name(const struct fm_agent *a, int node, int idx)
 	return "";
 }
 
+int fm_pfn_zone(const struct fm_agent *a, __u64 pfn, int *node)
+{
+	for (int i = 0; i < a->nspans; i++) {
+		const struct fm_zone_span *s = &a->spans[i];
+
+		if (pfn >= s->start_pfn && pfn < s->start_pfn + s->spanned) {
+			*node = s->node;
+			return s->idx;
+		}
+	}
+	return -1;
+}
+
 static void node_zone(yajl_gen g, const struct fm_agent *a, const struct fm_event *e)
 {
 	jw_kint(g, FM_K_NODE, e->node);

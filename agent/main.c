@@ -85,20 +85,37 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
+static inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
+{
+	if (idx < FM_CNT_MAX)
+		cnt[idx] += n;
+}
+
+#include "../bpf/fm_count.h"
+
+/* one ring-buffer record: 1..FM_BATCH events back to back */
 int fm_on_event(void *ctx, void *data, size_t size)
 {
 	struct fm_agent *a = ctx;
-	const struct fm_event *e = data;
-	yajl_gen g;
+	struct fm_event e;
 
-	if (size < sizeof(*e) || e->kind >= FM_KIND_MAX)
-		return 0;
-	a->received[e->kind]++;
-	g = fm_writer_event_begin(&a->writer);
-	if (!g)
-		return 0;
-	fm_event_json(g, a, e);
-	fm_writer_event_end(&a->writer);
+	for (; size >= sizeof(e); size -= sizeof(e), data = (char *)data + sizeof(e)) {
+		yajl_gen g;
+
+		memcpy(&e, data, sizeof(e));
+		if (e.kind >= FM_KIND_MAX)
+			continue;
+		/* without the index read in BPF, the zone comes from the pfn here */
+		if (e.kind == FM_KIND_EXTFRAG && e.zone < 0)
+			e.zone = fm_pfn_zone(a, e.extfrag.pfn, &e.node);
+		a->received[e.kind]++;
+		fm_count_event(a->delivered, &e, a->pageblock_order);
+		g = fm_writer_event_begin(&a->writer);
+		if (!g)
+			continue;
+		fm_event_json(g, a, &e);
+		fm_writer_event_end(&a->writer);
+	}
 	return 0;
 }
 
@@ -111,10 +128,14 @@ static unsigned long long total_received(const struct fm_agent *a)
 	return n;
 }
 
+/* exact totals: what was received plus what BPF could not deliver */
 static void refresh_counts(struct fm_agent *a)
 {
+	memset(a->counts, 0, sizeof(a->counts));
 	if (a->bpf)
 		fm_tracer_counts(&a->tracer, a->counts);
+	for (int k = 0; k < FM_CNT_MAX; k++)
+		a->counts[k] += a->delivered[k];
 }
 
 static void status(struct fm_agent *a, double t, double *last_t, unsigned long long *last_n,
@@ -280,9 +301,10 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 	/* detach, then drain: every event the counters saw is either written,
 	 * capped, or counted as dropped */
 	if (a->bpf && cli->bench_bare) {
-		static const char *const progs[] = {"handle_extfrag", "bench_bare_extfrag"};
+		static const char *const progs[] = {"handle_extfrag", "bench_bare_extfrag",
+						    "flush_stage"};
 
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 3; i++) {
 			__u64 cnt = 0, ns = 0;
 
 			if (!fm_tracer_prog_stats(&a->tracer, progs[i], &cnt, &ns))

@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 
 #include "fragmon.skel.h"
@@ -54,6 +56,12 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 	memset(t, 0, sizeof(*t));
 	libbpf_set_print(libbpf_log);
 	t->ncpus = libbpf_num_possible_cpus();
+	t->on_event = o->on_event;
+	t->ctx = o->ctx;
+	if (t->ncpus < 1) {
+		snprintf(err, errlen, "cannot count the possible CPUs: %s", strerror(-t->ncpus));
+		return -1;
+	}
 	t->skel = fragmon_bpf__open();
 	if (!t->skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
@@ -75,10 +83,9 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 		t->skel->rodata->zone_end[slot] = s->start_pfn + s->spanned;
 	}
 	t->skel->rodata->nr_nodes = nodes;
-	/* benchmark knob: measure the handler without the zone read */
-	if (getenv("FRAGMON_NO_INDEX"))
-		t->skel->rodata->compute_index = false;
+	t->skel->rodata->compute_index = c->index_at_event;
 	bpf_map__set_max_entries(t->skel->maps.events, (__u32)c->ringbuf_kb * 1024);
+	bpf_map__set_max_entries(t->skel->maps.cpu_state, (__u32)t->ncpus);
 
 	bpf_object__for_each_program(prog, t->skel->obj) bpf_program__set_autoload(prog, false);
 	for (int i = 0; i < fm_ntracepoints && i < FM_MAX_TP; i++) {
@@ -103,6 +110,7 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 			t->oot = true;
 	}
 	t->skel->rodata->oot_compaction = t->oot;
+	bpf_program__set_autoload(t->skel->progs.flush_stage, true);
 	if (o->bench_bare)
 		bpf_program__set_autoload(t->skel->progs.bench_bare_extfrag, true);
 
@@ -124,6 +132,14 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 	}
 	if (o->bench_bare == 1 && attach_bare(t, err, errlen))
 		return -1;
+	t->cpus_len = (size_t)t->ncpus * sizeof(struct fm_cpu);
+	t->cpus =
+	    mmap(NULL, t->cpus_len, PROT_READ, MAP_SHARED, bpf_map__fd(t->skel->maps.cpu_state), 0);
+	if (t->cpus == MAP_FAILED) {
+		t->cpus = NULL;
+		snprintf(err, errlen, "cannot map the per-CPU state: %s", strerror(errno));
+		return -1;
+	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), o->on_event, o->ctx, NULL);
 	if (!t->rb) {
 		snprintf(err, errlen, "cannot create the ring buffer: %s", strerror(errno));
@@ -132,14 +148,35 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 	return 0;
 }
 
+/*
+ * Run flush_stage on every CPU with staged records.  Returns how many CPUs
+ * still hold some: a handler was busy there, or the CPU is offline.
+ */
+static int flush_stages(struct fm_tracer *t)
+{
+	int fd = bpf_program__fd(t->skel->progs.flush_stage), left = 0;
+
+	for (int c = 0; c < t->ncpus; c++) {
+		LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
+
+		if (!t->cpus[c].n)
+			continue;
+		if (bpf_prog_test_run_opts(fd, &run) || run.retval)
+			left++;
+	}
+	return left;
+}
+
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms)
 {
 	int n = ring_buffer__poll(t->rb, timeout_ms);
 
 	/* the BPF side wakes us only when the ring fills up: take the rest */
 	if (n >= 0) {
-		int m = ring_buffer__consume(t->rb);
+		int m;
 
+		flush_stages(t);
+		m = ring_buffer__consume(t->rb);
 		n = m < 0 ? m : n + m;
 	}
 	return n;
@@ -147,6 +184,8 @@ int fm_tracer_poll(struct fm_tracer *t, int timeout_ms)
 
 int fm_tracer_stop(struct fm_tracer *t)
 {
+	int n = 0, left = 0;
+
 	bpf_link__destroy(t->bare);
 	t->bare = NULL;
 	for (int i = 0; i < FM_MAX_TP; i++) {
@@ -154,21 +193,32 @@ int fm_tracer_stop(struct fm_tracer *t)
 			bpf_link__destroy(t->links[i]);
 		t->links[i] = NULL;
 	}
-	return t->rb ? ring_buffer__consume(t->rb) : 0;
+	if (!t->rb)
+		return 0;
+	/* a handler may still be finishing on some CPU: try a few times */
+	for (int i = 0; i < 10 && (left = flush_stages(t)) > 0; i++)
+		usleep(1000);
+	n = ring_buffer__consume(t->rb);
+	if (left > 0) {
+		/* offline CPUs: their staged records, read straight from the map */
+		for (int c = 0; c < t->ncpus; c++)
+			for (__u32 i = 0; i < t->cpus[c].n && i < FM_BATCH; i++, n++) {
+				struct fm_event e = t->cpus[c].rec[i];
+
+				t->on_event(t->ctx, &e, sizeof(e));
+			}
+	}
+	return n;
 }
 
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out)
 {
-	__u64 vals[t->ncpus > 0 ? t->ncpus : 1];
-	int fd = bpf_map__fd(t->skel->maps.counts);
-
-	for (__u32 k = 0; k < FM_CNT_MAX; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			return -1;
-		for (int c = 0; c < t->ncpus; c++)
-			out[k] += vals[c];
-	}
+	memset(out, 0, sizeof(__u64) * FM_CNT_MAX);
+	if (!t->cpus)
+		return -1;
+	for (int c = 0; c < t->ncpus; c++)
+		for (int k = 0; k < FM_CNT_MAX; k++)
+			out[k] += t->cpus[c].cnt.c[k];
 	return 0;
 }
 
@@ -193,4 +243,7 @@ void fm_tracer_destroy(struct fm_tracer *t)
 	t->rb = NULL;
 	fragmon_bpf__destroy(t->skel);
 	t->skel = NULL;
+	if (t->cpus)
+		munmap((void *)t->cpus, t->cpus_len);
+	t->cpus = NULL;
 }

@@ -23,6 +23,10 @@ struct fm_tracer {
 	struct bpf_link *bare;	       /* benchmark reference program */
 	bool oot;		       /* out-of-tree compaction tracepoints attached */
 	int ncpus;
+	const volatile struct fm_cpu *cpus; /* cpu_state, mmapped: one per possible CPU */
+	size_t cpus_len;
+	ring_buffer_sample_fn on_event;
+	void *ctx;
 };
 
 struct fm_tracer_opts {
@@ -39,8 +43,9 @@ struct fm_tracer_opts {
 
 /* Returns 0, or -1 with a message in err. */
 int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen);
+/* Wait up to timeout_ms, send every CPU's staged records, consume the ring. */
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
-/* Detach every program, then consume what is left in the ring buffer. */
+/* Detach every program, then consume what is left, staged records included. */
 int fm_tracer_stop(struct fm_tracer *t);
 /* Sum the per-CPU counters into out[FM_CNT_MAX]. */
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out);

@@ -2,10 +2,16 @@
 /*
  * fragmon: trace memory fragmentation tracepoints (CO-RE, SEC("tp/...")).
  *
- * Every handler bumps exact per-CPU counters first, then tries to send an
- * event through the ring buffer; a failed reservation is counted as a drop.
- * Tracepoints are attached individually by the agent: a missing one is
- * skipped (autoload off), never a load failure.
+ * Every handler bumps exact per-CPU counters first, then stages its record
+ * on its CPU; staged records go through the ring buffer in batches, and a
+ * failed reservation is counted as dropped events.  Tracepoints are attached
+ * individually by the agent: a missing one is skipped (autoload off), never
+ * a load failure.
+ *
+ * The handlers run cold (a fallback is a slow-path event, far apart in
+ * time), so their cost is cache misses: everything they touch lives in one
+ * per-CPU value (struct fm_cpu), loops stay rolled and rarely-taken paths are
+ * BPF subprograms, to keep the lines each event touches few.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -15,6 +21,9 @@
 #include "fragindex.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* the stage is shared with flush_stage, which may interrupt a handler */
+#define barrier() asm volatile("" ::: "memory")
 
 /* knobs set by the agent before load */
 const volatile int nr_orders = 11;
@@ -31,20 +40,14 @@ struct {
 	__uint(max_entries, 1 << 22); /* set by the agent */
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FM_CNT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
-
-/* struct pglist_data * per node, found once and cached */
+/* one element per possible CPU; the agent sets max_entries and mmaps it */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, FM_MAX_NODES);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u64);
-} pgdats SEC(".maps");
+	__type(value, struct fm_cpu);
+} cpu_state SEC(".maps");
 
 struct compact_state {
 	__u64 begin_ns;
@@ -70,47 +73,84 @@ struct trace_event_raw_mm_compaction_success___oot {
 	int ret;
 } __attribute__((preserve_access_index));
 
-static __always_inline void count(__u32 idx, __u64 n)
+static __always_inline struct fm_cpu *this_cpu(void)
 {
-	__u64 *v = bpf_map_lookup_elem(&counts, &idx);
+	__u32 cpu = bpf_get_smp_processor_id();
 
-	if (v)
-		*v += n;
+	return bpf_map_lookup_elem(&cpu_state, &cpu);
 }
 
-static __always_inline int order_slot_ok(int order)
+/* atomic: flush_stage and a handler that interrupts it may both count */
+static __always_inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
 {
-	return order >= -1 && order < FM_ORDER_SLOTS - 1;
+	barrier_var(idx); /* keep the bound check for the verifier */
+	if (idx < FM_CNT_MAX)
+		__sync_fetch_and_add(&cnt[idx], n);
 }
 
-static __always_inline void count_kind(int kind, int order)
+#include "fm_count.h"
+
+/* an event that will not reach the agent: count it here */
+static __noinline int lost(struct fm_cpu *c, struct fm_event *e)
 {
-	if (!order_slot_ok(order))
-		order = FM_ORDER_SLOTS - 2;
-	count(FM_CNT_KIND(kind, order), 1);
+	fm_count_event(c->cnt.c, e, pageblock_order);
+	fm_cnt_add(c->cnt.c, FM_CNT_DROPPED, 1);
+	return 0;
 }
 
 /*
- * Waking the reader on every event costs an irq_work self-IPI per event (a
- * VM exit under virtualisation): the agent polls every 100 ms anyway, so
- * wake it only when the ring is a quarter full.
+ * Send the staged records as one ring-buffer record.  Waking the reader on
+ * every event would cost an irq_work self-IPI each (a VM exit under
+ * virtualisation): the agent polls every 100 ms anyway, so wake it only when
+ * the ring is a quarter full.  A failed reservation drops the whole batch,
+ * counted per CPU.
  */
-static __always_inline void submit(struct fm_event *e)
+static __noinline int flush(struct fm_cpu *c)
 {
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+	__u64 n = c->n, avail, size;
 
-	bpf_ringbuf_submit(e, avail > size / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	barrier_var(n);
+	if (n > FM_BATCH)
+		n = FM_BATCH;
+	if (n) {
+		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+		size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+		if (bpf_ringbuf_output(&events, c->rec, n * sizeof(c->rec[0]),
+				       avail > size / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
+			for (int i = 0; i < FM_BATCH; i++) {
+				if (i >= n)
+					break;
+				lost(c, &c->rec[i]);
+			}
+	}
+	c->n = 0;
+	return 0;
 }
 
-static __always_inline struct fm_event *reserve(int kind)
+/*
+ * A record in this CPU's stage, common fields filled.  Handlers do not nest
+ * on a CPU (the kernel skips a tracing program that would), so the busy flag
+ * only guards against flush_stage: a handler that interrupts it fills the
+ * spare record, which submit() counts as lost.
+ */
+static __always_inline struct fm_event *reserve(struct fm_cpu *c, int kind)
 {
-	struct fm_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct fm_event *e;
 	__u64 id;
+	__u32 n;
 
-	if (!e) {
-		count(FM_CNT_DROPPED, 1);
-		return NULL;
+	if (c->busy) {
+		c->spare_used = 1;
+		e = &c->spare;
+	} else {
+		c->busy = 1;
+		barrier();
+		n = c->n;
+		if (n >= FM_BATCH) { /* not reached: submit() sends full batches */
+			flush(c);
+			n = 0;
+		}
+		e = &c->rec[n & (FM_BATCH - 1)];
 	}
 	id = bpf_get_current_pid_tgid();
 	e->ts_ns = bpf_ktime_get_ns();
@@ -128,18 +168,35 @@ static __always_inline struct fm_event *reserve(int kind)
 	return e;
 }
 
-/* Count an event, then reserve its record with order, node and zone set. */
-static __always_inline struct fm_event *begin_event(int kind, int order, int node, int zone)
+/* Stage the record reserve() returned; send the batch if full or old. */
+static __always_inline void submit(struct fm_cpu *c, struct fm_event *e)
 {
-	struct fm_event *e;
+	__u32 n;
 
-	count_kind(kind, order);
-	e = reserve(kind);
-	if (e) {
-		e->order = order;
-		e->node = node;
-		e->zone = zone;
+	if (c->spare_used) {
+		c->spare_used = 0;
+		lost(c, e);
+		return;
 	}
+	n = c->n;
+	if (!n)
+		c->first_ns = e->ts_ns;
+	c->n = ++n;
+	if (n >= FM_BATCH || e->ts_ns - c->first_ns >= FM_STAGE_MAX_NS)
+		flush(c);
+	barrier();
+	c->busy = 0;
+}
+
+/* Reserve a record with order, node and zone set. */
+static __always_inline struct fm_event *begin_event(struct fm_cpu *c, int kind, int order, int node,
+						    int zone)
+{
+	struct fm_event *e = reserve(c, kind);
+
+	e->order = order;
+	e->node = node;
+	e->zone = zone;
 	return e;
 }
 
@@ -148,84 +205,92 @@ static __always_inline struct fm_event *begin_event(int kind, int order, int nod
  * without CONFIG_KALLSYMS_ALL, so it is found through the current task's
  * memory cgroup: memcg->nodeinfo[nid]->lruvec.pgdat (CONFIG_MEMCG).
  */
-static __always_inline struct pglist_data *node_pgdat(int nid)
+static __noinline __u64 find_pgdat(int nid)
 {
-	__u32 key = nid;
-	__u64 *cached = bpf_map_lookup_elem(&pgdats, &key);
 	struct task_struct *task;
 	struct cgroup_subsys_state *css = NULL;
 	struct mem_cgroup_per_node *pn = NULL;
-	struct pglist_data *pgdat = NULL;
 	struct mem_cgroup *memcg;
 	int id;
 
-	if (!cached)
-		return NULL;
-	if (*cached)
-		return (struct pglist_data *)*cached;
+	if (nid < 0 || nid >= FM_MAX_NODES)
+		return 0;
 	if (!bpf_core_type_exists(struct mem_cgroup) ||
 	    !bpf_core_field_exists(struct lruvec, pgdat) ||
 	    !bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
-		return NULL;
+		return 0;
 	id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
 	if (id < 0 || id >= 16)
-		return NULL;
+		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	css = BPF_CORE_READ(task, cgroups, subsys[id]);
 	if (!css)
-		return NULL;
+		return 0;
 	memcg = (struct mem_cgroup *)((char *)css - bpf_core_field_offset(struct mem_cgroup, css));
 	if (bpf_core_read(&pn, sizeof(pn), &memcg->nodeinfo[nid]) || !pn)
-		return NULL;
-	pgdat = BPF_CORE_READ(pn, lruvec.pgdat);
-	if (!pgdat)
-		return NULL;
-	*cached = (__u64)pgdat;
-	return pgdat;
+		return 0;
+	return (__u64)BPF_CORE_READ(pn, lruvec.pgdat);
 }
 
-static __always_inline struct zone *node_zone(int nid, int zidx)
+static __always_inline struct zone *node_zone(struct fm_cpu *c, int nid, int zidx)
 {
-	struct pglist_data *pgdat;
+	__u64 pgdat;
 
 	if (nid < 0 || nid >= FM_MAX_NODES || zidx < 0 || zidx >= FM_MAX_ZONES)
 		return NULL;
-	pgdat = node_pgdat(nid);
+	pgdat = c->pgdat[nid];
+	if (!pgdat)
+		pgdat = c->pgdat[nid] = find_pgdat(nid);
 	if (!pgdat)
 		return NULL;
-	return (struct zone *)((char *)pgdat +
-			       bpf_core_field_offset(struct pglist_data, node_zones) +
+	return (struct zone *)(pgdat + bpf_core_field_offset(struct pglist_data, node_zones) +
 			       zidx * bpf_core_type_size(struct zone));
 }
 
-/* Fill e->fi/e->ui for order from the zone's free lists, read now. */
-static __always_inline void read_index(struct fm_event *e, struct zone *z, int order)
+/*
+ * Fill e->fi/e->ui for order from the zone's free lists, read now: the
+ * zone's free_area[] is copied in one read (nr_free sits in every entry).
+ */
+static __noinline int read_index(struct fm_cpu *c, struct fm_event *e, struct zone *z, int order)
 {
-	unsigned long long nr_free[FM_MAX_ORDERS] = {};
-	char *fa;
+	struct fm_contig_info info = {};
+	__u32 fa_size = bpf_core_type_size(struct free_area);
+	__u32 nr_off = bpf_core_field_offset(struct free_area, nr_free);
+	__u64 bytes;
 	int n = nr_orders;
 
 	if (!z || !compute_index)
-		return;
+		return 0;
 	if (n > FM_MAX_ORDERS)
 		n = FM_MAX_ORDERS;
-	fa = (char *)z + bpf_core_field_offset(struct zone, free_area);
-	for (int o = 0; o < FM_MAX_ORDERS; o++) {
-		struct free_area *area;
-
-		if (o >= n)
-			break;
-		area = (struct free_area *)(fa + o * bpf_core_type_size(struct free_area));
-		if (bpf_core_read(&nr_free[o], sizeof(nr_free[o]), &area->nr_free))
-			return;
+	if (order < 0 || order >= n) { /* as fm_fragmentation_index() */
+		e->fi = e->ui = 0;
+		return 0;
 	}
-	e->fi = fm_fragmentation_index(nr_free, n, order);
-	e->ui = fm_unusable_index(nr_free, n, order);
+	bytes = (__u64)n * fa_size;
+	barrier_var(bytes);
+	if (bytes > FM_SCRATCH_BYTES)
+		return 0;
+	if (bpf_probe_read_kernel(c->scratch, bytes,
+				  (char *)z + bpf_core_field_offset(struct zone, free_area)))
+		return 0;
+#pragma clang loop unroll(disable)
+	for (int o = 0; o < FM_MAX_ORDERS; o++) {
+		__u64 off = (__u64)o * fa_size + nr_off;
+
+		if (o >= n || off > FM_SCRATCH_BYTES - 8)
+			break;
+		fm_contig_add(&info, o, *(unsigned long long *)(c->scratch + off), order);
+	}
+	e->fi = fm_fragindex_of(&info, order);
+	e->ui = fm_unusable_of(&info, order);
+	return 0;
 }
 
 /* node and zone index of a pfn, from the zone spans the agent passed in */
 static __always_inline int pfn_zone(__u64 pfn, int *nid)
 {
+#pragma clang loop unroll(disable)
 	for (int i = 0; i < FM_MAX_NODES * FM_MAX_ZONES; i++) {
 		if (i >= nr_nodes * FM_MAX_ZONES)
 			break;
@@ -240,36 +305,29 @@ static __always_inline int pfn_zone(__u64 pfn, int *nid)
 SEC("tp/kmem/mm_page_alloc_extfrag")
 int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 {
-	int order = ctx->alloc_order, fb_order = ctx->fallback_order;
-	int alloc_mt = ctx->alloc_migratetype, fb_mt = ctx->fallback_migratetype;
-	int claim = ctx->change_ownership, nid = -1, zidx;
-	__u64 pfn = ctx->pfn;
+	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	int nid = -1, zidx;
 
-	count_kind(FM_KIND_EXTFRAG, order);
-	if (fb_mt >= 0 && fb_mt < FM_MT_SLOTS && alloc_mt >= 0 && alloc_mt < FM_MT_SLOTS)
-		count(FM_CNT_PATTERN(fb_mt, alloc_mt, !claim), 1);
-	if (fb_order < pageblock_order)
-		count(FM_CNT_FRAGMENTING, 1);
-
-	e = reserve(FM_KIND_EXTFRAG);
-	if (!e)
+	if (!c)
 		return 0;
-	e->order = order;
-	e->extfrag.pfn = pfn;
-	e->extfrag.fallback_order = fb_order;
-	e->extfrag.alloc_mt = alloc_mt;
-	e->extfrag.fallback_mt = fb_mt;
-	e->extfrag.change_ownership = claim;
-	zidx = pfn_zone(pfn, &nid);
-	if (zidx >= 0) {
-		e->node = nid;
-		e->zone = zidx;
-		read_index(e, node_zone(nid, zidx), order);
-		if (e->fi != FM_FI_NONE)
-			count(FM_CNT_FI_BPF, 1);
+	e = reserve(c, FM_KIND_EXTFRAG);
+	e->order = ctx->alloc_order;
+	e->extfrag.pfn = ctx->pfn;
+	e->extfrag.fallback_order = ctx->fallback_order;
+	e->extfrag.alloc_mt = ctx->alloc_migratetype;
+	e->extfrag.fallback_mt = ctx->fallback_migratetype;
+	e->extfrag.change_ownership = ctx->change_ownership;
+	/* without the index, the agent finds the zone from the pfn itself */
+	if (compute_index) {
+		zidx = pfn_zone(e->extfrag.pfn, &nid);
+		if (zidx >= 0) {
+			e->node = nid;
+			e->zone = zidx;
+			read_index(c, e, node_zone(c, nid, zidx), e->order);
+		}
 	}
-	submit(e);
+	submit(c, e);
 	return 0;
 }
 
@@ -314,10 +372,11 @@ int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct compact_state *st = bpf_map_lookup_elem(&compacting, &tid);
 	int status = ctx->status, success, kind, order, nid, zidx;
+	struct fm_cpu *c = this_cpu();
 	__u64 begin_ns, zstart;
 	struct fm_event *e;
 
-	if (!st)
+	if (!st || !c)
 		return 0;
 	begin_ns = st->begin_ns;
 	order = st->order;
@@ -334,33 +393,29 @@ int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 		success =
 		    status == FM_COMPACT_SUCCESS || (order < 0 && status == FM_COMPACT_COMPLETE);
 	kind = success ? FM_KIND_COMPACT_SUCCESS : FM_KIND_COMPACT_FAILURE;
-	count_kind(kind, order);
-
-	e = reserve(kind);
-	if (!e)
-		return 0;
-	e->order = order;
-	e->node = nid;
-	e->zone = zidx;
+	e = begin_event(c, kind, order, nid, zidx);
 	e->compact.duration_ns = e->ts_ns - begin_ns;
 	e->compact.zone_start = zstart;
 	e->compact.status = status;
 	e->compact.sync = ctx->sync;
-	read_index(e, node_zone(nid, zidx), order < 0 ? pageblock_order : order);
-	submit(e);
+	if (compute_index)
+		read_index(c, e, node_zone(c, nid, zidx), order < 0 ? pageblock_order : order);
+	submit(c, e);
 	return 0;
 }
 
 static __always_inline int oot_event(void *ctx, int kind)
 {
 	struct trace_event_raw_mm_compaction_success___oot *r = ctx;
-	struct fm_event *e = begin_event(kind, BPF_CORE_READ(r, order), BPF_CORE_READ(r, nid),
-					 BPF_CORE_READ(r, idx));
+	struct fm_cpu *c = this_cpu();
+	struct fm_event *e;
 
-	if (!e)
+	if (!c)
 		return 0;
+	e = begin_event(c, kind, BPF_CORE_READ(r, order), BPF_CORE_READ(r, nid),
+			BPF_CORE_READ(r, idx));
 	e->oot.ret = bpf_core_field_exists(r->ret) ? BPF_CORE_READ(r, ret) : -1;
-	submit(e);
+	submit(c, e);
 	return 0;
 }
 
@@ -379,39 +434,45 @@ int handle_oot_failure(void *ctx)
 SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int handle_compaction_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
 {
-	struct fm_event *e = begin_event(FM_KIND_COMPACT_TRY, ctx->order, -1, -1);
+	struct fm_cpu *c = this_cpu();
+	struct fm_event *e;
 
-	if (!e)
+	if (!c)
 		return 0;
+	e = begin_event(c, FM_KIND_COMPACT_TRY, ctx->order, -1, -1);
 	e->try_.gfp_mask = ctx->gfp_mask;
 	e->try_.prio = ctx->prio;
-	submit(e);
+	submit(c, e);
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_suitable")
 int handle_compaction_suitable(struct trace_event_raw_mm_compaction_suitable_template *ctx)
 {
-	struct fm_event *e = begin_event(FM_KIND_COMPACT_SUITABLE, ctx->order, ctx->nid, ctx->idx);
+	struct fm_cpu *c = this_cpu();
+	struct fm_event *e;
 
-	if (!e)
+	if (!c)
 		return 0;
+	e = begin_event(c, FM_KIND_COMPACT_SUITABLE, ctx->order, ctx->nid, ctx->idx);
 	e->suitable.status = ctx->ret;
-	submit(e);
+	submit(c, e);
 	return 0;
 }
 
 static __always_inline int defer_event(struct trace_event_raw_mm_compaction_defer_template *ctx,
 				       int kind)
 {
-	struct fm_event *e = begin_event(kind, ctx->order, ctx->nid, ctx->idx);
+	struct fm_cpu *c = this_cpu();
+	struct fm_event *e;
 
-	if (!e)
+	if (!c)
 		return 0;
+	e = begin_event(c, kind, ctx->order, ctx->nid, ctx->idx);
 	e->defer.considered = ctx->considered;
 	e->defer.defer_shift = ctx->defer_shift;
 	e->defer.order_failed = ctx->order_failed;
-	submit(e);
+	submit(c, e);
 	return 0;
 }
 
@@ -436,44 +497,63 @@ int handle_compaction_defer_reset(struct trace_event_raw_mm_compaction_defer_tem
 SEC("tp/compaction/mm_compaction_kcompactd_wake")
 int handle_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
 {
-	struct fm_event *e =
-	    begin_event(FM_KIND_KCOMPACTD_WAKE, ctx->order, ctx->nid, ctx->highest_zoneidx);
+	struct fm_cpu *c = this_cpu();
 
-	if (e)
-		submit(e);
+	if (c)
+		submit(c, begin_event(c, FM_KIND_KCOMPACTD_WAKE, ctx->order, ctx->nid,
+				      ctx->highest_zoneidx));
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_kcompactd_sleep")
 int handle_kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep *ctx)
 {
-	struct fm_event *e = begin_event(FM_KIND_KCOMPACTD_SLEEP, -1, ctx->nid, -1);
+	struct fm_cpu *c = this_cpu();
 
-	if (e)
-		submit(e);
+	if (c)
+		submit(c, begin_event(c, FM_KIND_KCOMPACTD_SLEEP, -1, ctx->nid, -1));
 	return 0;
 }
 
 SEC("tp/migrate/mm_migrate_pages")
 int handle_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 {
-	__u64 ok = ctx->succeeded, failed = ctx->failed;
+	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
 
-	count_kind(FM_KIND_MIGRATE, -1);
-	count(FM_CNT_MIGRATE_OK, ok);
-	count(FM_CNT_MIGRATE_FAIL, failed);
-	e = reserve(FM_KIND_MIGRATE);
-	if (!e)
+	if (!c)
 		return 0;
-	e->migrate.succeeded = ok;
-	e->migrate.failed = failed;
+	e = reserve(c, FM_KIND_MIGRATE);
+	e->migrate.succeeded = ctx->succeeded;
+	e->migrate.failed = ctx->failed;
 	e->migrate.thp_succeeded = ctx->thp_succeeded;
 	e->migrate.thp_failed = ctx->thp_failed;
 	e->migrate.thp_split = ctx->thp_split;
 	e->migrate.mode = ctx->mode;
 	e->migrate.reason = ctx->reason;
-	submit(e);
+	submit(c, e);
+	return 0;
+}
+
+/*
+ * Run by the agent on each CPU with staged records (BPF_PROG_TEST_RUN with
+ * BPF_F_TEST_RUN_ON_CPU) every poll and at the end.  Returns 1 if a handler
+ * was using the stage (the agent tries again), else 0.
+ */
+SEC("raw_tp")
+int flush_stage(void *ctx)
+{
+	struct fm_cpu *c = this_cpu();
+
+	if (!c)
+		return 0;
+	if (c->busy)
+		return 1;
+	c->busy = 1;
+	barrier();
+	flush(c);
+	barrier();
+	c->busy = 0;
 	return 0;
 }
 

@@ -86,18 +86,58 @@ struct fm_event {
 	};
 };
 
-/* Per-CPU u64 counters, index layout: */
-#define FM_CNT_KIND(kind, order) ((kind)*FM_ORDER_SLOTS + (order) + 1)
-#define FM_CNT_PATTERN_BASE (FM_KIND_MAX * FM_ORDER_SLOTS)
+/*
+ * Exact totals, u64 counters in this index layout (struct fm_counts).  They
+ * are kept in two halves that add up: the agent counts every event it
+ * receives (fm_count_event(), fm_count.h), and the BPF side counts, with the
+ * same function, every event it could not deliver.  Counting all events in
+ * BPF would touch three more cold cache lines per event.
+ */
+#define FM_CNT_FRAGMENTING 0
+#define FM_CNT_DROPPED 1
+#define FM_CNT_MIGRATE_OK 2
+#define FM_CNT_MIGRATE_FAIL 3
+#define FM_CNT_KIND_BASE 4
+#define FM_CNT_KIND(kind, order) (FM_CNT_KIND_BASE + (kind)*FM_ORDER_SLOTS + (order) + 1)
+#define FM_CNT_PATTERN_BASE (FM_CNT_KIND_BASE + FM_KIND_MAX * FM_ORDER_SLOTS)
 #define FM_MT_SLOTS 8
 /* extfrag from x to x steal(1)/claim(0) */
 #define FM_CNT_PATTERN(from, to, steal)                                                            \
 	(FM_CNT_PATTERN_BASE + ((from)*FM_MT_SLOTS + (to)) * 2 + (steal))
-#define FM_CNT_FRAGMENTING (FM_CNT_PATTERN_BASE + FM_MT_SLOTS * FM_MT_SLOTS * 2)
-#define FM_CNT_DROPPED (FM_CNT_FRAGMENTING + 1)
-#define FM_CNT_MIGRATE_OK (FM_CNT_FRAGMENTING + 2)
-#define FM_CNT_MIGRATE_FAIL (FM_CNT_FRAGMENTING + 3)
-#define FM_CNT_FI_BPF (FM_CNT_FRAGMENTING + 4) /* extfrag events with index read in BPF */
-#define FM_CNT_MAX (FM_CNT_FRAGMENTING + 5)
+#define FM_CNT_MAX (FM_CNT_PATTERN_BASE + FM_MT_SLOTS * FM_MT_SLOTS * 2)
+
+struct fm_counts {
+	__u64 c[FM_CNT_MAX];
+};
+
+/*
+ * Records are staged per CPU and sent through the ring buffer in batches of
+ * up to FM_BATCH (one reservation per batch): a ring-buffer record holds
+ * 1..FM_BATCH struct fm_event back to back.  A batch leaves when it is full,
+ * when its first record is FM_STAGE_MAX_NS old at the next event, or when the
+ * agent runs flush_stage on that CPU (every poll, and at the end).
+ */
+#define FM_BATCH 16
+#define FM_STAGE_MAX_NS 100000000ULL
+#define FM_SCRATCH_BYTES 2048
+
+/*
+ * Everything a handler touches, in one array element per CPU (an mmapable
+ * map the agent reads without system calls): the handlers run cold (a
+ * fallback is a slow-path event), so each cache line and each map lookup
+ * counts.  The header shares the first line with node 0's pointer.
+ */
+struct fm_cpu {
+	__u32 busy;	  /* a handler or flush_stage is using the stage */
+	__u32 n;	  /* records staged */
+	__u64 first_ns;	  /* when the first staged record was made */
+	__u32 spare_used; /* the handler interrupted flush_stage: rec is spare */
+	__u32 pad;
+	__u64 pgdat[FM_MAX_NODES]; /* struct pglist_data *, found once */
+	struct fm_counts cnt;	   /* events this CPU could not deliver */
+	struct fm_event rec[FM_BATCH];
+	struct fm_event spare;
+	__u8 scratch[FM_SCRATCH_BYTES]; /* a zone's free_area[], copied at once */
+} __attribute__((aligned(64)));
 
 #endif

@@ -24,41 +24,60 @@ struct fm_contig_info {
 	unsigned long long free_blocks_suitable;
 };
 
+/* add one order's free blocks (nr_free of free_area[o]) for a request of order */
+static inline void fm_contig_add(struct fm_contig_info *info, int o, unsigned long long blocks,
+				 int order)
+{
+	info->free_blocks_total += blocks;
+	info->free_pages += blocks << o;
+	if (o >= order)
+		info->free_blocks_suitable += blocks << (o - order);
+}
+
 static inline struct fm_contig_info fm_contig_info(const unsigned long long *nr_free, int nr_orders,
 						   int order)
 {
 	struct fm_contig_info info = {0, 0, 0};
 
 	for (int o = 0; o < FM_MAX_ORDERS; o++) {
-		unsigned long long blocks;
-
 		if (o >= nr_orders)
 			break;
-		blocks = nr_free[o];
-		info.free_blocks_total += blocks;
-		info.free_pages += blocks << o;
-		if (o >= order)
-			info.free_blocks_suitable += blocks << (o - order);
+		fm_contig_add(&info, o, nr_free[o], order);
 	}
 	return info;
+}
+
+/* mm/vmstat.c __fragmentation_index(), x1000; order must be in range */
+static inline int fm_fragindex_of(const struct fm_contig_info *info, int order)
+{
+	unsigned long long requested = 1ULL << order;
+
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	return 1000 -
+	       (int)((1000 + (info->free_pages * 1000ULL) / requested) / info->free_blocks_total);
+}
+
+/* mm/vmstat.c unusable_free_index(), x1000; order must be in range */
+static inline int fm_unusable_of(const struct fm_contig_info *info, int order)
+{
+	if (!info->free_pages)
+		return 1000;
+	return (int)(((info->free_pages - (info->free_blocks_suitable << order)) * 1000ULL) /
+		     info->free_pages);
 }
 
 static inline int fm_fragmentation_index(const unsigned long long *nr_free, int nr_orders,
 					 int order)
 {
 	struct fm_contig_info info;
-	unsigned long long requested;
 
 	if (order < 0 || order >= nr_orders || order >= FM_MAX_ORDERS)
 		return 0;
 	info = fm_contig_info(nr_free, nr_orders, order);
-	requested = 1ULL << order;
-	if (!info.free_blocks_total)
-		return 0;
-	if (info.free_blocks_suitable)
-		return -1000;
-	return 1000 -
-	       (int)((1000 + (info.free_pages * 1000ULL) / requested) / info.free_blocks_total);
+	return fm_fragindex_of(&info, order);
 }
 
 static inline int fm_unusable_index(const unsigned long long *nr_free, int nr_orders, int order)
@@ -68,10 +87,7 @@ static inline int fm_unusable_index(const unsigned long long *nr_free, int nr_or
 	if (order < 0 || order >= nr_orders || order >= FM_MAX_ORDERS)
 		return 0;
 	info = fm_contig_info(nr_free, nr_orders, order);
-	if (!info.free_pages)
-		return 1000;
-	return (int)(((info.free_pages - (info.free_blocks_suitable << order)) * 1000ULL) /
-		     info.free_pages);
+	return fm_unusable_of(&info, order);
 }
 
 #endif

@@ -69,7 +69,7 @@ teardown() {
 	require_bpf
 	debugfs_ready || skip "no /sys/kernel/debug/extfrag (debugfs)"
 	ftrace_start fmtest kmem/mm_page_alloc_extfrag
-	start_agent "$OUT" -i 100
+	start_agent "$OUT" -i 100 --index-source event
 	provoke_extfrag fmtest 1
 	stop_agent INT
 	ftrace_stop fmtest
@@ -87,6 +87,26 @@ teardown() {
 	[ "$n" -ge 1 ]
 	[ "$agree" -ge $((n * 9 / 10)) ]
 	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.fragmentation_index_source)" = bpf ]
+}
+
+@test "agent: by default each event's index comes from the latest snapshot, zone from the pfn" {
+	require_bpf
+	ftrace_start fmtest kmem/mm_page_alloc_extfrag
+	start_agent "$OUT" -i 100
+	provoke_extfrag fmtest 1
+	stop_agent INT
+	ftrace_stop fmtest
+	[ "$($FMCHECK get "$OUT/fragmentation_data.json" metadata.fragmentation_index_source)" = snapshot ]
+	# every extfrag event has a zone (found from its pfn) and a real index
+	run python3 -c '
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["events"] if e["event_type"] == "extfrag"]
+bad = [e for e in ev if not e["zone"] or e["fragmentation_index_source"] != "snapshot"
+       or not -1000 <= e["fragmentation_index"] <= 1000 or e["node"] < 0]
+print(len(ev), len(bad))
+sys.exit(1 if not ev or bad else 0)' "$OUT/fragmentation_data.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
 }
 
 @test "agent: SIGINT, SIGTERM and duration each write a complete legacy-compatible file" {
