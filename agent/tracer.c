@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
@@ -148,19 +149,34 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 	return 0;
 }
 
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s clock */
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
 /*
- * Run flush_stage on every CPU with staged records.  Returns how many CPUs
- * still hold some: a handler was busy there, or the CPU is offline.
+ * Run flush_stage on every CPU whose batch is due: at least half full or
+ * min_age_ns old (0: every CPU with staged records).  Returns how many CPUs
+ * still hold records: not due, a handler was busy there, or offline.
  */
-static int flush_stages(struct fm_tracer *t)
+static int flush_stages(struct fm_tracer *t, __u64 min_age_ns)
 {
 	int fd = bpf_program__fd(t->skel->progs.flush_stage), left = 0;
+	__u64 now = mono_ns();
 
 	for (int c = 0; c < t->ncpus; c++) {
 		LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
+		__u32 n = t->cpus[c].n;
 
-		if (!t->cpus[c].n)
+		if (!n)
 			continue;
+		if (n < FM_BATCH / 2 && now - t->cpus[c].first_ns < min_age_ns) {
+			left++;
+			continue;
+		}
 		if (bpf_prog_test_run_opts(fd, &run) || run.retval)
 			left++;
 	}
@@ -175,7 +191,7 @@ int fm_tracer_poll(struct fm_tracer *t, int timeout_ms)
 	if (n >= 0) {
 		int m;
 
-		flush_stages(t);
+		flush_stages(t, FM_STAGE_MAX_NS);
 		m = ring_buffer__consume(t->rb);
 		n = m < 0 ? m : n + m;
 	}
@@ -196,7 +212,7 @@ int fm_tracer_stop(struct fm_tracer *t)
 	if (!t->rb)
 		return 0;
 	/* a handler may still be finishing on some CPU: try a few times */
-	for (int i = 0; i < 10 && (left = flush_stages(t)) > 0; i++)
+	for (int i = 0; i < 10 && (left = flush_stages(t, 0)) > 0; i++)
 		usleep(1000);
 	n = ring_buffer__consume(t->rb);
 	if (left > 0) {

@@ -11,58 +11,96 @@ tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; sysctl -qw kernel.bpf_stats_enabled=0; rm -rf "$tmp"' EXIT
 
 
-cost() { # --bench-bare[=first]: the bare counter attached after / before ours
-	echo "== BPF cost per extfrag event ($1; kernel.bpf_stats_enabled, same tracepoint, same run)"
-	sysctl -qw kernel.bpf_stats_enabled=1
+# One agent run: prints "handle_n handle_ns bare_n bare_ns flush_n flush_ns".
+# $1: --bench-bare (the bare counter attached after ours) or --bench-bare=first
+cost_run() {
+	local bare=$1
+	shift
 	rm -rf "$tmp/cost"
-	"$AGENT" -o "$tmp/cost" -q -m extfrag "$1" >"$tmp/stats" 2>"$tmp/cost.log" &
+	sysctl -qw kernel.bpf_stats_enabled=1
+	"$AGENT" -o "$tmp/cost" -q -m extfrag "$bare" "$@" >"$tmp/stats" 2>"$tmp/cost.log" &
 	agent=$!
-	while [ ! -e "$tmp/cost/fragmentation_data.json.partial" ]; do sleep 0.05; done
-	bt=
-	if command -v bpftrace >/dev/null; then
-		ulimit -l unlimited 2>/dev/null || true
-		bpftrace -e 'tracepoint:kmem:mm_page_alloc_extfrag { printf("%d %d %d %d %d %d\n", pid, args->alloc_order, args->fallback_order, args->alloc_migratetype, args->fallback_migratetype, args->change_ownership); }' >"$tmp/bt.out" 2>&1 &
-		bt=$!
-		sleep 3
-	fi
+	while [ ! -e "$tmp/cost/fragmentation_data.json.partial" ]; do
+		kill -0 $agent 2>/dev/null || { cat "$tmp/cost.log" >&2; exit 1; }
+		sleep 0.05
+	done
 	for _ in 1 2 3; do
 		$LOAD pipes >/dev/null
 	done
-	n_bt=0 t_bt=0
-	if [ -n "$bt" ]; then
-		read -r n_bt t_bt < <(bpftool prog show -j | python3 -c '
+	kill -INT "$agent"
+	wait "$agent"
+	sysctl -qw kernel.bpf_stats_enabled=0
+	# the agent reports its own programs' bpf_stats as it stops
+	awk '/^bpf_stats/ {n[$2] = $3; t[$2] = $4}
+	     END {print n["handle_extfrag"] + 0, t["handle_extfrag"] + 0,
+		  n["bench_bare_extfrag"] + 0, t["bench_bare_extfrag"] + 0,
+		  n["flush_stage"] + 0, t["flush_stage"] + 0}' "$tmp/stats"
+}
+
+# cost LABEL REPS AGENT-ARGS...: both attachment orders, REPS runs each
+cost() {
+	local label=$1 reps=$2
+	shift 2
+	echo "== BPF cost per extfrag event, $label ($reps runs per order; kernel.bpf_stats_enabled, same tracepoint, same run)"
+	: >"$tmp/after" && : >"$tmp/first"
+	for _ in $(seq "$reps"); do
+		cost_run --bench-bare "$@" >>"$tmp/after"
+		cost_run --bench-bare=first "$@" >>"$tmp/first"
+	done
+	python3 - "$tmp/after" "$tmp/first" <<'PY'
+import sys
+def load(path):
+    s = [0] * 6
+    for line in open(path):
+        s = [a + int(b) for a, b in zip(s, line.split())]
+    return s
+after, first = load(sys.argv[1]), load(sys.argv[2])
+if not after[0] or not first[0]:
+    sys.exit("no extfrag events: the workload provoked none")
+def per(s, i):
+    return s[2 * i + 1] / s[2 * i]
+fm_a, bare_a = per(after, 0), per(after, 1)
+fm_f, bare_f = per(first, 0), per(first, 1)
+# flush_stage sends what handlers left staged: charge it to their events
+fl = (after[5] + first[5]) / (after[0] + first[0])
+print(f"events: {after[0]} (bare after ours), {first[0]} (bare first)")
+print(f"bare counter attached after fragmon : fragmon {fm_a:6.0f} ns, bare {bare_a:5.0f} ns, ratio {fm_a / bare_a:5.2f}x")
+print(f"bare counter attached before fragmon: fragmon {fm_f:6.0f} ns, bare {bare_f:5.0f} ns, ratio {fm_f / bare_f:5.2f}x")
+print(f"each program first on the tracepoint: fragmon {fm_a:6.0f} ns, bare {bare_f:5.0f} ns, ratio {fm_a / bare_f:5.2f}x  (target <= 3x)")
+print(f"flush_stage (agent-triggered batch sends), per event: {fl:5.0f} ns; with it: ratio {(fm_a + fl) / bare_f:5.2f}x")
+PY
+}
+
+bpftrace_cost() {
+	echo "== bpftrace printing each extfrag event (same workload)"
+	if ! command -v bpftrace >/dev/null; then
+		echo "bpftrace: not installed (apt-get install bpftrace) - not measured"
+		return
+	fi
+	ulimit -l unlimited 2>/dev/null || true
+	sysctl -qw kernel.bpf_stats_enabled=1
+	bpftrace -e 'tracepoint:kmem:mm_page_alloc_extfrag { printf("%d %d %d %d %d %d\n", pid, args->alloc_order, args->fallback_order, args->alloc_migratetype, args->fallback_migratetype, args->change_ownership); }' >"$tmp/bt.out" 2>&1 &
+	bt=$!
+	sleep 3
+	for _ in 1 2 3; do
+		$LOAD pipes >/dev/null
+	done
+	bpftool prog show -j | python3 -c '
 import json, sys
 progs = [p for p in json.load(sys.stdin) if p.get("type") == "tracepoint"
          and ("mm_page_alloc" in p.get("name", "") or p.get("name", "").startswith("tracepoint_kmem"))]
 p = max(progs, key=lambda p: p["id"]) if progs else {}
-print(p.get("run_cnt", 0), p.get("run_time_ns", 0))')
-		kill -INT "$bt"; wait "$bt" || true
-	fi
-	kill -INT "$agent"; wait "$agent"
+n, t = p.get("run_cnt", 0), p.get("run_time_ns", 0)
+print(f"bpftrace printf: {t / n:6.0f} ns/event ({n} events)" if n else "bpftrace: no events")'
+	kill -INT "$bt"
+	wait "$bt" || true
 	sysctl -qw kernel.bpf_stats_enabled=0
-	# the agent reports its own programs' bpf_stats as it stops
-	read -r _ _ n_fm t_fm < <(grep "^bpf_stats handle_extfrag " "$tmp/stats")
-	read -r _ _ n_bare t_bare < <(grep "^bpf_stats bench_bare_extfrag " "$tmp/stats")
-	python3 - "$n_fm" "$t_fm" "$n_bare" "$t_bare" "$n_bt" "$t_bt" <<'PY'
-import sys
-n_fm, t_fm, n_b, t_b, n_bt, t_bt = map(int, sys.argv[1:])
-if not n_fm or not n_b:
-    sys.exit("no extfrag events: the workload provoked none")
-fm, bare = t_fm / n_fm, t_b / n_b
-print(f"events: fragmon {n_fm}, bare counter {n_b}")
-print(f"fragmon handle_extfrag: {fm:8.0f} ns/event")
-print(f"bare counter:           {bare:8.0f} ns/event")
-print(f"ratio fragmon / bare:   {fm / bare:8.2f}x  (target <= 3x)")
-if n_bt:
-    bt = t_bt / n_bt
-    print(f"bpftrace printf:        {bt:8.0f} ns/event ({n_bt} events)")
-    print(f"ratio bpftrace / fragmon: {bt / fm:6.2f}x")
-else:
-    print("bpftrace: not installed (apt-get install bpftrace) - not measured")
-PY
 }
-cost --bench-bare
-cost --bench-bare=first
+
+REPS=${REPS:-3}
+cost "default (index_source: snapshot)" "$REPS"
+cost "index_source: event (index read in BPF at each event)" "$REPS" --index-source event
+bpftrace_cost
 
 echo "== start to attached (12 tracepoints, mode full), 10 runs"
 for i in $(seq 1 10); do

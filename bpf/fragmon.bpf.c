@@ -90,9 +90,16 @@ static __always_inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
 
 #include "fm_count.h"
 
+/*
+ * Global (not static) BPF functions are verified once, not at every call
+ * site: that keeps the load, and so the agent's start, fast.
+ */
+
 /* an event that will not reach the agent: count it here */
-static __noinline int lost(struct fm_cpu *c, struct fm_event *e)
+__noinline int fm_lost(struct fm_cpu *c, struct fm_event *e)
 {
+	if (!c || !e)
+		return 0;
 	fm_count_event(c->cnt.c, e, pageblock_order);
 	fm_cnt_add(c->cnt.c, FM_CNT_DROPPED, 1);
 	return 0;
@@ -105,10 +112,13 @@ static __noinline int lost(struct fm_cpu *c, struct fm_event *e)
  * the ring is a quarter full.  A failed reservation drops the whole batch,
  * counted per CPU.
  */
-static __noinline int flush(struct fm_cpu *c)
+__noinline int fm_flush(struct fm_cpu *c)
 {
-	__u64 n = c->n, avail, size;
+	__u64 n, avail, size;
 
+	if (!c)
+		return 0;
+	n = c->n;
 	barrier_var(n);
 	if (n > FM_BATCH)
 		n = FM_BATCH;
@@ -120,7 +130,7 @@ static __noinline int flush(struct fm_cpu *c)
 			for (int i = 0; i < FM_BATCH; i++) {
 				if (i >= n)
 					break;
-				lost(c, &c->rec[i]);
+				fm_lost(c, &c->rec[i]);
 			}
 	}
 	c->n = 0;
@@ -147,7 +157,7 @@ static __always_inline struct fm_event *reserve(struct fm_cpu *c, int kind)
 		barrier();
 		n = c->n;
 		if (n >= FM_BATCH) { /* not reached: submit() sends full batches */
-			flush(c);
+			fm_flush(c);
 			n = 0;
 		}
 		e = &c->rec[n & (FM_BATCH - 1)];
@@ -168,22 +178,22 @@ static __always_inline struct fm_event *reserve(struct fm_cpu *c, int kind)
 	return e;
 }
 
-/* Stage the record reserve() returned; send the batch if full or old. */
+/* Stage the record reserve() returned; send the batch if full. */
 static __always_inline void submit(struct fm_cpu *c, struct fm_event *e)
 {
 	__u32 n;
 
 	if (c->spare_used) {
 		c->spare_used = 0;
-		lost(c, e);
+		fm_lost(c, e);
 		return;
 	}
 	n = c->n;
 	if (!n)
 		c->first_ns = e->ts_ns;
 	c->n = ++n;
-	if (n >= FM_BATCH || e->ts_ns - c->first_ns >= FM_STAGE_MAX_NS)
-		flush(c);
+	if (n >= FM_BATCH)
+		fm_flush(c);
 	barrier();
 	c->busy = 0;
 }
@@ -251,15 +261,16 @@ static __always_inline struct zone *node_zone(struct fm_cpu *c, int nid, int zid
  * Fill e->fi/e->ui for order from the zone's free lists, read now: the
  * zone's free_area[] is copied in one read (nr_free sits in every entry).
  */
-static __noinline int read_index(struct fm_cpu *c, struct fm_event *e, struct zone *z, int order)
+__noinline int fm_read_index(struct fm_cpu *c, struct fm_event *e, __u64 zone, int order)
 {
+	struct zone *z = (struct zone *)zone;
 	struct fm_contig_info info = {};
 	__u32 fa_size = bpf_core_type_size(struct free_area);
 	__u32 nr_off = bpf_core_field_offset(struct free_area, nr_free);
 	__u64 bytes;
 	int n = nr_orders;
 
-	if (!z || !compute_index)
+	if (!c || !e || !z || !compute_index)
 		return 0;
 	if (n > FM_MAX_ORDERS)
 		n = FM_MAX_ORDERS;
@@ -324,7 +335,7 @@ int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 		if (zidx >= 0) {
 			e->node = nid;
 			e->zone = zidx;
-			read_index(c, e, node_zone(c, nid, zidx), e->order);
+			fm_read_index(c, e, (__u64)node_zone(c, nid, zidx), e->order);
 		}
 	}
 	submit(c, e);
@@ -399,7 +410,8 @@ int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 	e->compact.status = status;
 	e->compact.sync = ctx->sync;
 	if (compute_index)
-		read_index(c, e, node_zone(c, nid, zidx), order < 0 ? pageblock_order : order);
+		fm_read_index(c, e, (__u64)node_zone(c, nid, zidx),
+			      order < 0 ? pageblock_order : order);
 	submit(c, e);
 	return 0;
 }
@@ -551,7 +563,7 @@ int flush_stage(void *ctx)
 		return 1;
 	c->busy = 1;
 	barrier();
-	flush(c);
+	fm_flush(c);
 	barrier();
 	c->busy = 0;
 	return 0;
