@@ -21,6 +21,7 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 	jw_kint(g, "snapshot_interval_ms", a->cfg.snapshot_interval_ms);
 	jw_kint(g, "max_output_mb", a->cfg.max_output_mb);
 	jw_kint(g, "ringbuf_kb", a->cfg.ringbuf_kb);
+	jw_kstr(g, "index_source", a->cfg.index_at_event ? "event" : "snapshot");
 	jw_kint(g, FM_K_PAGEBLOCK_ORDER, a->pageblock_order);
 	jw_kint(g, FM_K_PAGE_SIZE, sysconf(_SC_PAGESIZE));
 	jw_kint(g, FM_K_NR_ORDERS, a->nr_orders);

@@ -122,16 +122,24 @@ __noinline int fm_flush(struct fm_cpu *c)
 	barrier_var(n);
 	if (n > FM_BATCH)
 		n = FM_BATCH;
-	if (n) {
+	/* in chunks of FM_CHUNK records, so that even a 4 KiB ring takes one */
+	for (__u64 first = 0; first < FM_BATCH; first += FM_CHUNK) {
+		__u64 k = n - first;
+
+		if (first >= n)
+			break;
+		if (k > FM_CHUNK)
+			k = FM_CHUNK;
 		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 		size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
-		if (bpf_ringbuf_output(&events, c->rec, n * sizeof(c->rec[0]),
-				       avail > size / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
-			for (int i = 0; i < FM_BATCH; i++) {
-				if (i >= n)
-					break;
-				fm_lost(c, &c->rec[i]);
-			}
+		if (!bpf_ringbuf_output(&events, &c->rec[first], k * sizeof(c->rec[0]),
+					avail > size / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
+			continue;
+		for (__u64 i = first; i < first + FM_CHUNK; i++) {
+			if (i >= n)
+				break;
+			fm_lost(c, &c->rec[i]);
+		}
 	}
 	c->n = 0;
 	return 0;

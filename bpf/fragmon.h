@@ -122,6 +122,7 @@ struct fm_counts {
  * (0.5 s) of events.
  */
 #define FM_BATCH 64
+#define FM_CHUNK 32 /* records per ring-buffer record: 3,328 bytes */
 #define FM_STAGE_MAX_NS 250000000ULL
 #define FM_SCRATCH_BYTES 2048
 

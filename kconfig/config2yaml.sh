@@ -34,6 +34,7 @@ agent)
 		key["CONFIG_MONITOR_FRAGMENTATION_SNAPSHOT_INTERVAL_MS"] = "snapshot_interval_ms"
 		key["CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB"] = "max_output_mb"
 		key["CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR"] = "prometheus_dir"
+		key["CONFIG_MONITOR_FRAGMENTATION_INDEX_SOURCE"] = "index_source"
 	}
 	/^CONFIG_/ && ($1 in key) { v = substr($0, length($1) + 2); print key[$1] ": " v }
 	' "$config"

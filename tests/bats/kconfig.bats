@@ -33,7 +33,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 6 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 7 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
@@ -42,6 +42,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	[ "$(yaml "$T/fragmon.yaml" snapshot_interval_ms)" = 1000 ]
 	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 1024 ]
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = '""' ]
+	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"snapshot"' ]
 	head -1 "$T/fragmon.yaml" | grep -q SPDX-License-Identifier
 }
 
@@ -58,11 +59,13 @@ CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB=7
 CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=9
 # CONFIG_MONITOR_FRAGMENTATION_PLOT is not set
 CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR="$T/prom"
+CONFIG_MONITOR_FRAGMENTATION_INDEX_AT_EVENT=y
 EOC
 	# ... and the test covers every symbol there is
 	local covered
 	covered=$( (sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p; s/^# CONFIG_\([A-Z0-9_]*\) is not set/\1/p' "$T/.config";
-		echo MONITOR_FRAGMENTATION_MODE) | grep -v '_MODE_' | sort)
+		echo MONITOR_FRAGMENTATION_MODE; echo MONITOR_FRAGMENTATION_INDEX_SOURCE) |
+		grep -v '_MODE_\|_INDEX_AT_' | sort)
 	[ "$covered" = "$(yaml_symbols)" ]
 
 	run "${MK[@]}" olddefconfig
@@ -81,6 +84,7 @@ EOC
 	[ "$(yaml "$T/fragmon.yaml" snapshot_interval_ms)" = 150 ]
 	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 7 ]
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = "\"$T/prom\"" ]
+	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"event"' ]
 
 	# the Ansible side, as kdevops writes it: names lower-cased, typed
 	cat "$T/extra_vars.yaml"
@@ -90,6 +94,7 @@ EOC
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_stop_timeout)" = 9 ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_plot)" = false ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_prometheus_dir)" = "\"$T/prom\"" ]
+	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_index_source)" = '"event"' ]
 	[ "$(grep -c '^monitor_' "$T/extra_vars.yaml")" -eq "$(yaml_symbols | wc -l)" ]
 
 	# the agent takes the file as it is
