@@ -211,7 +211,12 @@ int fm_tracer_stop(struct fm_tracer *t)
 	}
 	if (!t->rb)
 		return 0;
-	/* a handler may still be finishing on some CPU: try a few times */
+	/*
+	 * Detaching does not wait for a handler already running on another
+	 * CPU (it takes microseconds, with preemption off): give it time to
+	 * stage its record, then send everything, retrying a CPU it was busy on.
+	 */
+	usleep(5000);
 	for (int i = 0; i < 10 && (left = flush_stages(t, 0)) > 0; i++)
 		usleep(1000);
 	n = ring_buffer__consume(t->rb);
