@@ -2,9 +2,9 @@
 /*
  * fragmon: trace memory fragmentation tracepoints (CO-RE, SEC("tp/...")).
  *
- * Every handler bumps exact per-CPU counters first, then stages its record
- * on its CPU; staged records go through the ring buffer in batches, and a
- * failed reservation is counted as dropped events.  Tracepoints are attached
+ * Every handler stages its record on its CPU; staged records go through the
+ * ring buffer in batches, and an event that cannot be delivered is counted
+ * here (the agent counts the rest: exact totals).  Tracepoints are attached
  * individually by the agent: a missing one is skipped (autoload off), never
  * a load failure.
  *
