@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
 
+#include "agent.h" /* fm_mono_ns(): CLOCK_MONOTONIC, bpf_ktime_get_ns()'s clock */
 #include "fragmon.skel.h"
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -149,14 +149,6 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 	return 0;
 }
 
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s clock */
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 /*
  * Run flush_stage on every CPU whose batch is due: at least half full or
  * min_age_ns old (0: every CPU with staged records).  Returns how many CPUs
@@ -165,7 +157,7 @@ static __u64 mono_ns(void)
 static int flush_stages(struct fm_tracer *t, __u64 min_age_ns)
 {
 	int fd = bpf_program__fd(t->skel->progs.flush_stage), left = 0;
-	__u64 now = mono_ns();
+	__u64 now = fm_mono_ns();
 
 	for (int c = 0; c < t->ncpus; c++) {
 		LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = c);
@@ -234,7 +226,6 @@ int fm_tracer_stop(struct fm_tracer *t)
 
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out)
 {
-	memset(out, 0, sizeof(__u64) * FM_CNT_MAX);
 	if (!t->cpus)
 		return -1;
 	for (int c = 0; c < t->ncpus; c++)

@@ -47,7 +47,7 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
 /* Detach every program, then consume what is left, staged records included. */
 int fm_tracer_stop(struct fm_tracer *t);
-/* Sum the per-CPU counters into out[FM_CNT_MAX]. */
+/* Add the per-CPU counters (events BPF could not deliver) to out[FM_CNT_MAX]. */
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
 void fm_tracer_destroy(struct fm_tracer *t);
 /* run count and time of one program (kernel.bpf_stats_enabled), for the benchmark */

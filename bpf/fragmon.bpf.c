@@ -106,11 +106,11 @@ __noinline int fm_lost(struct fm_cpu *c, struct fm_event *e)
 }
 
 /*
- * Send the staged records as one ring-buffer record.  Waking the reader on
- * every event would cost an irq_work self-IPI each (a VM exit under
+ * Send the staged records, up to FM_CHUNK per ring-buffer record.  Waking the
+ * reader on every event would cost an irq_work self-IPI each (a VM exit under
  * virtualisation): the agent polls every 100 ms anyway, so wake it only when
- * the ring is a quarter full.  A failed reservation drops the whole batch,
- * counted per CPU.
+ * the ring is a quarter full.  A failed reservation drops that chunk, each
+ * record counted by fm_lost().
  */
 __noinline int fm_flush(struct fm_cpu *c)
 {
