@@ -23,8 +23,21 @@ static volatile sig_atomic_t checkpoint_requested;
 
 static void on_stop(int sig)
 {
+	static const int later[] = {SIGINT, SIGTERM, SIGUSR1, SIGHUP};
+	struct sigaction ign;
+
 	if (!stop_signal)
 		stop_signal = sig;
+	/*
+	 * Ignore every further stop and checkpoint signal from now on
+	 * (sigaction is async-signal-safe).  Without this a sender faster than
+	 * our handler keeps one of them pending at every return to user space,
+	 * the handler runs again and again, and the final write never does.
+	 */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	for (unsigned i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+		sigaction(later[i], &ign, NULL);
 }
 
 static void on_checkpoint(int sig)

@@ -268,13 +268,26 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 		start_agent "$OUT/o" -i 10
 		sleep 2
 		kill -INT "$AGENT_PID"
-		# INT, TERM, USR1 and HUP while it finishes, until it has exited
+		# INT, TERM, USR1 and HUP while it finishes, until it has exited.
+		# The agent ignores them all after the first stop signal: before
+		# that fix (CI timeout on eff50c3) a storm could keep its handlers
+		# running for ever.  Normal stop takes ~1 s (12 links detached).
+		SECONDS=0
 		while kill -0 "$AGENT_PID" 2>/dev/null; do
 			kill -INT "$AGENT_PID" 2>/dev/null || true
 			kill -TERM "$AGENT_PID" 2>/dev/null || true
 			kill -USR1 "$AGENT_PID" 2>/dev/null || true
 			kill -HUP "$AGENT_PID" 2>/dev/null || true
+			if [ "$SECONDS" -ge 60 ]; then
+				echo "agent still running 60 s into the storm:"
+				grep -E '^(State|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt)' \
+					"/proc/$AGENT_PID/status" || true
+				cat "/proc/$AGENT_PID/stack" 2>/dev/null || true
+				kill -9 "$AGENT_PID"
+				false
+			fi
 		done
+		echo "round $round: gone after ${SECONDS} s of storm"
 		wait "$AGENT_PID"
 		AGENT_PID=
 		complete_final "$OUT/o/$FINAL"
@@ -294,15 +307,18 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 		rm -rf "$OUT/o" "$OUT"/st.*
 		mkdir -p "$OUT/o"
 		# released together: each waits for the same file to appear
+		pids=()
 		for i in 1 2 3 4; do
 			(while [ ! -e "$OUT/go" ]; do :; done
 			 st=0
 			 "$AGENT" -o "$OUT/o" -q -d 1 -i 100 2> "$OUT/err.$i" || st=$?
 			 echo "$st" > "$OUT/st.$i") &
+			pids+=($!)
 		done
 		sleep 0.3
 		touch "$OUT/go"
-		wait
+		# these four only: a bare wait also waits for bats' timeout watchdog
+		wait "${pids[@]}"
 		rm -f "$OUT/go"
 		cat "$OUT"/st.* "$OUT"/err.*
 		[ "$(grep -lx 0 "$OUT"/st.* | wc -l)" -eq 1 ]
