@@ -278,11 +278,21 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 			kill -TERM "$AGENT_PID" 2>/dev/null || true
 			kill -USR1 "$AGENT_PID" 2>/dev/null || true
 			kill -HUP "$AGENT_PID" 2>/dev/null || true
+			# exited but not yet reaped by this shell: done (builtins only,
+			# no fork: the storm stays as fast as the loop can go)
+			st=
+			read -r st < "/proc/$AGENT_PID/stat" 2>/dev/null || true
+			st=${st##*) }
+			[ "${st%% *}" = Z ] && break
 			if [ "$SECONDS" -ge 60 ]; then
-				echo "agent still running 60 s into the storm:"
+				echo "pid $AGENT_PID still there 60 s into the storm:"
+				tr '\0' ' ' < "/proc/$AGENT_PID/cmdline" || true
+				echo
 				grep -E '^(State|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt)' \
 					"/proc/$AGENT_PID/status" || true
-				cat "/proc/$AGENT_PID/stack" 2>/dev/null || true
+				cat "/proc/$AGENT_PID/wchan" "/proc/$AGENT_PID/stack" 2>/dev/null || true
+				cat "$OUT/o.log" || true
+				ls -l "$OUT/o" || true
 				kill -9 "$AGENT_PID"
 				false
 			fi
