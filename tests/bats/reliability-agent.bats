@@ -125,18 +125,14 @@ complete_final() { # file
 	cp /etc/passwd "$OUT/victim"
 	victim=$(sha256sum < "$OUT/victim")
 	mkdir "$OUT/o"
-	ln -s "$OUT/victim" "$OUT/o/fragmon-agent.pid"
-	run "$AGENT" -o "$OUT/o" -q -d 1
-	echo "$output"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"symlink"* ]]
-	rm "$OUT/o/fragmon-agent.pid"
-	for name in "$FINAL" "$FINAL.partial"; do
+	# name:what the message must say
+	for planted in fragmon-agent.pid:symlink "$FINAL:refusing" "$FINAL.partial:refusing"; do
+		name=${planted%%:*}
 		ln -s "$OUT/victim" "$OUT/o/$name"
 		run "$AGENT" -o "$OUT/o" -q -d 1
 		echo "$name: $output"
 		[ "$status" -eq 1 ]
-		[[ "$output" == *"refusing"* ]]
+		[[ "$output" == *"${planted#*:}"* ]]
 		rm "$OUT/o/$name"
 		[ ! -e "$OUT/o/fragmon-agent.pid" ]
 	done
