@@ -9,7 +9,7 @@ files=${FRAGMON_TESTS:-tests/bats}
 args=(--tap --timing)
 [ -n "${BATS_FILTER:-}" ] && args+=(--filter "$BATS_FILTER")
 # a hung test fails on its own ("# timeout after 900s") instead of holding
-# the whole run until CI's limit; the slowest test takes about a minute
+# the whole run until CI's limit; the slowest test takes ~40 s
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-900}
 log=$(mktemp)
 # shellcheck disable=SC2086

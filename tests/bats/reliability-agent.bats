@@ -265,9 +265,10 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 		sleep 2
 		kill -INT "$AGENT_PID"
 		# INT, TERM, USR1 and HUP while it finishes, until it has exited.
-		# The agent ignores them all after the first stop signal: before
-		# that fix (CI timeout on eff50c3) a storm could keep its handlers
-		# running for ever.  Normal stop takes ~1 s (12 links detached).
+		# The agent ignores them all after the first stop signal (a sender
+		# faster than its handlers could starve the final write; this test
+		# hung once in CI on eff50c3, cause not proven: docs/reliability.md
+		# A4).  Normal stop takes ~1 s (12 links detached).
 		SECONDS=0
 		while kill -0 "$AGENT_PID" 2>/dev/null; do
 			kill -INT "$AGENT_PID" 2>/dev/null || true
