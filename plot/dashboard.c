@@ -66,7 +66,7 @@ static int header(struct pm_canvas *c, struct pm_run *const *runs, int n, const 
 		double lpt;
 
 		describe(runs[i], buf, sizeof(buf));
-		snprintf(line, sizeof(line), "%s%s", n > 1 ? (i ? "B  " : "A  ") : "", buf);
+		snprintf(line, sizeof(line), "%s%s", n > 1 ? (i ? "B = " : "A = ") : "", buf);
 		/* long paths or URLs: smaller, never past the edge */
 		lpt = pm_fit(c, 13, 8, 0, line, c->w - 120);
 		pm_text(c, 60, y, lpt > 0 ? lpt : 8, 0x333333, PM_LEFT, 0, "%s", line);
@@ -99,12 +99,17 @@ static void view_init(struct pm_view *v, struct pm_run *const *runs, int n, doub
 		double s = pm_run_span(runs[i]);
 
 		v->runs[i] = runs[i];
-		if (strlen(runs[i]->label) < sizeof(v->tag[i]))
-			snprintf(v->tag[i], sizeof(v->tag[i]), "%s", runs[i]->label);
-		else
-			snprintf(v->tag[i], sizeof(v->tag[i]), "%c", 'A' + i);
 		if (s > v->t1)
 			v->t1 = s;
+	}
+	{
+		/* long labels are shortened in legends and tables; the header's run
+		 * lines ("A = ...") spell them out */
+		const char *labels[PM_MAX_RUNS];
+
+		for (int i = 0; i < n; i++)
+			labels[i] = runs[i]->label;
+		pm_make_tags(labels, n, v->tag);
 	}
 	/* end the axis on a tick */
 	{
@@ -115,9 +120,10 @@ static void view_init(struct pm_view *v, struct pm_run *const *runs, int n, doub
 	}
 }
 
-int pm_dashboard(struct pm_run *const *runs, int n, const char *title, double bin, const char *out,
+int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, const char *out,
 		 char *err, size_t cap)
 {
+	struct pm_run *runs[2];
 	struct pm_view v;
 	struct pm_canvas c;
 	int hh, h[5], y, ret;
@@ -129,7 +135,16 @@ int pm_dashboard(struct pm_run *const *runs, int n, const char *title, double bi
 	    pm_panel_snapshot,	 pm_panel_table,
 	};
 
+	if (n < 1 || n > 2) {
+		snprintf(err, cap, "a dashboard shows one or two runs");
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		runs[i] = sides[i].run[0];
 	view_init(&v, runs, n, bin);
+	/* FRAGMON_PLOT_LAYOUT=1: the short names legends and tables use (tests) */
+	for (int i = 0; n > 1 && i < n && getenv("FRAGMON_PLOT_LAYOUT"); i++)
+		fprintf(stderr, "layout: tag %c %s\n", 'A' + i, v.tag[i]);
 	hh = header_h(n);
 	h[0] = pm_compaction_height(&v);
 	h[1] = pm_extfrag_height(&v);

@@ -8,9 +8,9 @@
 #include "model.h"
 
 /* n = 1: single run, n = 2: A/B.  0 ok, -1 error (err says why). */
-int pm_dashboard(struct pm_run *const *runs, int n, const char *title, double bin, const char *out,
+int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, const char *out,
 		 char *err, size_t cap);
-int pm_overview(struct pm_run *const *runs, int n, const char *title, const char *out, char *err,
+int pm_overview(struct pm_side *sides, int n, const char *title, const char *out, char *err,
 		size_t cap);
 
 #endif

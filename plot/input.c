@@ -87,8 +87,10 @@ int pm_load(const char *src, struct pm_run *r, const struct pm_fetch_opts *fo, c
 		snprintf(err, errcap, "%s", pm_gunzip_error(gz));
 		ret = 2;
 	}
-	if (!ret)
-		pm_reader_finish(rd);
+	if (!ret && pm_reader_finish(rd)) {
+		snprintf(err, errcap, "%s", pm_gunzip_error(gz));
+		ret = 2;
+	}
 	if (bytes)
 		*bytes = pm_reader_bytes(rd);
 	pm_gunzip_free(gz);

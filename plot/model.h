@@ -23,6 +23,8 @@
 #define PM_MAX_PAT 64
 #define PM_MAX_ZONES 8
 #define PM_STR 64
+#define PM_MAX_RUNS 16	  /* configurations in one image */
+#define PM_MAX_REPEATS 16 /* files of one configuration */
 
 enum pm_evtype {
 	PM_EV_EXTFRAG,
@@ -135,6 +137,13 @@ struct pm_event {
 		unsigned long long free[FM_MAX_ORDERS];
 		int fi[FM_MAX_ORDERS];
 	} zones[PM_MAX_ZONES];
+};
+
+/* one configuration: a run, or repeated runs of it (the first is drawn) */
+struct pm_side {
+	struct pm_run *run[PM_MAX_REPEATS];
+	int n;
+	char label[PM_STR];
 };
 
 struct pm_run *pm_run_new(const char *name);

@@ -312,18 +312,24 @@ static int series_h(void)
 	return 40 + 10 + SER_H + 50 + 24;
 }
 
-int pm_overview(struct pm_run *const *runs, int n, const char *title, const char *out, char *err,
+int pm_overview(struct pm_side *sides, int n, const char *title, const char *out, char *err,
 		size_t cap)
 {
+	struct pm_run *runs[PM_MAX_RUNS];
+
 	static struct pm_metric m[PM_MAX_RUNS][PM_M_N];
 	int ncharts = 0, ids[sizeof(chart_metrics) / sizeof(chart_metrics[0])];
 	int rows, cols, h, y, ret, colw, namew = 520;
 	struct pm_canvas c;
 
-	if (n > PM_MAX_RUNS)
-		n = PM_MAX_RUNS;
-	for (int i = 0; i < n; i++)
+	if (n > PM_MAX_RUNS) {
+		snprintf(err, cap, "at most %d runs in one overview", PM_MAX_RUNS);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		runs[i] = sides[i].run[0];
 		pm_metrics(runs[i], m[i]);
+	}
 	for (size_t k = 0; k < sizeof(chart_metrics) / sizeof(chart_metrics[0]); k++) {
 		int any = 0;
 

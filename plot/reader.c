@@ -185,7 +185,8 @@ struct pm_reader {
 	int depth; /* st[depth-1] is the current container; 0 = nothing open */
 	int skip;  /* nesting inside a container we ignore */
 	int root_done;
-	int torn; /* stopped at NUL bytes */
+	int started; /* the top-level value has begun */
+	int torn;    /* stopped at NUL bytes */
 	struct pm_event ev;
 	struct pm_snapzone *zone;
 	struct pm_snapzone spill; /* zones past PM_MAX_ZONES: counted in the totals only */
@@ -519,6 +520,7 @@ static int open_container(struct pm_reader *rd, int is_map)
 	}
 	switch (f->ctx) {
 	case C_TOP:
+		rd->started = 1;
 		if (rd->root_done)
 			return fail(rd, "more than one top-level value");
 		if (!is_map)
@@ -789,6 +791,15 @@ int pm_reader_finish(struct pm_reader *rd)
 {
 	struct pm_run *r = rd->run;
 
+	if (!rd->started) {
+		/* an empty file is no run at all, even a killed one: say so */
+		snprintf(rd->err, sizeof(rd->err), "no JSON data: the input is %s",
+			 rd->torn && rd->consumed ? "whitespace, then NUL bytes"
+			 : rd->torn		  ? "NUL bytes only"
+			 : rd->consumed		  ? "whitespace only"
+						  : "empty (0 bytes)");
+		return -1;
+	}
 	if (rd->torn || yajl_complete_parse(rd->h) != yajl_status_ok || !rd->root_done) {
 		/* a prefix of a JSON text: what a killed agent leaves */
 		r->truncated = 1;

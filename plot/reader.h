@@ -19,7 +19,8 @@ void pm_reader_free(struct pm_reader *rd);
  * JSON should be (a torn write): stop feeding, the input counts as truncated
  * (pm_reader_error() says where) */
 int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len);
-/* end of input: a JSON prefix sets run->truncated (not an error) */
+/* end of input: a JSON prefix sets run->truncated (not an error); -1 when no
+ * JSON value began at all (empty, whitespace or NUL bytes: pm_reader_error) */
 int pm_reader_finish(struct pm_reader *rd);
 const char *pm_reader_error(const struct pm_reader *rd);
 unsigned long long pm_reader_bytes(const struct pm_reader *rd);

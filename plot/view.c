@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct pm_style styles[] = {
     {PM_CIRCLE, 0, 0x2ecc71, 0xe74c3c, 0x3498db, 0xe67e22, 0x2c3e50},
@@ -68,4 +69,75 @@ double pm_display_bin(const struct pm_view *v, int max_bins)
 	if (b < bw)
 		b = bw;
 	return b;
+}
+
+/* characters (UTF-8 sequences) in s[0..len) */
+static int nchars(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* byte offset of character k */
+static size_t char_off(const char *s, int k)
+{
+	size_t i = 0;
+
+	for (int n = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == k)
+			return i;
+	return i;
+}
+
+void pm_abbrev(const char *label, int max, char *out, size_t cap)
+{
+	int n = nchars(label, strlen(label)), head, tail;
+	size_t h, t;
+
+	if (n <= max || max < 5) {
+		snprintf(out, cap, "%s", label);
+		return;
+	}
+	head = (max - 3 + 1) / 2;
+	tail = max - 3 - head;
+	h = char_off(label, head);
+	t = char_off(label, n - tail);
+	snprintf(out, cap, "%.*s...%s", (int)h, label, label + t);
+}
+
+void pm_make_tags(const char *const *labels, int n, char (*tags)[PM_TAG_CAP])
+{
+	size_t common = 0;
+
+	/* a long common start (xfs-reflink-4k-...-baseline / ...-dev) says nothing:
+	 * keep what tells the runs apart, from the last separator before it */
+	if (n > 1) {
+		common = strlen(labels[0]);
+		for (int i = 1; i < n; i++) {
+			size_t k = 0;
+
+			while (k < common && labels[i][k] == labels[0][k])
+				k++;
+			common = k;
+		}
+		while (common && !strchr("-_./: ", labels[0][common - 1]))
+			common--;
+		for (int i = 0; i < n; i++)
+			if (!labels[i][common])
+				common = 0;
+		if (common < 8)
+			common = 0;
+	}
+	for (int i = 0; i < n; i++) {
+		char tmp[PM_TAG_CAP + 8];
+
+		if (common)
+			snprintf(tmp, sizeof(tmp), "...%s", labels[i] + common);
+		else
+			snprintf(tmp, sizeof(tmp), "%s", labels[i]);
+		pm_abbrev(tmp, PM_TAG_CHARS, tags[i], PM_TAG_CAP);
+	}
 }

@@ -10,17 +10,18 @@
 #include "canvas.h"
 #include "model.h"
 
-#define PM_MAX_RUNS 16
 #define PM_WIDTH 2400
-#define PM_X0 420 /* left edge of every plot area (row labels go left of it) */
-#define PM_XR 70  /* right margin */
+#define PM_X0 420	/* left edge of every plot area (row labels go left of it) */
+#define PM_XR 70	/* right margin */
+#define PM_TAG_CHARS 24 /* labels longer than this are shortened in the middle */
+#define PM_TAG_CAP (PM_TAG_CHARS * 4 + 8)
 
 struct pm_view {
 	struct pm_run *runs[PM_MAX_RUNS];
 	int n;
 	/* short name of each run in legends and tables: its label, or A/B when the
 	 * label is too long (the header spells out which is which) */
-	char tag[PM_MAX_RUNS][20];
+	char tag[PM_MAX_RUNS][PM_TAG_CAP];
 	double t1;  /* end of the shared time axis, s */
 	double bin; /* --bin, 0 = automatic */
 	int x0, x1;
@@ -51,6 +52,11 @@ void pm_time_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int yb
 double pm_y_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int ybot, double lo,
 		 double hi, const char *title);
 const char *pm_arrow(const struct pm_canvas *c);
+/* label shortened to at most max characters (UTF-8), "start...end" */
+void pm_abbrev(const char *label, int max, char *out, size_t cap);
+/* short names of n runs for legends and tables: a long common start dropped
+ * ("...baseline", "...development"), then pm_abbrev */
+void pm_make_tags(const char *const *labels, int n, char (*tags)[PM_TAG_CAP]);
 /* shared width of display time bins: --bin or automatic, a multiple of bw */
 double pm_display_bin(const struct pm_view *v, int max_bins);
 

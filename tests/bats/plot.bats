@@ -66,13 +66,158 @@ start_http() { # directory
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Exit status: 0 ok; 1 runtime failure"* ]]
 	[[ "$output" == *"--results-dir DIR"* ]]
+	# every option of the table is in the text, with its short form where it has one
+	[[ "$output" == *"  -o, --output FILE"* ]]
+	[[ "$output" == *"  -h, --help"* ]]
 	run "$PLOT" --no-such-option x.json
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown option '--no-such-option'"* ]]
+	run "$PLOT" -x x.json
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown option '-x'"* ]]
 	run "$PLOT"
 	[ "$status" -eq 2 ]
 	run "$PLOT" "$DATA/small-agent.json" --bin abc
 	[ "$status" -eq 2 ]
+	run "$PLOT" "$DATA/small-agent.json" --bin
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"'--bin' needs an argument"* ]]
+}
+
+@test "plot: options: non-finite numbers refused; repeated options refused or combined" {
+	for v in inf -inf nan 1e999 0 -3; do
+		run "$PLOT" "$DATA/small-agent.json" --bin "$v" -o "$OUT/x.png"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"--bin wants a positive finite number, not '$v'"* ]]
+	done
+	run "$PLOT" "$DATA/small-agent.json" --timeout inf --summary
+	[ "$status" -eq 2 ]
+	# one value only: refused when given twice, whatever the spelling
+	run "$PLOT" "$DATA/small-agent.json" -o "$OUT/a.png" --output "$OUT/b.png"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"-o/--output given twice"* ]]
+	run "$PLOT" "$DATA/small-agent.json" --compare "$DATA/small-legacy.json" --compare "$DATA/small-agent.json"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--compare given twice"* ]]
+	for o in --json --title --bin --results-dir; do
+		run "$PLOT" "$DATA/small-agent.json" $o 1 $o 2
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"$o given twice"* ]]
+	done
+	[ -z "$(ls "$OUT")" ]
+	# lists combine: --labels twice, or comma-separated
+	run "$PLOT" --multi "$DATA/small-agent.json" "$DATA/small-legacy.json" "$DATA/empty-run.json" \
+		--labels one --labels two,three --summary
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^== ' | cut -d' ' -f2 | tr '\n' ' ')" = "one two three " ]
+	# A is the run named first, whichever side of --compare it is on
+	run "$PLOT" --compare "$DATA/small-legacy.json" "$DATA/small-agent.json" --summary
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^== ' | head -n 1 | cut -d' ' -f2)" = small-legacy ]
+}
+
+@test "plot: empty, whitespace-only or NUL-only input is an error (exit 2), nothing written" {
+	: >"$OUT/zero.json"
+	printf ' \n\t ' >"$OUT/ws.json"
+	head -c 4096 /dev/zero >"$OUT/nul.json"
+	{ printf '  \n'; head -c 100 /dev/zero; } >"$OUT/wsnul.json"
+	gzip -c "$OUT/zero.json" >"$OUT/zero.json.gz"
+	for f in zero.json ws.json nul.json wsnul.json zero.json.gz; do
+		run "$PLOT" "$OUT/$f" -o "$OUT/z.png"
+		echo "$f: $status $output"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"$f: "*"no JSON data: the input is "* ]]
+		[ ! -e "$OUT/z.png" ]
+	done
+	run bash -c "'$PLOT' - --summary </dev/null"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"-: no JSON data: the input is empty (0 bytes)"* ]]
+}
+
+@test "plot: outputs: - is stdout; devices, pipes and symlinks written through, never replaced" {
+	cd "$OUT"
+	# - and /dev/stdout: standard output, whatever it is (here a pipe), the link kept
+	run bash -c "'$PLOT' '$DATA/small-legacy.json' --json - | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"runs\"][0][\"label\"])'"
+	[ "$status" -eq 0 ]
+	[ "$output" = small-legacy ]
+	"$PLOT" "$DATA/small-legacy.json" -o - | head -c 8 | od -An -tx1 | tr -d ' \n' >sig
+	[ "$(cat sig)" = 89504e470d0a1a0a ]
+	[ ! -e ./- ]
+	"$PLOT" "$DATA/small-legacy.json" --json /dev/stdout >via-stdout.json
+	[ -L /dev/stdout ]
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' via-stdout.json
+	# appended to a log through /dev/stdout: the log keeps its first line
+	echo "first line" >log.txt
+	"$PLOT" "$DATA/small-legacy.json" --json /dev/stdout >>log.txt
+	[ "$(head -n 1 log.txt)" = "first line" ]
+	[ "$(sed -n 2p log.txt)" = "{" ]
+	# /dev/null stays the device
+	"$PLOT" "$DATA/small-legacy.json" -o /dev/null --json /dev/null
+	[ -c /dev/null ]
+	# a FIFO: written to, still a FIFO
+	mkfifo fifo.json
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["runs"]))' fifo.json >fifo.out &
+	reader=$!
+	"$PLOT" "$DATA/small-legacy.json" --json fifo.json
+	wait "$reader"
+	[ "$(cat fifo.out)" = 1 ]
+	[ -p fifo.json ]
+	# a symlink to a regular file: the file gets the image, the link stays a link
+	echo old >target.png
+	ln -s target.png link.png
+	"$PLOT" "$DATA/small-legacy.json" -o link.png
+	[ -L link.png ]
+	[ "$(readlink link.png)" = target.png ]
+	[ "$(head -c 4 target.png | od -An -c | tr -d ' ')" = '211PNG' ]
+	[ "$(ls | grep -c tmp)" -eq 0 ]
+}
+
+@test "plot: outputs refused with exit 2: directory, dangling or foreign symlink, other extensions, an input" {
+	cd "$OUT"
+	mkdir dir.png
+	run "$PLOT" "$DATA/small-legacy.json" -o dir.png
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"dir.png: not a file fragmon-plot can write to (a directory)"* ]]
+	ln -s nowhere.png dangling.png
+	run "$PLOT" "$DATA/small-legacy.json" -o dangling.png
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"dangling.png: a symlink to nothing"* ]]
+	[ -L dangling.png ] && [ ! -e nowhere.png ]
+	for ext in svg pdf jpg PNG.gz txt; do
+		run "$PLOT" "$DATA/small-legacy.json" -o "x.$ext"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"writes PNG images only"* ]]
+	done
+	run "$PLOT" "$DATA/small-legacy.json" --json m.png
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--json writes JSON"* ]]
+	# upper case and no extension are fine
+	"$PLOT" "$DATA/small-legacy.json" -o UPPER.PNG --json noext
+	[ -s UPPER.PNG ] && [ -s noext ]
+	# the data being plotted is never the output
+	cp "$DATA/small-legacy.json" in.json
+	run "$PLOT" in.json --json in.json
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"is the input"* ]]
+	cmp in.json "$DATA/small-legacy.json"
+	# a PNG is not written to a terminal; - cannot serve two outputs
+	run "$PLOT" "$DATA/small-legacy.json" --json - --summary
+	[ "$status" -eq 2 ]
+	run "$PLOT" "$DATA/small-legacy.json" -o - --json -
+	[ "$status" -eq 2 ]
+	if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+		# a symlink planted by another user in a sticky world-writable directory
+		mkdir -m 1777 sticky
+		echo precious >precious.txt
+		ln -s "$OUT/precious.txt" sticky/out.json
+		chown -h nobody sticky/out.json
+		run "$PLOT" "$DATA/small-legacy.json" --json sticky/out.json
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"owned by another user in a sticky world-writable directory"* ]]
+		[ "$(cat precious.txt)" = precious ]
+	fi
+	rm -rf dir.png
+	[ -z "$(ls | grep -v -e '^in.json$' -e '^UPPER.PNG$' -e '^noext$' -e '^precious.txt$' -e '^sticky$' -e '^dangling.png$')" ]
 }
 
 @test "plot: --summary of a hand-built agent file equals the hand-computed numbers" {
@@ -276,11 +421,11 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"warning: truncated at byte $(head -n 15 "$DATA/small-agent.json" | wc -c)"* ]]
 	[ "$(sval events)" = 3 ]
-	# zero bytes: a killed agent before its first flush
-	: >"$OUT/zero.json"
-	run "$PLOT" "$OUT/zero.json" -o "$OUT/z.png"
+	# one byte of JSON is a (very) truncated run
+	printf '{' >"$OUT/one.json"
+	run "$PLOT" "$OUT/one.json" -o "$OUT/z.png"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *truncated* ]]
+	[[ "$output" == *"truncated at byte 1"* ]]
 	[ -s "$OUT/z.png" ]
 }
 
@@ -336,8 +481,10 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	run "$PLOT" "$DATA/small-agent.json" --json "$OUT/m.json" --summary
 	[ "$status" -eq 0 ]
 	steal=$(sval extfrag_steal)
-	[ "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["metrics"]["extfrag_steal"], r["metrics"]["compaction_success_pct"], r["compaction_by_order"]["9"]["failure"], r["truncated"])' "$OUT/m.json")" = "$steal 50.0 2 False" ]
+	[ "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; print(r["metrics"]["extfrag_steal"], r["metrics"]["compaction_success_pct"], r["metrics"]["extfrag_per_s"], r["compaction_by_order"]["9"]["failure"], r["truncated"])' "$OUT/m.json")" = "$steal 50 0.833333 2 False" ]
 	[ "$(ls "$OUT")" = m.json ]
+	# no number printed with more than 6 significant digits
+	! grep -E '[0-9]\.[0-9]{7,}' "$OUT/m.json"
 }
 
 @test "plot: --results-dir pairs X with X-dev and writes an overview" {
@@ -367,6 +514,66 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	[ -s "$OUT/png/xfs-4k-vs-xfs-4k-dev.png" ]
 	[ -s "$OUT/png/overview.png" ]
 	[ ! -e "$OUT/png/xfs-32k.png" ]
+}
+
+@test "plot: --results-dir: 26 hosts in natural order, every pair, the overview in pages with the baseline" {
+	for i in $(seq 1 12); do
+		for s in "" -dev; do
+			mkdir -p "$OUT/res/h$i$s"
+			cp "$DATA/small-agent.json" "$OUT/res/h$i$s/fragmentation_data.json"
+		done
+	done
+	# a baseline with its pair sorting apart from it, and a lone host
+	mkdir -p "$OUT/res/a" "$OUT/res/a-dev" "$OUT/res/interim"
+	cp "$DATA/small-legacy.json" "$OUT/res/a/fragmentation_data.json"
+	cp "$DATA/small-legacy.json" "$OUT/res/a-dev/fragmentation_data.json"
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"note: 26 hosts: the overview is 2 images of at most 16 hosts, each starting with the baseline a"* ]]
+	# natural order: h2 before h10
+	printf '%s\n' "$output" | grep -E '/h[0-9]+\.png$' | sed 's|.*/||' >"$OUT/order"
+	[ "$(head -n 3 "$OUT/order" | tr '\n' ' ')" = "h1.png h2.png h3.png " ]
+	[ "$(tail -n 1 "$OUT/order")" = h12.png ]
+	for i in $(seq 1 12); do
+		[ -s "$OUT/png/h$i.png" ] && [ -s "$OUT/png/h$i-dev.png" ] && [ -s "$OUT/png/h$i-vs-h$i-dev.png" ]
+	done
+	[ -s "$OUT/png/a-vs-a-dev.png" ]
+	[ -s "$OUT/png/overview-1.png" ] && [ -s "$OUT/png/overview-2.png" ]
+	[ ! -e "$OUT/png/overview.png" ]
+	# 26 hosts + 13 pairs + 2 overview pages; nothing dropped
+	[ "$(ls "$OUT/png" | wc -l)" -eq 41 ]
+	# the summary of each page starts with the baseline; every host is in one
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png" --summary
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^== a (')" -eq 2 ]
+	for i in $(seq 1 12); do
+		[ "$(printf '%s\n' "$output" | grep -c "^== h$i (")" -eq 1 ]
+	done
+	# -o must be a directory
+	run "$PLOT" --results-dir "$OUT/res" -o -
+	[ "$status" -eq 2 ]
+	touch "$OUT/file"
+	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/file"
+	[ "$status" -eq 2 ]
+}
+
+@test "plot: long labels are kept: shortened in the middle where space is short, in full in the header" {
+	long=xfs-reflink-4k-blocksize-with-a-long-name-baseline
+	longb=xfs-reflink-4k-blocksize-with-a-long-name-development
+	FRAGMON_PLOT_LAYOUT=1 run "$PLOT" "$DATA/small-agent.json" --compare "$DATA/small-legacy.json" \
+		--labels "$long" "$longb" -o "$OUT/ab.png"
+	[ "$status" -eq 0 ]
+	# distinct short names, not A/B: the common start dropped
+	[ "$(printf '%s\n' "$output" | sed -n 's/^layout: tag A //p')" = "...baseline" ]
+	[ "$(printf '%s\n' "$output" | sed -n 's/^layout: tag B //p')" = "...development" ]
+	run "$PLOT" "$DATA/small-agent.json" --compare "$DATA/small-legacy.json" --labels "$long" "$longb" --summary
+	[[ "$output" == *"== $long ("* ]]
+	[[ "$output" == *"== $longb ("* ]]
+	# no common start: both ends kept
+	FRAGMON_PLOT_LAYOUT=1 run "$PLOT" "$DATA/small-agent.json" --compare "$DATA/small-legacy.json" \
+		--labels "$long" "other-$longb" -o "$OUT/ab.png"
+	[ "$(printf '%s\n' "$output" | sed -n 's/^layout: tag A //p')" = "xfs-reflink...e-baseline" ]
+	[ "$(printf '%s\n' "$output" | sed -n 's/^layout: tag B //p')" = "other-xfs-r...evelopment" ]
 }
 
 @test "plot: URL input: success, 404, oversize, malformed, TLS failure, timeout, refused connection" {
@@ -441,7 +648,8 @@ print(s.getsockname()[1], flush=True); time.sleep(30)' >"$OUT/mute.port" 2>/dev/
 @test "plot: every prefix of a valid file reads as truncated, never as an error or a crash" {
 	f=$DATA/small-agent.json
 	size=$(stat -c %s "$f")
-	for ((n = 0; n < size - 1; n += 41)); do
+	# (0 bytes is no run at all: the empty-input test)
+	for ((n = 1; n < size - 1; n += 41)); do
 		head -c "$n" "$f" >"$OUT/p.json"
 		run "$PLOT" "$OUT/p.json" --summary
 		if [ "$status" -ne 0 ] || [[ "$output" != *"warning: truncated at byte $n "* ]]; then

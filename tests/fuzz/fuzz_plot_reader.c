@@ -38,14 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cut = size ? data[0] % (size + 1) : 0;
 	bad = pm_reader_feed(rd, data, cut) || pm_reader_feed(rd, data + cut, size - cut);
+	if (!bad && pm_reader_finish(rd))
+		bad = 1; /* no JSON value at all */
 	if (bad) {
 		const char *e = pm_reader_error(rd);
 
 		/* a refused input must say why */
 		if (!e || !*e)
 			__builtin_trap();
-	} else {
-		pm_reader_finish(rd);
 	}
 	if (pm_reader_bytes(rd) > size)
 		__builtin_trap();
@@ -58,8 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pm_metric_str(&m[i], buf, sizeof(buf));
 		(void)pm_run_span(r);
 		(void)pm_run_main_zone(r);
-		if (devnull)
-			pm_summary_text(devnull, &r, 1);
+		if (devnull) {
+			struct pm_side side = {{r}, 1, "fuzz"};
+
+			pm_summary_text(devnull, &side, 1);
+		}
 	}
 	pm_run_free(r);
 	return 0;
