@@ -6,9 +6,12 @@
 #                                   Makefile, playbooks + role, fragmon-agent, fragmon-plot,
 #                                   and .kdevops-$(VERSION).tar.xz beside it (then in kdevops:
 #                                   make kdevops-plugin-add URL=<that dir or tarball>)
-#   make kdevops-install KDEVOPS=dir     install the plugin and hand kdevops' monitoring
-#                                        hooks to fragmon (idempotent)
-#   make kdevops-uninstall KDEVOPS=dir   undo it
+#   make kdevops-install KDEVOPS=dir     install the plugin (kdevops' kdevops-plugin-add);
+#                                        a kdevops without the monitoring plugin hook
+#                                        gets kdevops/patches/ applied (idempotent)
+#   make kdevops-update KDEVOPS=dir      git pull --ff-only in kdevops, the applied
+#                                        series taken out and put back
+#   make kdevops-uninstall KDEVOPS=dir   undo the install
 # FRAGMON_AGENT_BIN / FRAGMON_PLOT_BIN pick other binaries for the plugin.
 
 FRAGMON_AGENT_BIN ?= fragmon-agent
@@ -17,10 +20,11 @@ KDEVOPS_PLUGIN_OUT := $(BUILD)/kdevops-plugin
 KDEVOPS_PLUGIN := $(KDEVOPS_PLUGIN_OUT)/.kdevops
 ANSIBLE_PLAYBOOKS := $(wildcard ansible/fragmon-*.yml)
 ANSIBLE_ROLE_FILES := $(shell find ansible/roles/fragmon -type f 2>/dev/null)
-KDEVOPS_PLUGIN_SRCS := $(wildcard kdevops/*) $(wildcard kdevops/hooks/*) kconfig/Kconfig.fragmon \
+KDEVOPS_PLUGIN_SRCS := $(wildcard kdevops/*) $(wildcard kdevops/monitoring/*) kconfig/Kconfig.fragmon \
 	$(ANSIBLE_PLAYBOOKS) $(ANSIBLE_ROLE_FILES)
 
-.PHONY: ansible-check ansible-lint ansible-syntax kdevops-plugin kdevops-install kdevops-uninstall ansible-help
+.PHONY: ansible-check ansible-lint ansible-syntax kdevops-plugin kdevops-install kdevops-uninstall \
+	kdevops-update ansible-help
 
 ansible-lint:
 	$(call msg,LINT,ansible/roles/fragmon)
@@ -39,8 +43,10 @@ ansible-check: ansible-lint ansible-syntax
 $(KDEVOPS_PLUGIN)/plugin.yaml: $(KDEVOPS_PLUGIN_SRCS) $(FRAGMON_AGENT_BIN) $(FRAGMON_PLOT_BIN)
 	$(call msg,PLUGIN,$(KDEVOPS_PLUGIN))
 	$(Q)rm -rf $(KDEVOPS_PLUGIN) && mkdir -p $(KDEVOPS_PLUGIN)/playbooks
-	$(Q)cat kdevops/Kconfig.head kconfig/Kconfig.fragmon > $(KDEVOPS_PLUGIN)/Kconfig
+	$(Q)cp kdevops/Kconfig.head $(KDEVOPS_PLUGIN)/Kconfig
+	$(Q)cp kdevops/Kconfig.plugin kdevops/Kconfig.empty kconfig/Kconfig.fragmon $(KDEVOPS_PLUGIN)/
 	$(Q)cp kdevops/Makefile $(KDEVOPS_PLUGIN)/Makefile
+	$(Q)cp -r kdevops/monitoring $(KDEVOPS_PLUGIN)/monitoring
 	$(Q)mkdir -p $(KDEVOPS_PLUGIN)/defconfigs/configs
 	$(Q)cp kdevops/fragmon.config $(KDEVOPS_PLUGIN)/defconfigs/configs/fragmon.config
 	$(Q)cp $(ANSIBLE_PLAYBOOKS) $(KDEVOPS_PLUGIN)/playbooks/
@@ -66,8 +72,15 @@ kdevops-uninstall:
 	$(call msg,KDEVOPS,uninstall $(KDEVOPS))
 	$(Q)kdevops/kdevops-tree.sh uninstall $(KDEVOPS)
 
+# PULL="origin main" passes arguments to git pull
+kdevops-update:
+	$(if $(KDEVOPS),,$(error usage: make kdevops-update KDEVOPS=<kdevops dir> [PULL="remote branch"]))
+	$(call msg,KDEVOPS,update $(KDEVOPS))
+	$(Q)kdevops/kdevops-tree.sh update $(KDEVOPS) $(PULL)
+
 ansible-help:
 	@echo "make ansible-check                   ansible-lint + syntax checks"
 	@echo "make kdevops-plugin                  build/kdevops-plugin/.kdevops for make kdevops-plugin-add"
-	@echo "make kdevops-install KDEVOPS=dir     plugin + monitoring hooks into a kdevops tree"
+	@echo "make kdevops-install KDEVOPS=dir     plugin (+ the hook series where kdevops lacks it)"
+	@echo "make kdevops-update KDEVOPS=dir      git pull kdevops with the series taken out and back"
 	@echo "make kdevops-uninstall KDEVOPS=dir   restore it"

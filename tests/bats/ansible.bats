@@ -284,44 +284,116 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	[ -d /var/tmp ]
 }
 
-@test "ansible: a failing plot fails the play visibly" {
+@test "ansible: a failing plot is reported, not fatal; strict makes it fatal" {
 	require_tools
 	require_plot
 	mkdir -p "$T/bad/node"
 	echo "this is not JSON" > "$T/bad/node/fragmentation_data.json"
 	play fragmon-plot.yml --limit node -e fragmon_results_dir="$T/bad"
 	echo "$output" | tail -n 20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fatal: [node]: FAILED!"*"fragmon plot failed"*"lexical error"* ]]
+	[[ "$output" == *"...ignoring"* ]]
+	[[ "$output" == *"ignored=1"* ]]
+	grep -q 'fragmon: plot failed' "$T/bad/FRAGMON-PLOT-FAILED.txt"
+	grep -q 'exited with status 2' "$T/bad/FRAGMON-PLOT-FAILED.txt"
+	grep -q 'lexical error' "$T/bad/FRAGMON-PLOT-FAILED.txt"
+	play fragmon-plot.yml --limit node -e fragmon_results_dir="$T/bad" -e monitor_fragmentation_strict=true
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"fatal: [node -> localhost]"* ]]
-	[[ "$output" == *'"rc": 2'* ]]
-	[[ "$output" == *"lexical error"* ]]
+	[[ "$output" == *"fragmon plot failed"* ]]
+	grep -q 'Fatal: monitor_fragmentation_strict' "$T/bad/FRAGMON-PLOT-FAILED.txt"
+	# fixed data: plotted, the note is gone
+	rm -rf "$T/bad/node" && mkdir -p "$T/bad/node"
+	cp "$FM_TOP/ansible/roles/fragmon/files/plot-check.json" "$T/bad/node/fragmentation_data.json"
+	play fragmon-plot.yml --limit node -e fragmon_results_dir="$T/bad"
+	[ "$status" -eq 0 ]
+	is_png "$T/bad/node.png"
+	[ ! -e "$T/bad/FRAGMON-PLOT-FAILED.txt" ]
 }
 
-@test "ansible: results land in the running workflow's results directory" {
+@test "ansible: install checks that fragmon-plot draws on the controller" {
 	require_tools
-	mkdir -p "$T/wf/roles/sysbench/tasks"
-	cat > "$T/wf/roles/sysbench/tasks/main.yml" <<'EOY'
-- name: Include fragmon as kdevops' workflows do (from inside the workflow role)
-  ansible.builtin.include_role:
-    name: fragmon
-    tasks_from: paths
-- name: Show
-  ansible.builtin.debug:
-    msg: "RESULTS={{ fragmon_results_path }}"
-EOY
-	cat > "$T/wf/wf.yml" <<'EOY'
-- name: Workflow
+	require_plot
+	[ -x "$FM_TOP/fragmon-agent" ] || skip "fragmon-agent not built (make agent)"
+	play fragmon-install.yml --limit node -e monitor_fragmentation_mode=snapshot
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"ignored=1"* ]]
+	# a plotter that cannot run: a warning before any workload, fatal with strict
+	play fragmon-install.yml --limit node -e monitor_fragmentation_mode=snapshot -e fragmon_plot_bin=/bin/false
+	echo "$output" | tail -n 20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/bin/false does not run on the controller"* ]]
+	[[ "$output" == *"ignored=1"* ]]
+	play fragmon-install.yml --limit node -e monitor_fragmentation_mode=snapshot -e fragmon_plot_bin=/bin/false \
+		-e monitor_fragmentation_strict=true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Stopping before the workload"* ]]
+	# no plotting wanted: no check
+	play fragmon-install.yml --limit node -e monitor_fragmentation_mode=snapshot -e fragmon_plot_bin=/bin/false \
+		-e monitor_fragmentation_plot=false
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"does not run on the controller"* ]]
+}
+
+@test "ansible: a failing collect is reported and leaves a note, the play goes on" {
+	require_agent
+	play fragmon-start.yml --limit node-dev
+	[ "$status" -eq 0 ]
+	play fragmon-stop.yml --limit node-dev
+	[ "$status" -eq 0 ]
+	# staging on the target fails (fragmon-ctl refuses / as a staging directory)
+	play fragmon-collect.yml --limit node-dev -e fragmon_results_dir="$T/ro-results" -e monitor_fragmentation_plot=false \
+		-e fragmon_fetch_dir=/
+	echo "$output" | tail -n 20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon collect failed"* ]]
+	[[ "$output" == *"rescued=1"* ]]
+	grep -q 'refusing to use / as a staging directory' "$T/ro-results/node-dev/FRAGMON-COLLECT-FAILED.txt"
+	grep -q 'fragmon: collect failed on node-dev' "$T/ro-results/node-dev/FRAGMON-COLLECT-FAILED.txt"
+	# the next good collect removes the note
+	play fragmon-collect.yml --limit node-dev -e fragmon_results_dir="$T/ro-results" -e monitor_fragmentation_plot=false
+	[ "$status" -eq 0 ]
+	[ -s "$T/ro-results/node-dev/fragmentation_data.json" ]
+	[ ! -e "$T/ro-results/node-dev/FRAGMON-COLLECT-FAILED.txt" ]
+}
+
+@test "ansible: kill stops a running agent within the stop timeout; no agent installed is a no-op" {
+	require_agent
+	play fragmon-start.yml --limit node
+	[ "$status" -eq 0 ]
+	local pid
+	pid=$(current_pid node)
+	kill -0 "$pid"
+	cat > "$T/kill.yml" <<EOY
+- name: Kill
   hosts: node
   gather_facts: false
-  roles:
-    - sysbench
-- name: Play-level import (build-linux, minio, ai)
+  tasks:
+    - name: Kill
+      ansible.builtin.include_role:
+        name: $FM_TOP/ansible/roles/fragmon
+        tasks_from: kill
+EOY
+	run ansible-playbook -i "$T/inventory.ini" "$T/kill.yml" -e monitor_memory_fragmentation=false
+	echo "$output" | tail -n 10
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+	! kill -0 "$pid" 2> /dev/null
+	run ansible-playbook -i "$T/inventory.ini" "$T/kill.yml" -e fragmon_install_dir="$T/nothing-here"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"changed=0"* ]]
+}
+
+@test "ansible: results land in kdevops' workflow results directory (kdevops_workflow_name)" {
+	require_tools
+	cat > "$T/paths.yml" <<EOY
+- name: Paths
   hosts: node
   gather_facts: false
   tasks:
     - name: Paths
       ansible.builtin.include_role:
-        name: fragmon
+        name: $FM_TOP/ansible/roles/fragmon
         tasks_from: paths
     - name: Show
       ansible.builtin.debug:
@@ -329,16 +401,17 @@ EOY
 EOY
 	# no fragmon_results_dir: that is inventory-wide in this file, so use another one
 	sed '/fragmon_results_dir/d' "$T/inventory.ini" > "$T/inv-wf.ini"
-	ANSIBLE_ROLES_PATH="$FM_TOP/ansible/roles:$T/wf/roles" run ansible-playbook -i "$T/inv-wf.ini" "$T/wf/wf.yml" \
-		-e topdir_path=/kd -e kdevops_workflow_enable_build_linux=True -e kdevops_workflow_enable_fstests=False
-	echo "$output" | grep RESULTS=
+	run ansible-playbook -i "$T/inv-wf.ini" "$T/paths.yml" -e topdir_path=/kd -e kdevops_workflow_name=sysbench
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c 'RESULTS=/kd/workflows/sysbench/results/monitoring/fragmentation"')" -eq 1 ]
-	[ "$(echo "$output" | grep -c 'RESULTS=/kd/workflows/build-linux/results/monitoring/fragmentation"')" -eq 1 ]
-	ANSIBLE_ROLES_PATH="$FM_TOP/ansible/roles:$T/wf/roles" run ansible-playbook -i "$T/inv-wf.ini" "$T/wf/wf.yml" \
-		-e topdir_path=/kd -e monitoring_results_path=/mr
-	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c 'RESULTS=/mr/fragmentation"')" -eq 2 ]
+	[[ "$output" == *'RESULTS=/kd/workflows/sysbench/results/monitoring/fragmentation"'* ]]
+	run ansible-playbook -i "$T/inv-wf.ini" "$T/paths.yml" -e topdir_path=/kd -e kdevops_workflow_name=mix \
+		-e fragmon_workflow=build-linux
+	[[ "$output" == *'RESULTS=/kd/workflows/build-linux/results/monitoring/fragmentation"'* ]]
+	run ansible-playbook -i "$T/inv-wf.ini" "$T/paths.yml" -e topdir_path=/kd
+	[[ "$output" == *'RESULTS=/kd/results/fragmentation"'* ]]
+	run ansible-playbook -i "$T/inv-wf.ini" "$T/paths.yml" -e topdir_path=/kd -e kdevops_workflow_name=fstests \
+		-e fragmon_results_dir=/elsewhere
+	[[ "$output" == *'RESULTS=/elsewhere"'* ]]
 }
 
 @test "ansible: ansible-lint clean on the role, --syntax-check on the example playbooks" {

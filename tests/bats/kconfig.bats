@@ -33,7 +33,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 7 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 8 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
@@ -60,6 +60,7 @@ CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=9
 # CONFIG_MONITOR_FRAGMENTATION_PLOT is not set
 CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR="$T/prom"
 CONFIG_MONITOR_FRAGMENTATION_INDEX_AT_EVENT=y
+CONFIG_MONITOR_FRAGMENTATION_STRICT=y
 EOC
 	# ... and the test covers every symbol there is
 	local covered
@@ -95,6 +96,7 @@ EOC
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_plot)" = false ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_prometheus_dir)" = "\"$T/prom\"" ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_index_source)" = '"event"' ]
+	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_strict)" = true ]
 	[ "$(grep -c '^monitor_' "$T/extra_vars.yaml")" -eq "$(yaml_symbols | wc -l)" ]
 
 	# the agent takes the file as it is
