@@ -1,34 +1,33 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kdevops-tree.sh install KDEVOPS PLUGIN_SRC   install the fragmon plugin into kdevops and
-#                                              hand its fragmentation monitoring to fragmon
-# kdevops-tree.sh uninstall KDEVOPS            undo both; the tree is as before
-# kdevops-tree.sh status KDEVOPS               print installed / not-installed
+# kdevops-tree.sh install KDEVOPS PLUGIN_SRC   install the fragmon plugin into kdevops;
+#                                              give kdevops the monitoring plugin hook
+#                                              if it has none yet
+# kdevops-tree.sh uninstall KDEVOPS            undo both
+# kdevops-tree.sh update KDEVOPS [ARGS...]     git pull --ff-only ARGS in KDEVOPS with the
+#                                              hook series taken out and put back after
+# kdevops-tree.sh status KDEVOPS               plugin and hook state, one line each
 #
-# The change to the kdevops tree (playbooks/roles/monitoring/tasks/), nothing else:
-#  1. in every task file there that tests monitor_memory_fragmentation, that variable is
-#     renamed fragmon_legacy_monitor_memory_fragmentation, so kdevops' Python tracker,
-#     its packages and its visualizer stay off;
-#  2. monitor_run.yml, monitor_collect.yml and monitor_collect_only.yml get a block between
-#     "# fragmon:begin" and "# fragmon:end" before their first task (kdevops/hooks/*.yml)
-#     that includes the fragmon role (install+start / stop+collect+plot / interim) when
-#     monitor_memory_fragmentation is set.
-# Both steps are idempotent and exactly reversed by uninstall. The plugin itself goes to
-# ~/.config/kdevops/plugins/fragmon through kdevops' own `make kdevops-plugin-add`, and its
-# defconfig fragment to ~/.config/kdevops/defconfigs/configs/fragmon.config
-# (make defconfig-<base>+fragmon).
+# fragmon runs inside kdevops' workflows through a generic hook: kdevops' monitoring
+# task files hand each step (run, collect, collect_only, kill) to installed plugins
+# that ship monitoring/<step>.yml. That hook is the patch series in kdevops/patches/
+# (copyleft-next-0.3.1, kdevops' licence), offered to kdevops. A kdevops that has it
+# (merged upstream, or the series applied with git am) is not touched at all: install
+# only runs kdevops' own `make kdevops-plugin-add`. A kdevops without it gets the
+# series applied to its working tree (git apply), recorded in <git dir>/fragmon-series;
+# uninstall takes exactly that out again, and update takes it out around git pull.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-LEGACY=fragmon_legacy_monitor_memory_fragmentation
-HOOKED=(monitor_run.yml monitor_collect.yml monitor_collect_only.yml)
+PATCHES=("$here"/patches/[0-9]*.patch)
 
 die() { echo "kdevops-tree: $*" >&2; exit 1; }
-usage() { echo "usage: $0 install KDEVOPS PLUGIN_SRC | uninstall KDEVOPS | status KDEVOPS" >&2; exit 2; }
+usage() { echo "usage: $0 install KDEVOPS PLUGIN_SRC | uninstall KDEVOPS | update KDEVOPS [GIT-PULL-ARGS...] | status KDEVOPS" >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
 action=$1 kd=$2
+shift 2
 [ -d "$kd" ] || die "$kd: no such directory"
 kd=$(cd "$kd" && pwd)
 tasks=$kd/playbooks/roles/monitoring/tasks
@@ -37,71 +36,52 @@ if ! { [ -x "$kd/scripts/kdevops-plugin.sh" ] && [ -f "$tasks/monitor_run.yml" ]
 fi
 registry=${HOME}/.config/kdevops/plugins.json
 FRAGMENTS=${HOME}/.config/kdevops/defconfigs/configs
+if gitdir=$(git -C "$kd" rev-parse --absolute-git-dir 2> /dev/null); then
+	state=$gitdir/fragmon-series
+else
+	state=$kd/.fragmon-series
+fi
 
 plugin_installed() { [ -f "$registry" ] && jq -e '.plugins.fragmon' "$registry" > /dev/null 2>&1; }
-hooked() { grep -q '^# fragmon:begin' "$tasks/monitor_run.yml"; }
 
-# task files that test kdevops' fragmentation switch
-# (none is fine: a kdevops without the legacy tracker)
-legacy_files() {
-	{ grep -rlE "\\bmonitor_memory_fragmentation\\b|\\b$LEGACY\\b" "$tasks" --include='*.yml' --include='*.yaml' || true; } | sort
+# kdevops hands monitoring steps to plugins and lets one replace its tracker
+has_hook() {
+	[ -f "$tasks/plugins.yml" ] && grep -q 'monitoring_plugin_step: run' "$tasks/monitor_run.yml" &&
+		grep -q 'MONITOR_FRAGMENTATION_BY_PLUGIN' "$kd/kconfigs/monitors/Kconfig"
 }
 
-unhook() {
-	local f
-	for f in "${HOOKED[@]}"; do
-		[ -f "$tasks/$f" ] || continue
-		# drop the block and the blank line we put after it
-		awk '/^# fragmon:begin/ { skip = 1; next }
-		     skip && /^# fragmon:end/ { skip = 0; eat = 1; next }
-		     skip { next }
-		     eat && /^$/ { eat = 0; next }
-		     { eat = 0; print }' "$tasks/$f" > "$tasks/$f.fragmon-tmp"
-		cat "$tasks/$f.fragmon-tmp" > "$tasks/$f"
-		rm -f "$tasks/$f.fragmon-tmp"
+# git apply in the tree, patch by patch; on a failure the ones applied are taken out
+apply_series() {
+	local p done=()
+	for p in "${PATCHES[@]}"; do
+		if ! out=$(cd "$kd" && git apply --whitespace=nowarn "$p" 2>&1); then
+			local i
+			for ((i = ${#done[@]} - 1; i >= 0; i--)); do
+				(cd "$kd" && git apply -R "${done[i]}")
+			done
+			die "$(basename "$p") does not apply to $kd ($out): this kdevops differs from the one the series was made for; apply kdevops/patches/*.patch by hand (git am -3) or update kdevops"
+		fi
+		done+=("$p")
 	done
-	legacy_files | while read -r f; do
-		sed -i "s/\\b$LEGACY\\b/monitor_memory_fragmentation/g" "$f"
-	done
+	printf '%s\n' "${PATCHES[@]}" > "$state"
 }
 
-hook() {
-	local f
-	if grep -rq "\\b$LEGACY\\b" "$tasks" && ! hooked; then
-		die "$tasks already uses $LEGACY: refusing to patch"
-	fi
-	hooked && return 0
-	legacy_files | while read -r f; do
-		sed -i "s/\\bmonitor_memory_fragmentation\\b/$LEGACY/g" "$f"
+unapply_series() {
+	[ -f "$state" ] || return 0
+	local list i
+	mapfile -t list < "$state"
+	for ((i = ${#list[@]} - 1; i >= 0; i--)); do
+		(cd "$kd" && git apply -R --check "${list[i]}" 2> /dev/null) ||
+			die "cannot take $(basename "${list[i]}") out of $kd: the files it changed were edited since; restore them (git -C $kd diff) and retry"
+		(cd "$kd" && git apply -R "${list[i]}")
 	done
-	for f in "${HOOKED[@]}"; do
-		[ -f "$tasks/$f" ] || continue
-		# before the first task and the comment lines right above it; without the
-		# snippet's SPDX line
-		awk -v hook="$here/hooks/$f" '
-			{ line[NR] = $0 }
-			!first && /^- / { first = NR }
-			END {
-				at = first ? first : NR + 1
-				while (at > 1 && line[at - 1] ~ /^#/ && line[at - 1] !~ /SPDX-License-Identifier/) at--
-				for (i = 1; i <= NR; i++) {
-					if (i == at) {
-						while ((getline l < hook) > 0) if (l !~ /SPDX-License-Identifier/) print l
-						print ""
-					}
-					print line[i]
-				}
-				if (at > NR) while ((getline l < hook) > 0) if (l !~ /SPDX-License-Identifier/) print l
-			}' "$tasks/$f" > "$tasks/$f.fragmon-tmp"
-		cat "$tasks/$f.fragmon-tmp" > "$tasks/$f"
-		rm -f "$tasks/$f.fragmon-tmp"
-	done
+	rm -f "$state"
 }
 
 case $action in
 install)
-	[ $# -eq 3 ] || usage
-	src=$3
+	[ $# -eq 1 ] || usage
+	src=$1
 	[ -f "$src/.kdevops/plugin.yaml" ] || die "$src/.kdevops/plugin.yaml missing: run make kdevops-plugin"
 	# kdevops-plugin-add asks before replacing an installed plugin: remove it first
 	if plugin_installed; then
@@ -109,23 +89,52 @@ install)
 	fi
 	make -s -C "$kd" kdevops-plugin-add URL="$src" < /dev/null > /dev/null
 	plugin_installed || die "kdevops-plugin-add did not register fragmon"
-	hook
 	# the defconfig fragment where kdevops looks for user fragments: defconfig-<base>+fragmon
 	mkdir -p "$FRAGMENTS"
 	cp "$src/.kdevops/defconfigs/configs/fragmon.config" "$FRAGMENTS/fragmon.config"
-	echo "kdevops-tree: fragmon plugin installed in ~/.config/kdevops/plugins/fragmon, monitoring hooks in $tasks"
+	if [ -f "$state" ]; then
+		echo "kdevops-tree: monitoring hook series already applied to $kd (by an earlier install)"
+	elif has_hook; then
+		echo "kdevops-tree: $kd has the monitoring plugin hook: its files are not touched"
+	else
+		apply_series
+		echo "kdevops-tree: applied the monitoring hook series (${#PATCHES[@]} patches) to $kd's working tree;" \
+			"make kdevops-update KDEVOPS=$kd pulls kdevops, make kdevops-uninstall takes it out"
+	fi
+	echo "kdevops-tree: fragmon plugin installed in ~/.config/kdevops/plugins/fragmon"
 	;;
 uninstall)
-	[ $# -eq 2 ] || usage
-	unhook
+	[ $# -eq 0 ] || usage
+	unapply_series
 	rm -f "$FRAGMENTS/fragmon.config"
 	if plugin_installed; then
 		make -s -C "$kd" kdevops-plugin-remove NAME=fragmon < /dev/null > /dev/null
 	fi
 	echo "kdevops-tree: fragmon removed from $kd"
 	;;
+update)
+	[ -n "${gitdir:-}" ] || die "$kd is not a git checkout"
+	had=0
+	[ -f "$state" ] && had=1
+	unapply_series
+	if ! git -C "$kd" pull --ff-only "$@"; then
+		[ "$had" = 1 ] && ! has_hook && apply_series
+		die "git pull failed in $kd (series put back: $had)"
+	fi
+	if [ "$had" = 1 ] || plugin_installed; then
+		if has_hook; then
+			echo "kdevops-tree: $kd now has the monitoring plugin hook itself: nothing to apply"
+		else
+			apply_series
+			echo "kdevops-tree: monitoring hook series applied again to $kd"
+		fi
+	fi
+	;;
 status)
-	if hooked && plugin_installed; then echo installed; else echo not-installed; fi
+	if plugin_installed; then echo "plugin: installed"; else echo "plugin: not-installed"; fi
+	if [ -f "$state" ]; then echo "hook: applied-by-fragmon"
+	elif has_hook; then echo "hook: in-kdevops"
+	else echo "hook: missing"; fi
 	;;
 *) usage ;;
 esac

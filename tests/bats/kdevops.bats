@@ -1,95 +1,36 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# fragmon inside kdevops. With KDEVOPS_DIR=/path/to/kdevops (bats tests/bats/kdevops.bats):
-# against a clone of that checkout (never the checkout itself), HOME in a temporary directory
-# (kdevops installs plugins under ~/.config/kdevops); those tests skip without it. The
-# "stand-in tree" tests always run, on a minimal tree with kdevops' plugin interface.
+# fragmon inside a real kdevops: KDEVOPS_DIR=/path/to/kdevops (a checkout or a git
+# directory; .ci/run sets it where the snapshot exists). Every test works in clones of
+# it, with HOME in a temporary directory (kdevops keeps plugins under ~/.config/kdevops),
+# and runs kdevops' own make targets (defconfig-*, extra_vars.yaml, plugin-add, the
+# plugin's targets) and kdevops' own monitoring task files. Without KDEVOPS_DIR they skip.
 
 setup_file() {
 	export FM_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	export T=$(mktemp -d /tmp/fragmon-kdevops-test.XXXXXX)
 	export HOME=$T/home
+	# kdevops' Kconfig takes defaults from $USER
+	export USER=${USER:-$(id -un)}
 	mkdir -p "$HOME"
 	export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
 	export ANSIBLE_LOCAL_TEMP=$T/ansible-tmp ANSIBLE_REMOTE_TEMP=$T/ansible-tmp ANSIBLE_HOME=$T/ansible-home
-	export SI=$T/standin
-	make_standin "$SI"
-	write_hosts "$SI"
 	[ -n "${KDEVOPS_DIR:-}" ] || return 0
-	export KD=$T/kdevops
-	git clone -q "$KDEVOPS_DIR" "$KD"
-	write_hosts "$KD"
-}
-
-# kdevops' inventory and ansible.cfg, reduced to two local nodes, baseline and dev; each
-# gets its own agent output directory (real nodes are separate machines), no sudo here
-write_hosts() {
-	cat > "$1/hosts" <<EOI
-[all]
-node     monitor_fragmentation_output_dir=$T/target/node
-node-dev monitor_fragmentation_output_dir=$T/target/node-dev
-[baseline]
-node
-[dev]
-node-dev
-[all:vars]
-ansible_connection=local
-ansible_python_interpreter=/usr/bin/python3
-fragmon_become=false
-fragmon_install_dir=$T/bin
-fragmon_fetch_dir=$T/fetch/{{ inventory_hostname }}
-EOI
-	printf '[defaults]\ninventory = hosts\n' > "$1/ansible.cfg"
-}
-
-# A stand-in for a kdevops tree, written here (nothing of kdevops is copied), for CI where
-# no kdevops checkout exists: the plugin interface (make kdevops-plugin-add URL=dir,
-# kdevops-plugin-remove NAME=name, ~/.config/kdevops/plugins.json) and monitoring task
-# files whose legacy fragmentation tasks only leave a marker file when they run.
-make_standin() {
-	local d=$1 f
-	mkdir -p "$d/scripts" "$d/playbooks/roles/monitoring/tasks/install-deps/debian"
-	cat > "$d/scripts/kdevops-plugin.sh" <<'EOS'
-#!/bin/bash
-set -euo pipefail
-base=$HOME/.config/kdevops reg=$HOME/.config/kdevops/plugins.json
-mkdir -p "$base/plugins"
-[ -f "$reg" ] || echo '{"version": 1, "plugins": {}}' > "$reg"
-case $1 in
-add)
-	name=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["metadata"]["name"])' "$2/.kdevops/plugin.yaml")
-	if jq -e --arg n "$name" '.plugins[$n]' "$reg" > /dev/null; then read -r -p "Replace? " a; fi
-	cp -r "$2/.kdevops" "$base/plugins/$name"
-	jq --arg n "$name" '.plugins[$n] = {"path": "x"}' "$reg" > "$reg.tmp" && mv "$reg.tmp" "$reg" ;;
-remove)
-	rm -rf "${base:?}/plugins/$2"
-	jq --arg n "$2" 'del(.plugins[$n])' "$reg" > "$reg.tmp" && mv "$reg.tmp" "$reg" ;;
-esac
-EOS
-	chmod +x "$d/scripts/kdevops-plugin.sh"
-	printf 'kdevops-plugin-add:\n\tscripts/kdevops-plugin.sh add $(URL)\nkdevops-plugin-remove:\n\tscripts/kdevops-plugin.sh remove $(NAME)\n' > "$d/Makefile"
-	for f in monitor_run monitor_collect monitor_collect_only install-deps/debian/main; do
-		cat > "$d/playbooks/roles/monitoring/tasks/$f.yml" <<EOY
----
-# stand-in for kdevops' $f.yml
-
-# other monitors
-- name: Another monitor
-  ansible.builtin.debug:
-    msg: "$f"
-
-- name: Legacy fragmentation tracker ($f)
-  ansible.builtin.file:
-    path: "$T/legacy-ran-$(basename "$f")"
-    state: touch
-    mode: "0644"
-  delegate_to: localhost
-  when:
-    - monitor_developmental_stats|default(false)|bool
-    - monitor_memory_fragmentation|default(false)|bool
-EOY
-	done
-	git -C "$d" init -q && git -C "$d" add -A && git -C "$d" -c user.name=t -c user.email=t@t commit -qm standin
+	# the upstream the test trees are cloned from
+	git clone -q "$KDEVOPS_DIR" "$T/upstream"
+	if [ -x "$FM_TOP/fragmon-agent" ] && [ -x "$FM_TOP/fragmon-plot" ]; then
+		fm_make kdevops-plugin > "$T/plugin-build.log" 2>&1 || true
+	fi
+	# a defconfig fragment for the two local nodes: one output directory each (an
+	# extra var templated per host), short timeouts
+	mkdir -p "$HOME/.config/kdevops/defconfigs/configs"
+	cat > "$HOME/.config/kdevops/defconfigs/configs/fmtest.config" <<EOC
+CONFIG_MONITOR_FRAGMENTATION_OUTPUT_DIR="$T/target/{{ inventory_hostname }}"
+CONFIG_MONITOR_FRAGMENTATION_SNAPSHOT_INTERVAL_MS=250
+CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB=64
+CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=20
+CONFIG_KDEVOPS_USER_CONFIG_ENABLE=y
+EOC
 }
 
 teardown_file() {
@@ -101,30 +42,73 @@ teardown_file() {
 	rm -rf "$T"
 }
 
-setup() {
-	command -v ansible-playbook > /dev/null || skip "ansible-core not installed"
-	command -v jq > /dev/null || skip "jq not installed"
-}
-
-require_kdevops() {
-	[ -n "${KDEVOPS_DIR:-}" ] || skip "KDEVOPS_DIR is not set (a kdevops checkout to test against)"
-	[ -d "$KD/playbooks/roles/monitoring/tasks" ] || skip "$KDEVOPS_DIR has no playbooks/roles/monitoring"
-}
-
-require_bins() {
-	[ -x "$FM_TOP/fragmon-agent" ] || skip "fragmon-agent not built (make agent)"
-	[ -x "$FM_TOP/fragmon-plot" ] || skip "fragmon-plot not built (make plot)"
-	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF: the agent cannot attach"
-}
-
 fm_make() {
 	make -s -C "$FM_TOP" BUILD="$T/build" FRAGMON_AGENT_BIN="$FM_TOP/fragmon-agent" \
 		FRAGMON_PLOT_BIN="$FM_TOP/fragmon-plot" "$@"
 }
 
-# write_fstests_role KDIR [interim]: a stand-in for kdevops' fstests role with the monitoring
-# imports exactly as playbooks/roles/fstests/tasks/main.yml has them, around a workload;
-# with "interim", kdevops' monitor-results collection (monitor_collect_only.yml) mid-run
+setup() {
+	[ -n "${KDEVOPS_DIR:-}" ] || skip "KDEVOPS_DIR is not set (a kdevops checkout to test against)"
+	[ -d "$T/upstream/playbooks/roles/monitoring/tasks" ] || skip "$KDEVOPS_DIR has no playbooks/roles/monitoring"
+	command -v ansible-playbook > /dev/null || skip "ansible-core not installed"
+	command -v jq > /dev/null || skip "jq not installed"
+	command -v bison > /dev/null && command -v flex > /dev/null || skip "bison and flex are needed to build kdevops' kconfig"
+	[ -x "$FM_TOP/fragmon-agent" ] || skip "fragmon-agent not built (make agent)"
+	[ -x "$FM_TOP/fragmon-plot" ] || skip "fragmon-plot not built (make plot)"
+	[ -f "$T/build/kdevops-plugin/.kdevops/plugin.yaml" ] || { cat "$T/plugin-build.log"; false; }
+}
+
+require_bpf() {
+	[ "$(id -u)" -eq 0 ] || skip "the agent needs root"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF: the agent cannot attach"
+}
+
+# new_tree NAME: a clone of the upstream, as a user has it
+new_tree() {
+	git clone -q "$T/upstream" "$T/$1"
+	echo "$T/$1"
+}
+
+# kd_make DIR TARGET...: kdevops' make, output in $output and $T/make.log
+kd_make() {
+	local d=$1
+	shift
+	run make -C "$d" "$@"
+	echo "$output" > "$T/make.log"
+}
+
+# configure DIR: kdevops' own defconfig with fragmon and the test fragment, extra_vars.yaml
+configure() {
+	kd_make "$1" defconfig-xfs+fragmon+fmtest
+	[ "$status" -eq 0 ] || { echo "$output" | tail -n 20; return 1; }
+	kd_make "$1" extra_vars.yaml
+	[ "$status" -eq 0 ] || { echo "$output" | tail -n 20; return 1; }
+}
+
+# kdevops' inventory and ansible.cfg for two local nodes, baseline and dev (not sudo)
+write_hosts() {
+	cat > "$1/hosts" <<EOI
+[all]
+node
+node-dev
+[baseline]
+node
+[dev]
+node-dev
+[all:vars]
+ansible_connection=local
+ansible_python_interpreter=/usr/bin/python3
+ansible_become=false
+fragmon_become=false
+fragmon_install_dir=$T/bin
+fragmon_fetch_dir=$T/fetch/{{ inventory_hostname }}
+EOI
+	printf '[defaults]\ninventory = hosts\n' > "$1/ansible.cfg"
+}
+
+# write_fstests_role KDIR: a stand-in for kdevops' fstests role: its monitoring imports
+# exactly as playbooks/roles/fstests/tasks/main.yml has them (same `when`, same tags),
+# kdevops' monitor-results collection mid-run, and a copy_results step after the collect
 write_fstests_role() {
 	mkdir -p "$T/roles/fstests/tasks"
 	cat > "$T/roles/fstests/tasks/main.yml" <<EOY
@@ -136,11 +120,9 @@ write_fstests_role() {
   tags: ["oscheck", "fstests", "run_tests", "monitoring", "monitor_run"]
 
 - name: Run the tests
-  ansible.builtin.command: sleep 2
+  ansible.builtin.shell: "sleep 2; mkdir -p $T/results; date +%s%N > $T/results/{{ inventory_hostname }}.result"
   changed_when: true
   tags: ["oscheck", "fstests", "run_tests"]
-EOY
-	[ "${2:-}" = interim ] && cat >> "$T/roles/fstests/tasks/main.yml" <<EOY
 
 - name: Interim results, as kdevops' make monitor-results
   ansible.builtin.import_tasks: $1/playbooks/roles/monitoring/tasks/monitor_collect_only.yml
@@ -150,8 +132,6 @@ EOY
   ansible.builtin.command: sleep 1
   changed_when: true
   tags: ["oscheck", "fstests", "run_tests"]
-EOY
-	cat >> "$T/roles/fstests/tasks/main.yml" <<EOY
 
 - name: Stop monitoring services and collect data after running tests
   ansible.builtin.import_tasks: $1/playbooks/roles/monitoring/tasks/monitor_collect.yml
@@ -159,244 +139,262 @@ EOY
     - kdevops_run_fstests|bool
     - enable_monitoring|default(false)|bool
   tags: ["oscheck", "fstests", "run_tests", "monitoring", "monitor_collect"]
+
+- name: Copy the test results
+  ansible.builtin.fetch:
+    src: "$T/results/{{ inventory_hostname }}.result"
+    dest: "{{ topdir_path }}/workflows/fstests/results/{{ inventory_hostname }}/result.txt"
+    flat: true
+  tags: ["oscheck", "fstests", "copy_results"]
 EOY
 	printf -- '- name: fstests\n  hosts: baseline:dev\n  roles:\n    - role: fstests\n' > "$T/fstests.yml"
 }
 
-# run_fstests KDIR LIMIT: as `make fstests-baseline` / `make fstests-dev` run it
+# run_fstests KDIR LIMIT [ARGS]: as `make fstests-baseline` / `make fstests-dev` run it
 run_fstests() {
-	cd "$1"
-	run env ANSIBLE_ROLES_PATH="$T/roles" ansible-playbook --limit "$2" "$T/fstests.yml" \
-		--tags vars,run_tests,copy_results --extra-vars=@./extra_vars.yaml
-	echo "$output" > "$T/fstests-$2.log"
+	local d=$1 lim=$2
+	shift 2
+	cd "$d"
+	run env ANSIBLE_ROLES_PATH="$T/roles" ansible-playbook --limit "$lim" "$T/fstests.yml" \
+		--tags vars,run_tests,copy_results --extra-vars '{ "kdevops_run_fstests": True }' \
+		--extra-vars=@./extra_vars.yaml "$@"
+	echo "$output" > "$T/fstests-$lim.log"
 	echo "$output" | tail -n 25
+}
+
+# gone PID: PID has exited (a zombie not reaped yet by whoever inherited it counts)
+gone() {
+	local i
+	for i in $(seq 30); do
+		[ -d "/proc/$1" ] || return 0
+		[ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2> /dev/null)" = Z ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 
-# kdevops' extra_vars.yaml for a dedicated fstests workflow with fragmentation monitoring
-# (without monitor_fragmentation_output_dir: the two local nodes need their own)
-write_extra_vars() { # kdevops-dir
-	cat > "$1/extra_vars.yaml" <<EOY
----
-topdir_path: "$1"
-kdevops_workflows_dedicated_workflow: True
-kdevops_workflow_enable_fstests: True
-kdevops_run_fstests: True
-enable_monitoring: True
-monitor_developmental_stats: True
-monitor_folio_migration: False
-monitor_memory_fragmentation: True
-monitor_fragmentation_duration: 0
-monitor_fragmentation_mode: "full"
-monitor_fragmentation_snapshot_interval_ms: 250
-monitor_fragmentation_max_output_mb: 64
-monitor_fragmentation_stop_timeout: 20
-monitor_fragmentation_plot: True
-monitor_fragmentation_prometheus_dir: ""
-EOY
+yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1])).get(sys.argv[2])))' "$1" "$2"; }
+
+@test "kdevops: with the plugin only (no hook series), defconfig, +fragmon, olddefconfig, extra_vars.yaml work; tree untouched" {
+	local kd
+	kd=$(new_tree plain)
+	kd_make "$kd" kdevops-plugin-add URL="$T/build/kdevops-plugin" < /dev/null
+	[ "$status" -eq 0 ]
+	cp "$T/build/kdevops-plugin/.kdevops/defconfigs/configs/fragmon.config" "$HOME/.config/kdevops/defconfigs/configs/"
+	# kdevops sources the plugin's Kconfig twice here: the plugin's guard takes the second
+	grep -q 'Kconfig.plugins' "$HOME/.config/kdevops/Kconfig"
+	kd_make "$kd" defconfig-xfs
+	echo "$output" | tail -n 5
+	[ "$status" -eq 0 ]
+	! grep -q 'CONFIG_MONITOR_FRAGMENTATION_MODE=' "$kd/.config"
+	configure "$kd"
+	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$kd/.config"
+	[ "$(grep -c '^CONFIG_MONITOR_FRAGMENTATION_STRICT\|^# CONFIG_MONITOR_FRAGMENTATION_STRICT' "$kd/.config")" -eq 1 ]
+	# kdevops' own conf, as menuconfig saves: olddefconfig after a change
+	sed -i 's/^CONFIG_MONITOR_FRAGMENTATION_MODE_FULL=y/# CONFIG_MONITOR_FRAGMENTATION_MODE_FULL is not set/; $a CONFIG_MONITOR_FRAGMENTATION_MODE_EXTFRAG=y' "$kd/.config"
+	(cd "$kd" && KCONFIG_YAMLCFG="$kd/.extra_vars_auto.yaml" scripts/kconfig/conf --olddefconfig Kconfig) > "$T/old.log" 2>&1 ||
+		{ cat "$T/old.log"; false; }
+	kd_make "$kd" extra_vars.yaml
+	[ "$status" -eq 0 ]
+	local ev=$kd/extra_vars.yaml
+	[ "$(yamlval "$ev" monitor_memory_fragmentation)" = true ]
+	[ "$(yamlval "$ev" monitor_fragmentation_mode)" = '"extfrag"' ]
+	[ "$(yamlval "$ev" monitor_fragmentation_stop_timeout)" = 20 ]
+	[ "$(yamlval "$ev" monitor_fragmentation_snapshot_interval_ms)" = 250 ]
+	[ "$(yamlval "$ev" monitor_fragmentation_strict)" = false ]
+	[ "$(yamlval "$ev" monitor_fragmentation_plot)" = true ]
+	[ "$(yamlval "$ev" kdevops_workflow_name)" = '"fstests"' ]
+	# the same lines as our standalone `make extra-vars` writes for the same .config
+	"$FM_TOP/kconfig/config2yaml.sh" ansible "$kd/.config" "$FM_TOP/kconfig/Kconfig.monitor" \
+		"$FM_TOP/kconfig/Kconfig.fragmon" | grep -E '^monitor_(memory_)?fragmentation' | sort > "$T/ours"
+	grep -E '^monitor_(memory_)?fragmentation' "$ev" | grep -v '_by_\|_plugin\|_kernel_btf' | sort > "$T/theirs"
+	diff "$T/ours" "$T/theirs"
+	# the plugin Makefile is included twice too (user config enabled): no warning
+	kd_make "$kd" fragmon-help-menu
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"warning: overriding"* ]]
+	[ "$(echo "$output" | grep -c '^fragmon-start')" -eq 1 ]
+	# kdevops' tracked files are untouched
+	[ -z "$(git -C "$kd" status --porcelain --untracked-files=no)" ]
+	rm -rf "$HOME/.config/kdevops/plugins" "$HOME/.config/kdevops/plugins.json" "$HOME/.config/kdevops/Kconfig"* \
+		"$HOME/.config/kdevops/Makefile"* "$HOME/.config/kdevops/defconfigs/configs/fragmon.config"
 }
 
-@test "kdevops: make kdevops-install is idempotent, kdevops-uninstall restores the tree" {
-	require_kdevops
-	require_bins
-	run fm_make kdevops-install KDEVOPS="$KD"
+@test "kdevops: the patch series applies with git am; install then leaves kdevops untouched" {
+	local kd p
+	kd=$(new_tree am)
+	for p in "$FM_TOP"/kdevops/patches/[0-9]*.patch; do
+		head -1 "$p" | grep -q '^From [0-9a-f]\{40\} '
+	done
+	git -C "$kd" -c user.name=t -c user.email=t@invalid am -q "$FM_TOP"/kdevops/patches/[0-9]*.patch
+	[ "$(git -C "$kd" rev-list --count HEAD ^origin/HEAD)" -eq "$(ls "$FM_TOP"/kdevops/patches/[0-9]*.patch | wc -l)" ]
+	# what lands in kdevops' files is under kdevops' licence
+	! git -C "$kd" diff origin/HEAD HEAD | grep '^+.*SPDX-License-Identifier' | grep -v 'copyleft-next-0.3.1'
+	git -C "$kd" diff origin/HEAD HEAD | grep -q '^+# SPDX-License-Identifier: copyleft-next-0.3.1'
+	run fm_make kdevops-install KDEVOPS="$kd"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
-	[ -x "$HOME/.config/kdevops/plugins/fragmon/fragmon-agent" ]
-	[ -x "$HOME/.config/kdevops/plugins/fragmon/fragmon-plot" ]
-	[ -f "$HOME/.config/kdevops/plugins/fragmon/playbooks/roles/fragmon/tasks/stop.yml" ]
-	local f
-	for f in monitor_run monitor_collect monitor_collect_only; do
-		grep -q '^# fragmon:begin' "$KD/playbooks/roles/monitoring/tasks/$f.yml"
-	done
-	# the legacy tracker is switched off everywhere it was switched on
-	! grep -rqE '\bmonitor_memory_fragmentation\b' $(grep -rlE 'fragmon_legacy_monitor_memory_fragmentation' "$KD/playbooks") /dev/null
-	# nothing outside playbooks/roles/monitoring/tasks changed
-	[ -z "$(git -C "$KD" status --porcelain | grep -v ' playbooks/roles/monitoring/tasks/')" ]
-	git -C "$KD" diff > "$T/first.diff"
+	[[ "$output" == *"has the monitoring plugin hook: its files are not touched"* ]]
+	[ -z "$(git -C "$kd" status --porcelain)" ]
+	run "$FM_TOP/kdevops/kdevops-tree.sh" status "$kd"
+	[[ "$output" == *"plugin: installed"*"hook: in-kdevops"* ]]
+	configure "$kd"
+	[ "$(yamlval "$kd/extra_vars.yaml" monitor_fragmentation_by_plugin)" = true ]
+	[ "$(yamlval "$kd/extra_vars.yaml" monitor_fragmentation_by_tracker)" = false ]
+	# kdevops' tracker stays available as the other choice
+	printf 'CONFIG_MONITOR_FRAGMENTATION_BY_TRACKER=y\n' > "$HOME/.config/kdevops/defconfigs/configs/tracker.config"
+	kd_make "$kd" defconfig-xfs+fragmon+tracker
+	[ "$status" -eq 0 ]
+	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_BY_TRACKER=y' "$kd/.config"
+	! grep -q 'CONFIG_MONITOR_FRAGMENTATION_MODE=' "$kd/.config"
+	# the BTF choice for kdevops' kernels, off by default
+	grep -qx '# CONFIG_MONITOR_FRAGMENTATION_KERNEL_BTF is not set' "$kd/.config"
+	run fm_make kdevops-uninstall KDEVOPS="$kd"
+	[ "$status" -eq 0 ]
+	[ -z "$(git -C "$kd" status --porcelain)" ]
+}
+
+@test "kdevops: install on a kdevops without the hook applies the series; kdevops-update pulls through it; uninstall restores" {
+	# its own upstream, which gets a commit
+	local kd up=$T/up-hooked
+	git clone -q "$T/upstream" "$up"
+	git -C "$up" config user.name test && git -C "$up" config user.email test@invalid
+	git clone -q "$up" "$T/hooked"
+	kd=$T/hooked
+	run fm_make kdevops-install KDEVOPS="$kd"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"applied the monitoring hook series"* ]]
+	run "$FM_TOP/kdevops/kdevops-tree.sh" status "$kd"
+	[[ "$output" == *"hook: applied-by-fragmon"* ]]
+	git -C "$kd" diff > "$T/first.diff"
 	[ -s "$T/first.diff" ]
-
-	run fm_make kdevops-install KDEVOPS="$KD"
+	[ -f "$kd/playbooks/roles/monitoring/tasks/plugins.yml" ]
+	# again: same tree
+	run fm_make kdevops-install KDEVOPS="$kd"
 	[ "$status" -eq 0 ]
-	git -C "$KD" diff | cmp - "$T/first.diff"
+	git -C "$kd" diff | cmp - "$T/first.diff"
 	[ "$(jq '.plugins | length' "$HOME/.config/kdevops/plugins.json")" -eq 1 ]
-	# every changed file still parses as YAML
-	for f in $(git -C "$KD" diff --name-only); do
-		python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$KD/$f"
-	done
+	configure "$kd"
+	[ "$(yamlval "$kd/extra_vars.yaml" monitor_fragmentation_by_plugin)" = true ]
 
-	run fm_make kdevops-uninstall KDEVOPS="$KD"
-	[ "$status" -eq 0 ]
-	[ -z "$(git -C "$KD" status --porcelain --untracked-files=no)" ]
-	! jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
-	run fm_make kdevops-uninstall KDEVOPS="$KD"
-	[ "$status" -eq 0 ]
-	[ -z "$(git -C "$KD" status --porcelain --untracked-files=no)" ]
-}
-
-@test "kdevops: kdevops' own kconfig takes the plugin's options into extra_vars" {
-	require_kdevops
-	require_bins
-	command -v bison > /dev/null && command -v flex > /dev/null || skip "bison and flex are needed to build kdevops' kconfig"
-	run fm_make kdevops-install KDEVOPS="$KD"
-	[ "$status" -eq 0 ]
-	run make -s -C "$KD/scripts/kconfig" conf
-	[ "$status" -eq 0 ] || skip "kdevops' kconfig does not build here: $output"
-	# kdevops' Monitors menu + the installed plugin's Kconfig, through kdevops' parser
-	mkdir -p "$T/kc"
-	printf 'mainmenu "t"\nsource "%s"\nsource "%s"\n' "$KD/kconfigs/monitors/Kconfig" \
-		"$HOME/.config/kdevops/plugins/fragmon/Kconfig" > "$T/kc/Kconfig"
-	printf '%s\n' CONFIG_ENABLE_MONITORING=y CONFIG_MONITOR_DEVELOPMENTAL_STATS=y \
-		CONFIG_MONITOR_MEMORY_FRAGMENTATION=y CONFIG_MONITOR_FRAGMENTATION_MODE_EXTFRAG=y \
-		CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=17 > "$T/kc/.config"
-	cd "$T/kc"
-	run env KCONFIG_YAMLCFG="$T/kc/extra.yaml" "$KD/scripts/kconfig/conf" --olddefconfig Kconfig
+	# upstream changes a file the series changes: a plain git pull refuses ...
+	sed -i '3s/.*/# upstream change/' "$up/playbooks/roles/monitoring/tasks/monitor_run.yml"
+	git -C "$up" commit -qam "monitoring: upstream change"
+	run git -C "$kd" pull --ff-only
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"local changes"* ]]
+	# ... make kdevops-update takes the series out, pulls, puts it back
+	run fm_make kdevops-update KDEVOPS="$kd"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	cat "$T/kc/extra.yaml"
-	grep -qx 'monitor_memory_fragmentation: True' extra.yaml
-	grep -qx 'monitor_fragmentation_duration: 0' extra.yaml
-	grep -qx 'monitor_fragmentation_output_dir: "/root/monitoring/fragmentation"' extra.yaml
-	grep -qx 'monitor_fragmentation_mode: "extfrag"' extra.yaml
-	grep -qx 'monitor_fragmentation_stop_timeout: 17' extra.yaml
-	grep -qx 'monitor_fragmentation_plot: True' extra.yaml
-	# the same lines our standalone `make extra-vars` writes for the same .config
-	"$FM_TOP/kconfig/config2yaml.sh" ansible "$T/kc/.config" "$FM_TOP/kconfig/Kconfig.monitor" \
-		"$FM_TOP/kconfig/Kconfig.fragmon" | grep -E '^monitor_(memory_)?fragmentation' | sort > ours
-	grep -E '^monitor_(memory_)?fragmentation' extra.yaml | sort > theirs
-	diff ours theirs
+	[ "$(git -C "$kd" rev-parse HEAD)" = "$(git -C "$up" rev-parse HEAD)" ]
+	sed -n 3p "$kd/playbooks/roles/monitoring/tasks/monitor_run.yml" | grep -qx '# upstream change'
+	grep -q 'monitoring_plugin_step: run' "$kd/playbooks/roles/monitoring/tasks/monitor_run.yml"
+	run "$FM_TOP/kdevops/kdevops-tree.sh" status "$kd"
+	[[ "$output" == *"hook: applied-by-fragmon"* ]]
+
+	run fm_make kdevops-uninstall KDEVOPS="$kd"
+	[ "$status" -eq 0 ]
+	[ -z "$(git -C "$kd" status --porcelain --untracked-files=no)" ]
+	[ ! -e "$kd/playbooks/roles/monitoring/tasks/plugins.yml" ]
+	! jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
+	[ ! -e "$HOME/.config/kdevops/defconfigs/configs/fragmon.config" ]
+	run fm_make kdevops-uninstall KDEVOPS="$kd"
+	[ "$status" -eq 0 ]
 }
 
-@test "kdevops: an fstests workflow (baseline, then dev; monitor-results mid-run) starts, stops, fetches and plots by itself" {
-	require_kdevops
-	require_bins
-	run fm_make kdevops-install KDEVOPS="$KD"
+@test "kdevops: an fstests-shaped workflow through kdevops' monitoring files: baseline, dev, interim, broken plotter, monitor-kill" {
+	require_bpf
+	local kd
+	kd=$(new_tree wf)
+	run fm_make kdevops-install KDEVOPS="$kd"
 	[ "$status" -eq 0 ]
-	write_extra_vars "$KD"
-	write_fstests_role "$KD" interim
+	configure "$kd"
+	write_hosts "$kd"
+	write_fstests_role "$kd"
 	local lim
 	for lim in baseline dev; do
-		run_fstests "$KD" "$lim"
+		run_fstests "$kd" "$lim"
 		[ "$status" -eq 0 ]
 	done
-	local r=$KD/workflows/fstests/results/monitoring/fragmentation h
+	local r=$kd/workflows/fstests/results/monitoring/fragmentation h
 	for h in node node-dev; do
 		[ "$(jq -r .metadata.complete "$r/$h/fragmentation_data.json")" = true ]
+		[ "$(jq -r .run.snapshot_interval_ms "$r/$h/fragmentation_data.json")" = 250 ]
 		[ "$(jq -r .metadata.complete "$r/interim/$h/fragmentation_data.json")" = false ]
 		[ -s "$r/$h/fragmon-agent.log" ]
 		is_png "$r/$h.png"
-		# kdevops' Python tracker never ran
-		[ -z "$(find "$T/target/$h" -name 'fragmentation_tracker*')" ]
+		[ -s "$kd/workflows/fstests/results/$h/result.txt" ]
 	done
+	is_png "$r/node-vs-node-dev.png"
+	is_png "$r/overview.png"
 	grep -q "fragmon-agent on node: stopped-sigint" "$T/fstests-baseline.log"
 	grep -q "fragmon-agent on node-dev: stopped-sigint" "$T/fstests-dev.log"
-	is_png "$r/node-vs-node-dev.png"
-	is_png "$r/overview.png"
+	# kdevops' own tracker was handed over: its tasks were all skipped
+	! grep -A1 'TASK \[.*Start fragmentation monitoring in background' "$T/fstests-baseline.log" | grep -q '^changed\|^ok'
+	[ -z "$(find "$T/target" -name 'fragmentation_tracker*')" ]
+
+	# a broken plotter: reported, and the workflow still copies its own results
+	local before
+	before=$(cat "$kd/workflows/fstests/results/node/result.txt")
+	run_fstests "$kd" baseline -e fragmon_plot_bin=/bin/false
+	[ "$status" -eq 0 ]
+	grep -q 'fragmon plot failed' "$T/fstests-baseline.log"
+	grep -q 'exited with status 1' "$r/FRAGMON-PLOT-FAILED.txt"
+	[ "$(cat "$kd/workflows/fstests/results/node/result.txt")" != "$before" ]
+	[ "$(jq -r .metadata.complete "$r/node/fragmentation_data.json")" = true ]
+
+	# make monitor-kill: kdevops' playbook stops the running agent before its cleanup
+	cd "$kd"
+	run ansible-playbook "$HOME/.config/kdevops/plugins/fragmon/playbooks/fragmon-start.yml" \
+		--extra-vars=@./extra_vars.yaml --limit node
+	[ "$status" -eq 0 ]
+	local pid
+	pid=$(cat "$T/target/node/current/fragmon-agent.pid")
+	kill -0 "$pid"
+	run ansible-playbook playbooks/monitor-kill.yml --limit node --extra-vars=@./extra_vars.yaml \
+		-e enable_monitoring_cleanup=False
+	echo "$output" | tail -n 20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+	gone "$pid"
 }
 
-@test "kdevops: the plugin's make targets work against kdevops' hosts file and extra_vars.yaml" {
-	require_kdevops
-	require_bins
-	run fm_make kdevops-install KDEVOPS="$KD"
+@test "kdevops: the plugin's make targets honour HOSTS= and regenerate extra_vars.yaml" {
+	require_bpf
+	local kd
+	kd=$(new_tree targets)
+	run fm_make kdevops-install KDEVOPS="$kd"
 	[ "$status" -eq 0 ]
-	write_extra_vars "$KD"
-	sed -i 's/^kdevops_workflow_enable_fstests: True/kdevops_workflow_enable_fstests: False\nkdevops_workflow_enable_sysbench: True/' "$KD/extra_vars.yaml"
-	# kdevops includes plugin Makefiles with its workflows (CONFIG_WORKFLOWS=y)
-	printf 'CONFIG_WORKFLOWS=y\n' > "$KD/.config"
-	cd "$KD"
-	run make fragmon-help-menu
+	configure "$kd"
+	write_hosts "$kd"
+	cd "$kd"
+	# a newer .config: the extra_vars.yaml prerequisite brings the change in
+	sed -i 's/^CONFIG_MONITOR_FRAGMENTATION_SNAPSHOT_INTERVAL_MS=.*/CONFIG_MONITOR_FRAGMENTATION_SNAPSHOT_INTERVAL_MS=300/' .config
+	(KCONFIG_YAMLCFG="$kd/.extra_vars_auto.yaml" scripts/kconfig/conf --olddefconfig Kconfig) > /dev/null 2>&1
+	kd_make "$kd" fragmon-install fragmon-start HOSTS=node
+	echo "$output" | tail -n 15
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"fragmon-start"* ]]
-	local tgt
-	for tgt in fragmon-install fragmon-start fragmon-results fragmon-stop fragmon-collect; do
-		run make "$tgt"
-		echo "$output" > "$T/make-$tgt.log"
-		[ "$status" -eq 0 ] || { echo "make $tgt:"; echo "$output" | tail -n 30; false; }
-	done
-	grep -q "fragmon-agent on node: started" "$T/make-fragmon-start.log"
-	grep -q "fragmon-agent on node-dev: stopped-sigint" "$T/make-fragmon-stop.log"
-	local r=$KD/workflows/sysbench/results/monitoring/fragmentation
+	[[ "$output" == *"fragmon-agent on node: started"* ]]
+	[[ "$output" != *"node-dev"* ]]
+	[ ! -e "$T/target/node-dev/current" ] || [ -z "$(cat "$T/target/node-dev/current/fragmon-agent.pid" 2> /dev/null)" ]
+	[ "$(yamlval extra_vars.yaml monitor_fragmentation_snapshot_interval_ms)" = 300 ]
+	kd_make "$kd" fragmon-results HOSTS=node
+	[ "$status" -eq 0 ]
+	kd_make "$kd" fragmon-stop fragmon-collect HOSTS=node
+	echo "$output" | tail -n 15
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
+	local r=$kd/workflows/fstests/results/monitoring/fragmentation
 	[ "$(jq -r .metadata.complete "$r/interim/node/fragmentation_data.json")" = false ]
 	[ "$(jq -r .metadata.complete "$r/node/fragmentation_data.json")" = true ]
-	is_png "$r/node-vs-node-dev.png"
-	run make fragmon-stop
+	[ "$(jq -r .run.snapshot_interval_ms "$r/node/fragmentation_data.json")" = 300 ]
+	is_png "$r/node.png"
+	[ ! -e "$r/node-dev" ]
+	kd_make "$kd" fragmon-stop HOSTS=node
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"fragmon-agent on node: finished"* ]]
-}
-
-@test "kdevops (stand-in tree, no checkout needed): install is idempotent, uninstall restores it" {
-	require_bins
-	run fm_make kdevops-install KDEVOPS="$SI"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
-	[ -x "$HOME/.config/kdevops/plugins/fragmon/fragmon-agent" ]
-	grep -qx CONFIG_MONITOR_MEMORY_FRAGMENTATION=y "$HOME/.config/kdevops/defconfigs/configs/fragmon.config"
-	local f tasks=$SI/playbooks/roles/monitoring/tasks
-	for f in monitor_run monitor_collect monitor_collect_only; do
-		grep -q '^# fragmon:begin' "$tasks/$f.yml"
-		# before the first task and the comment above it, after the file's header
-		[ "$(grep -n -m1 '^# fragmon:begin' "$tasks/$f.yml" | cut -d: -f1)" -lt "$(grep -n -m1 '^# other monitors' "$tasks/$f.yml" | cut -d: -f1)" ]
-		python3 -c 'import sys, yaml; assert len(yaml.safe_load(open(sys.argv[1]))) >= 3' "$tasks/$f.yml"
-	done
-	! grep -q '^# fragmon:begin' "$tasks/install-deps/debian/main.yml"
-	grep -q 'fragmon_legacy_monitor_memory_fragmentation|default(false)|bool' "$tasks/install-deps/debian/main.yml"
-	! grep -rqE '\bmonitor_memory_fragmentation\b' "$tasks/install-deps"
-	git -C "$SI" diff > "$T/si.diff"
-	# twice: same tree, plugin replaced without kdevops' question (no stdin here)
-	run fm_make kdevops-install KDEVOPS="$SI"
-	[ "$status" -eq 0 ]
-	git -C "$SI" diff | cmp - "$T/si.diff"
-	run fm_make kdevops-uninstall KDEVOPS="$SI"
-	[ "$status" -eq 0 ]
-	[ -z "$(git -C "$SI" status --porcelain --untracked-files=no)" ]
-	! jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
-	[ ! -d "$HOME/.config/kdevops/plugins/fragmon" ]
-	[ ! -e "$HOME/.config/kdevops/defconfigs/configs/fragmon.config" ]
-	# a tree that already uses our renamed variable is refused, untouched
-	echo "# fragmon_legacy_monitor_memory_fragmentation" >> "$tasks/monitor_run.yml"
-	git -C "$SI" diff > "$T/si-pre.diff"
-	run fm_make kdevops-install KDEVOPS="$SI"
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"refusing to patch"* ]]
-	git -C "$SI" diff | cmp - "$T/si-pre.diff"
-	git -C "$SI" checkout -q -- .
-}
-
-@test "kdevops (stand-in tree): baseline then dev through the hooked imports: agents, interim, fetch, plots" {
-	require_bins
-	run fm_make kdevops-install KDEVOPS="$SI"
-	[ "$status" -eq 0 ]
-	write_extra_vars "$SI"
-	write_fstests_role "$SI" interim
-	# an agent left running on node by an earlier, failed workflow run
-	local pb
-	for pb in fragmon-install.yml fragmon-start.yml; do
-		run ansible-playbook -i "$SI/hosts" --limit node "$FM_TOP/ansible/$pb"
-		[ "$status" -eq 0 ] || { echo "$output" | tail -n 20; false; }
-	done
-	local lim
-	for lim in baseline dev; do
-		run_fstests "$SI" "$lim"
-		[ "$status" -eq 0 ]
-	done
-	local r=$SI/workflows/fstests/results/monitoring/fragmentation h
-	for h in node node-dev; do
-		[ "$(jq -r .metadata.complete "$r/$h/fragmentation_data.json")" = true ]
-		[ "$(jq -r .metadata.complete "$r/interim/$h/fragmentation_data.json")" = false ]
-		[ -s "$r/$h/fragmon-agent.log" ]
-		is_png "$r/$h.png"
-		is_png "$r/interim/$h.png"
-	done
-	is_png "$r/node-vs-node-dev.png"
-	is_png "$r/overview.png"
-	grep -q "fragmon-agent on node: stopped-sigint" "$T/fstests-baseline.log"
-	grep -q "fragmon-agent on node: restarted" "$T/fstests-baseline.log"
-	grep -q "fragmon-agent on node-dev: started" "$T/fstests-dev.log"
-	# kdevops' legacy fragmentation tasks were handed over: none of them ran
-	[ -z "$(ls "$T"/legacy-ran-* 2>/dev/null)" ]
-	run fm_make kdevops-uninstall KDEVOPS="$SI"
-	[ "$status" -eq 0 ]
 }
