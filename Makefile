@@ -110,6 +110,7 @@ workload: $(BUILD)/tests/fragload
 -include bench/bench.mk
 -include tests/reliability.mk
 -include tests/fuzz/fuzz.mk
+include tests/vm/vm.mk
 
 # ---- deps, tests, demo ----
 deps:

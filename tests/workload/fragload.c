@@ -59,6 +59,31 @@ static long free_pages(const char *type)
 /* 2 MiB of pages left in the pool counts as used up */
 #define POOL_LOW (512L)
 
+/*
+ * True when the machine is short of memory (MemAvailable under an eighth of
+ * MemTotal, or 64 MiB): the workload stops growing there, so that it never
+ * wakes the OOM killer, whatever the size of the machine or guest.
+ */
+static int memory_short(void)
+{
+	char line[128];
+	long total = -1, avail = -1, v;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %ld kB", &v) == 1)
+			total = v;
+		else if (sscanf(line, "MemAvailable: %ld kB", &v) == 1)
+			avail = v;
+	}
+	fclose(f);
+	if (total < 0 || avail < 0)
+		return 0;
+	return avail < total / 8 || avail < 64 * 1024;
+}
+
 static int files(long extra)
 {
 	char dir[] = "/tmp/fragload.XXXXXX", path[64];
@@ -79,6 +104,8 @@ static int files(long extra)
 			if (pool >= 0 && pool < POOL_LOW)
 				n = i + extra;
 		}
+		if (i % 20000 == 0 && memory_short())
+			break;
 		snprintf(path, sizeof(path), "%s/%ld", dir, i);
 		fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 		if (fd < 0)
@@ -120,6 +147,8 @@ static int pipes(long extra)
 				n = i + extra < n ? i + extra : n;
 			}
 		}
+		if (i % 16 == 0 && memory_short())
+			break;
 		if (pipe2(fds[i], O_NONBLOCK | O_CLOEXEC))
 			break;
 		made++;

@@ -13,9 +13,12 @@ LEGACY_EXTFRAG = {"tid": int, "fallback_order": int, "migrate_from": str,
 LEGACY_COMPACTION = {"zone": str, "node": int}
 
 
+class CheckFailed(Exception):
+    pass
+
+
 def fail(msg):
-    print("fmcheck: " + msg, file=sys.stderr)
-    sys.exit(1)
+    raise CheckFailed(msg)
 
 
 def load(path):
@@ -150,6 +153,10 @@ def event_index_vs_snapshots(path, tol):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"legacy": legacy, "partial": partial, "get": get, "count": count, "comms": comms,
-     "index-vs-debugfs": lambda p, a, b, t: index_vs_debugfs(p, a, b, int(t)),
-     "event-index": lambda p, t: event_index_vs_snapshots(p, int(t))}[cmd](*args)
+    try:
+        {"legacy": legacy, "partial": partial, "get": get, "count": count, "comms": comms,
+         "index-vs-debugfs": lambda p, a, b, t: index_vs_debugfs(p, a, b, int(t)),
+         "event-index": lambda p, t: event_index_vs_snapshots(p, int(t))}[cmd](*args)
+    except CheckFailed as e:
+        print("fmcheck: " + str(e), file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge what a kernel-matrix guest printed (tests/vm/guest-init.sh).
+
+check.py LABEL DATAFILE [JSONOUT]: prints one line per case and check, and
+exit status 1 if any check failed.  The checks are those of the host suite
+(tests/bats/agent.bats), on the booted kernel:
+  probe       --probe exits 0 and says can_run (full cases)
+  exit        the agent exits 0 on SIGTERM
+  complete    a final file: valid JSON, complete, end_reason SIGTERM
+  extfrag     real extfrag events; the agent's exact total = an ftrace
+              instance's count of the same tracepoint over a window that
+              encloses the agent's (0..EDGE more)
+  compaction  compaction runs; = ftrace's mm_compaction_end count (0..EDGE)
+  names       metadata.migratetypes in /proc/pagetypeinfo's order
+  index       the last snapshot's indices = debugfs extfrag/unusable_index
+  dropped     no event lost
+"""
+import gzip
+import json
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bats", "lib"))
+import fmcheck  # noqa: E402
+
+EDGE = 2   # events the ftrace window may see outside the agent's
+TOL = 10   # index x1000, as the host tests
+
+
+def frames(raw):
+    out, i = {}, 0
+    head = re.compile(rb"=== FILE (\S+) (\d+)\n")
+    while True:
+        m = head.search(raw, i)
+        if not m:
+            return out
+        n, s = int(m.group(2)), m.end()
+        out[m.group(1).decode()] = raw[s:s + n]
+        i = s + n
+
+
+def text(f, name, default=""):
+    v = f.get(name)
+    return v.decode("utf-8", "replace").strip() if v is not None else default
+
+
+def pagetype_order(pti):
+    seen = []
+    for line in pti.splitlines():
+        m = re.match(r"Node\s+\d+, zone\s+\S+, type\s+(\S+)", line)
+        if m and m.group(1) not in seen:
+            seen.append(m.group(1))
+    return seen
+
+
+def judge_case(f, case, pt_types):
+    res = {}
+    full = case != "snapshot"
+
+    def ok(name, good, detail=""):
+        res[name] = (bool(good), detail)
+
+    probe_rc = text(f, f"{case}/probe.rc", "?")
+    try:
+        probe = json.loads(f.get(f"{case}/probe.json", b"{}") or b"{}")
+    except ValueError:
+        probe = {}
+    if full:
+        ok("probe", probe_rc == "0" and probe.get("can_run") is True,
+           f"rc {probe_rc}, can_run {probe.get('can_run')}")
+    rc = text(f, f"{case}/agent.rc", "?")
+    log = text(f, f"{case}/agent.log")
+    ok("exit", rc == "0", f"rc {rc}" + (f": {log.splitlines()[-1]}" if log and rc != "0" else ""))
+    raw = f.get(f"{case}/final.json.gz")
+    if raw is None:
+        ok("complete", False, "no final file" + (" (partial left)" if f"{case}/partial.json.gz" in f else ""))
+        return res, None
+    try:
+        d = json.loads(gzip.decompress(raw))
+    except (ValueError, OSError) as e:
+        ok("complete", False, f"not JSON: {e}")
+        return res, None
+    md, st = d.get("metadata", {}), d.get("statistics", {})
+    ok("complete", md.get("complete") is True and md.get("end_reason") == "SIGTERM",
+       f"end_reason {md.get('end_reason')}")
+    ev = d.get("events", [])
+    by = {}
+    for e in ev:
+        by[e["event_type"]] = by.get(e["event_type"], 0) + 1
+    if not full:
+        ok("snapshots", by.get("snapshot", 0) >= 2 and set(by) == {"snapshot"},
+           f"{by.get('snapshot', 0)} snapshots, types {sorted(by)}")
+    else:
+        fx = int(text(f, f"{case}/ftrace.mm_page_alloc_extfrag", "-1") or -1)
+        ax = sum(st.get("extfrag", {}).values())
+        ok("extfrag", ax > 0 and by.get("extfrag", 0) > 0 and 0 <= fx - ax <= EDGE,
+           f"{ax} agent / {fx} ftrace")
+        fc = int(text(f, f"{case}/ftrace.mm_compaction_end", "-1") or -1)
+        ac = sum(v.get("success", 0) + v.get("failure", 0)
+                 for v in st.get("compaction", {}).values())
+        ok("compaction", ac > 0 and 0 <= fc - ac <= EDGE, f"{ac} agent / {fc} ftrace")
+        dropped = md.get("events_dropped", -1)
+        ok("dropped", dropped == 0, f"{dropped}")
+        tps = md.get("tracepoints", {})
+        bad = {k: v for k, v in tps.items() if v not in ("attached", "missing", "disabled")}
+        ok("tracepoints", tps.get("kmem:mm_page_alloc_extfrag") == "attached" and not bad,
+           ", ".join(f"{k}: {v}" for k, v in bad.items()) or
+           f"{sum(v == 'attached' for v in tps.values())} attached")
+    mts = [m.lower() for m in md.get("migratetypes", [])]
+    want = [t.lower() for t in pt_types]
+    ok("names", want and mts[:len(want)] == want,
+       f"{md.get('migratetypes')} vs pagetypeinfo {pt_types}")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for n in ("final.json", "extfrag_index", "unusable_index"):
+            p = os.path.join(tmp, n)
+            with open(p, "wb") as out:
+                out.write(json.dumps(d).encode() if n == "final.json" else f.get(f"{case}/{n}", b""))
+            paths.append(p)
+        try:
+            import contextlib
+            import io
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                fmcheck.index_vs_debugfs(paths[0], paths[1], paths[2], TOL)
+            ok("index", True, f"{buf.getvalue().strip()} values")
+        except fmcheck.CheckFailed as e:
+            ok("index", False, str(e))
+    start = text(f, f"{case}/start").split()
+    attach = None
+    if len(start) == 2:
+        attach = float(start[1]) - float(start[0])
+    return res, {"attach_s": attach, "events": by, "tracepoints": md.get("tracepoints")}
+
+
+def main():
+    label, path = sys.argv[1], sys.argv[2]
+    f = frames(open(path, "rb").read()) if os.path.exists(path) else {}
+    report = {"kernel": label, "release": text(f, "uname"), "kernel_btf": text(f, "kernel-btf"),
+              "booted": "done" in f, "cases": {}}
+    failed = not report["booted"]
+    print(f"{label}: {report['release'] or 'no output'}; kernel BTF: {report['kernel_btf'] or '?'}")
+    if not report["booted"]:
+        print(f"{label}: FAIL boot: the guest did not finish (see its console log)")
+    pt = pagetype_order(text(f, "pagetypeinfo"))
+    cases = [k.split("/")[0] for k in f if k.endswith("/probe.rc")]
+    for case in cases:
+        res, info = judge_case(f, case, pt)
+        report["cases"][case] = {"checks": {k: {"ok": v[0], "detail": v[1]} for k, v in res.items()},
+                                 "info": info}
+        for name, (good, detail) in res.items():
+            failed |= not good
+            print(f"{label} {case:8s} {'ok  ' if good else 'FAIL'} {name:11s} {detail}")
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "w") as out:
+            json.dump(report, out, indent=1)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
