@@ -60,20 +60,19 @@ $(BUILD)/common/%.o: common/%.c $(wildcard common/*.h) | $(BUILD)/common
 $(BUILD) $(BUILD)/common $(BUILD)/agent $(BUILD)/bpf $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
-# ---- BPF: vmlinux.h from this machine's BTF, CO-RE object, skeleton ----
-VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
-$(BUILD)/vmlinux.h: | $(BUILD)
-	$(call msg,GEN,$@)
-	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
-
+# ---- BPF: one object for every kernel, skeleton ----
+# The object includes no kernel headers (only the UAPI ones of linux-libc-dev)
+# and needs no BTF of the build machine: everything kernel-specific is set by
+# the agent at load (bpf/fragmon.bpf.c).
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) $(BUILD)/vmlinux.h | $(BUILD)/bpf
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-		-I $(BUILD) -I common -I bpf -c $< -o $@
+		-I common -I bpf $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH)) -c $< -o $@
 	$(Q)llvm-strip -g $@ 2>/dev/null || true
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o

@@ -23,7 +23,8 @@ struct fm_agent {
 	struct fm_mem_snapshot snap; /* latest */
 	bool have_snap;
 	struct fm_tracer tracer;
-	bool bpf; /* tracer started */
+	bool bpf;	      /* tracer started */
+	char bpf_error[512]; /* why BPF capture is not running ("" = it is, or mode snapshot) */
 	struct fm_writer writer;
 
 	__u64 main_ns;	    /* CLOCK_MONOTONIC when main() began */
@@ -46,6 +47,10 @@ struct fm_agent {
 int fm_on_event(void *ctx, void *data, size_t size);
 /* bench.c */
 void fm_bench_synthetic(struct fm_agent *a, unsigned long n);
+
+/* probe.c: `fragmon-agent --probe`: JSON on out; returns 0 when mode full
+ * would capture extfrag events here */
+int fm_probe(FILE *out, const struct fm_config *cfg);
 
 /* seconds since the agent started, for a CLOCK_MONOTONIC ns stamp */
 double fm_rel_time(const struct fm_agent *a, __u64 ns);

@@ -13,8 +13,8 @@ static const char usage[] =
     "\n"
     "  -c, --config FILE        YAML config (keys: duration, output_dir, mode,\n"
     "                           snapshot_interval_ms, max_output_mb, ringbuf_kb,\n"
-    "                           pidfile, prometheus_dir, index_source); options\n"
-    "                           below override it\n"
+    "                           pidfile, prometheus_dir, index_source, btf);\n"
+    "                           options below override it\n"
     "  -d, --duration SEC       stop after SEC seconds (0 = until SIGINT/SIGTERM)\n"
     "  -o, --output-dir DIR     default " FM_DEFAULT_OUTPUT_DIR "\n"
     "  -m, --mode MODE          full | extfrag | compaction | snapshot (no BPF)\n"
@@ -24,9 +24,15 @@ static const char usage[] =
     "  -p, --pidfile FILE       default OUTPUT_DIR/fragmon-agent.pid\n"
     "      --prometheus-dir DIR write DIR/fragmon.prom every interval\n"
     "      --index-source SRC   snapshot (default: the latest snapshot's free lists)\n"
-    "                           | event (read in BPF at each event, +0.5 us/event)\n"
-    "      --probe              print what this kernel supports as JSON; exit 0 if\n"
-    "                           the agent can run here\n"
+    "                           | event (read in BPF at each event, +0.5 us/event;\n"
+    "                           needs kernel BTF or --btf)\n"
+    "      --btf FILE           BTF of the running kernel, for a kernel built\n"
+    "                           without CONFIG_DEBUG_INFO_BTF (pahole\n"
+    "                           --btf_encode_detached); only index_source event\n"
+    "                           and migratetype names use it\n"
+    "      --probe              load (verify) every BPF program without attaching\n"
+    "                           and print what this kernel supports as JSON; exit\n"
+    "                           0 if mode full would capture extfrag events here\n"
     "  -q, --quiet              no status line or progress log\n"
     "  -V, --version            print the version\n"
     "  -h, --help               this help\n"
@@ -43,7 +49,8 @@ enum {
 	OPT_PROBE,
 	OPT_BENCH_BARE,
 	OPT_BENCH_SYNTH,
-	OPT_INDEX
+	OPT_INDEX,
+	OPT_BTF
 };
 
 static const struct option longopts[] = {
@@ -57,6 +64,7 @@ static const struct option longopts[] = {
     {"pidfile", required_argument, NULL, 'p'},
     {"prometheus-dir", required_argument, NULL, OPT_PROM},
     {"index-source", required_argument, NULL, OPT_INDEX},
+    {"btf", required_argument, NULL, OPT_BTF},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"bench-bare", optional_argument, NULL, OPT_BENCH_BARE},
     {"bench-synthetic", required_argument, NULL, OPT_BENCH_SYNTH},
@@ -87,6 +95,8 @@ static const char *key_of(int opt)
 		return "prometheus_dir";
 	case OPT_INDEX:
 		return "index_source";
+	case OPT_BTF:
+		return "btf";
 	}
 	return NULL;
 }
@@ -147,8 +157,6 @@ int fm_cli_parse(int argc, char **argv, struct fm_config *cfg, struct fm_cli *cl
 		fprintf(stderr, "fragmon-agent: unexpected argument \"%s\"\n", argv[optind]);
 		return FM_EXIT_CONFIG;
 	}
-	if (cli->probe)
-		return -1;
 	if (cli->config_path && fm_config_load(cfg, cli->config_path, stderr))
 		return FM_EXIT_CONFIG;
 	/* pass 2: overrides */

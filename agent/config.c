@@ -38,6 +38,7 @@ void fm_config_free(struct fm_config *c)
 	free(c->output_dir);
 	free(c->pidfile);
 	free(c->prometheus_dir);
+	free(c->btf_path);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -123,9 +124,11 @@ int fm_config_set(struct fm_config *c, const char *key, const char *v, char *msg
 		c->index_at_event = !strcmp(v, "event");
 		return 0;
 	}
+	if (!strcmp(key, "btf"))
+		return set_string(&c->btf_path, v, true, msg, msglen);
 	snprintf(msg, msglen,
 		 "unknown key \"%s\" (known: duration, output_dir, mode, snapshot_interval_ms, "
-		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source)",
+		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source, btf)",
 		 key);
 	return -1;
 }

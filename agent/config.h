@@ -23,6 +23,7 @@ struct fm_config {
 	char *pidfile;	      /* NULL = <output_dir>/fragmon-agent.pid */
 	char *prometheus_dir; /* NULL or "" = off */
 	bool index_at_event;  /* index_source: event (read in BPF) or snapshot */
+	char *btf_path;	      /* btf: a BTF file for a kernel without; NULL = the kernel's */
 	bool quiet;
 };
 

@@ -2,17 +2,15 @@
 #include "kinfo.h"
 
 #include <bpf/btf.h>
-#include <bpf/libbpf.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <unistd.h>
-#include <yajl/yajl_gen.h>
 
-#include "jsonw.h"
-#include "tracepoints.h"
+#include "kbtf.h"
+#include "procfs.h"
+#include "tpformat.h"
 
 static void enum_from_btf(const struct btf *btf, const char *ename, const char *prefix, bool lower,
 			  const char *const *skip, struct fm_enum *out)
@@ -46,6 +44,8 @@ static void enum_from_btf(const struct btf *btf, const char *ename, const char *
 		if (v->val + 1 > out->n)
 			out->n = v->val + 1;
 	}
+	if (out->n)
+		out->source = "btf";
 }
 
 static void set_defaults(struct fm_enum *e, const char *const *names)
@@ -55,9 +55,32 @@ static void set_defaults(struct fm_enum *e, const char *const *names)
 		snprintf(e->names[i], FM_ENUM_NAME_LEN, "%s", names[i]);
 		e->n = i + 1;
 	}
+	e->source = "default";
 }
 
-void fm_kinfo_load(struct fm_kinfo *k)
+static void symbols(struct fm_kinfo *k, const char *cat, const char *name, const char *field,
+		    const char *strip, struct fm_enum *out)
+{
+	struct fm_tp_format f;
+
+	if (!fm_tracefs(k)[0] || fm_tp_format_read(k->tracefs, cat, name, &f))
+		return;
+	memset(out, 0, sizeof(*out));
+	if (fm_tp_symbols(f.print_fmt, field, strip, true, out) > 0)
+		out->source = "tracefs";
+	else
+		memset(out, 0, sizeof(*out));
+	fm_tp_format_free(&f);
+}
+
+void fm_kinfo_from_tracefs(struct fm_kinfo *k)
+{
+	symbols(k, "compaction", "mm_compaction_end", "status", NULL, &k->compact_result);
+	symbols(k, "migrate", "mm_migrate_pages", "mode", "MIGRATE_", &k->migrate_mode);
+	symbols(k, "migrate", "mm_migrate_pages", "reason", "MR_", &k->migrate_reason);
+}
+
+void fm_kinfo_load(struct fm_kinfo *k, const char *btf_path, const struct fm_mem_snapshot *snap)
 {
 	static const char *const mt_def[] = {"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC",
 					     "CMA",	  "ISOLATE", NULL};
@@ -78,21 +101,40 @@ void fm_kinfo_load(struct fm_kinfo *k)
 	static const char *const mm_def[] = {"async", "sync_light", "sync", NULL};
 	static const char *const mt_skip[] = {"PCPTYPES", "TYPES", NULL};
 	static const char *const mr_skip[] = {"TYPES", NULL};
-	struct btf *btf;
+	struct btf *btf = fm_btf_load(btf_path, k->btf_why, sizeof(k->btf_why));
 
-	set_defaults(&k->migratetype, mt_def);
-	set_defaults(&k->compact_result, cr_def);
-	set_defaults(&k->migrate_reason, mr_def);
-	set_defaults(&k->migrate_mode, mm_def);
-	btf = btf__load_vmlinux_btf();
-	k->have_btf = btf != NULL;
-	if (!btf)
-		return;
+	k->btf_source = !btf ? "none" : btf_path && *btf_path ? "file" : "kernel";
+	memset(&k->migratetype, 0, sizeof(k->migratetype));
 	enum_from_btf(btf, "migratetype", "MIGRATE_", false, mt_skip, &k->migratetype);
-	enum_from_btf(btf, "compact_result", "COMPACT_", true, NULL, &k->compact_result);
-	enum_from_btf(btf, "migrate_reason", "MR_", true, mr_skip, &k->migrate_reason);
-	enum_from_btf(btf, "migrate_mode", "MIGRATE_", true, NULL, &k->migrate_mode);
+	if (!k->migratetype.n && snap && snap->ntypes > 0) {
+		for (int i = 0; i < snap->ntypes && i < FM_ENUM_MAX; i++)
+			snprintf(k->migratetype.names[i], FM_ENUM_NAME_LEN, "%s", snap->types[i]);
+		k->migratetype.n = snap->ntypes;
+		k->migratetype.source = "pagetypeinfo";
+	}
+	if (!k->migratetype.n)
+		set_defaults(&k->migratetype, mt_def);
+	if (!k->compact_result.n)
+		enum_from_btf(btf, "compact_result", "COMPACT_", true, NULL, &k->compact_result);
+	if (!k->migrate_reason.n)
+		enum_from_btf(btf, "migrate_reason", "MR_", true, mr_skip, &k->migrate_reason);
+	if (!k->migrate_mode.n)
+		enum_from_btf(btf, "migrate_mode", "MIGRATE_", true, NULL, &k->migrate_mode);
+	if (!k->compact_result.n)
+		set_defaults(&k->compact_result, cr_def);
+	if (!k->migrate_reason.n)
+		set_defaults(&k->migrate_reason, mr_def);
+	if (!k->migrate_mode.n)
+		set_defaults(&k->migrate_mode, mm_def);
 	btf__free(btf);
+}
+
+int fm_enum_value(const struct fm_enum *e, const char *name, int dflt)
+{
+	for (int v = 0; v < e->n; v++)
+		if (!strcmp(e->names[v], name))
+			return v;
+	return dflt;
 }
 
 const char *fm_enum_name(const struct fm_enum *e, int v, char *buf, size_t buflen)
@@ -132,57 +174,4 @@ bool fm_tracepoint_exists(struct fm_kinfo *k, const char *category, const char *
 		return false;
 	snprintf(p, sizeof(p), "%s/events/%s/%s", k->tracefs, category, name);
 	return is_dir(p);
-}
-
-static void print_cb(void *ctx, const char *s, size_t len)
-{
-	fwrite(s, 1, len, ctx);
-}
-
-int fm_probe(FILE *out)
-{
-	struct fm_kinfo k = {0};
-	bool btf, ringbuf, root = geteuid() == 0, extfrag;
-	yajl_gen g = yajl_gen_alloc(NULL);
-	int ok;
-
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_print_callback, print_cb, out);
-	btf = !access("/sys/kernel/btf/vmlinux", R_OK);
-	ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
-	fm_tracefs(&k);
-	extfrag = fm_tracepoint_exists(&k, "kmem", "mm_page_alloc_extfrag");
-	ok = btf && ringbuf && root && extfrag;
-
-	yajl_gen_map_open(g);
-	jw_kstr(g, "agent_version", FRAGMON_VERSION);
-	jw_kbool(g, "root", root);
-	jw_kbool(g, "btf", btf);
-	jw_kbool(g, "ringbuf", ringbuf);
-	jw_kstr(g, "tracefs", k.tracefs);
-	jw_key(g, "tracepoints");
-	yajl_gen_map_open(g);
-	for (int i = 0; i < fm_ntracepoints; i++) {
-		const struct fm_tracepoint *tp = &fm_tracepoints[i];
-		char full[128];
-		bool have = fm_tracepoint_exists(&k, tp->category, tp->name);
-
-		for (int c = 0; !have && tp->alt_category[c]; c++)
-			have = fm_tracepoint_exists(&k, tp->alt_category[c], tp->name);
-		snprintf(full, sizeof(full), "%s:%s", tp->category, tp->name);
-		jw_kbool(g, full, have);
-	}
-	yajl_gen_map_close(g);
-	jw_kbool(g, "debugfs_extfrag_index",
-		 !access("/sys/kernel/debug/extfrag/extfrag_index", R_OK));
-	jw_kbool(g, "debugfs_unusable_index",
-		 !access("/sys/kernel/debug/extfrag/unusable_index", R_OK));
-	jw_kbool(g, "buddyinfo", !access("/proc/buddyinfo", R_OK));
-	jw_kbool(g, "pagetypeinfo", !access("/proc/pagetypeinfo", R_OK));
-	jw_kbool(g, "can_run", ok);
-	jw_kbool(g, "can_run_snapshot_mode", !access("/proc/buddyinfo", R_OK));
-	yajl_gen_map_close(g);
-	yajl_gen_free(g);
-	fputc('\n', out);
-	return ok ? 0 : 1;
 }

@@ -157,14 +157,21 @@ static void status(struct fm_agent *a, double t, double *last_t, unsigned long l
 	unsigned long long n = total_received(a);
 	double rate = t > *last_t ? (double)(n - *last_n) / (t - *last_t) : 0;
 
+	char rejected[48] = "";
+
+	if (a->tracer.nrejected)
+		snprintf(rejected, sizeof(rejected), ", %d tracepoints rejected", a->tracer.nrejected);
+	if (!a->bpf)
+		snprintf(rejected, sizeof(rejected), ", snapshots only");
 	if (tty)
-		fprintf(stderr, "\r[%8.1fs] %llu events (%.0f/s), %llu dropped, %llu written%s   ",
+		fprintf(stderr, "\r[%8.1fs] %llu events (%.0f/s), %llu dropped, %llu written%s%s   ",
 			t, n, rate, (unsigned long long)a->counts[FM_CNT_DROPPED],
-			a->writer.nwritten, a->writer.capped ? " (output cap reached)" : "");
+			a->writer.nwritten, a->writer.capped ? " (output cap reached)" : "",
+			rejected);
 	else
-		logmsg("%.1fs: %llu events (%.0f/s), %llu dropped, %llu written%s", t, n, rate,
+		logmsg("%.1fs: %llu events (%.0f/s), %llu dropped, %llu written%s%s", t, n, rate,
 		       (unsigned long long)a->counts[FM_CNT_DROPPED], a->writer.nwritten,
-		       a->writer.capped ? ", output cap reached" : "");
+		       a->writer.capped ? ", output cap reached" : "", rejected);
 	*last_t = t;
 	*last_n = n;
 }
@@ -198,6 +205,34 @@ static int setup_kernel_view(struct fm_agent *a)
 	return 0;
 }
 
+/*
+ * Load and attach the BPF programs.  Returns 0, or -1 with the reason in
+ * a->bpf_error when BPF capture is impossible here: the run goes on with the
+ * snapshots, which need no BPF.
+ */
+static int start_bpf(struct fm_agent *a, const struct fm_cli *cli)
+{
+	struct fm_tracer_opts o = {
+	    .cfg = &a->cfg,
+	    .kinfo = &a->kinfo,
+	    .spans = a->spans,
+	    .nspans = a->nspans,
+	    .nr_orders = a->nr_orders,
+	    .pageblock_order = a->pageblock_order,
+	    .on_event = fm_on_event,
+	    .ctx = a,
+	    .bench_bare = cli->bench_bare,
+	};
+
+	if (fm_tracer_load(&a->tracer, &o, a->bpf_error, sizeof(a->bpf_error)) ||
+	    fm_tracer_attach(&a->tracer, &o, a->bpf_error, sizeof(a->bpf_error))) {
+		fm_tracer_destroy(&a->tracer); /* keeps the per-tracepoint status */
+		return -1;
+	}
+	a->bpf = true;
+	return 0;
+}
+
 static int run(struct fm_agent *a, const struct fm_cli *cli)
 {
 	struct fm_config *c = &a->cfg;
@@ -210,41 +245,31 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 
 	if (setup_kernel_view(a))
 		return FM_EXIT_RUNTIME;
-	if (c->mode != FM_MODE_SNAPSHOT) {
-		struct fm_tracer_opts o = {
-		    .cfg = c,
-		    .kinfo = &a->kinfo,
-		    .spans = a->spans,
-		    .nspans = a->nspans,
-		    .nr_orders = a->nr_orders,
-		    .pageblock_order = a->pageblock_order,
-		    .on_event = fm_on_event,
-		    .ctx = a,
-		    .bench_bare = cli->bench_bare,
-		};
-
-		if (fm_tracer_start(&a->tracer, &o, err, sizeof(err))) {
-			logmsg("%s", err);
-			return FM_EXIT_RUNTIME;
-		}
-		a->bpf = true;
-	}
+	fm_tracefs(&a->kinfo);
+	fm_kinfo_from_tracefs(&a->kinfo);
+	if (c->mode != FM_MODE_SNAPSHOT && start_bpf(a, cli))
+		logmsg("BPF capture unavailable: %s; writing snapshots only", a->bpf_error);
+	if (a->bpf && c->index_at_event && !a->tracer.index_at_event)
+		logmsg("index_source event: %s; using the snapshots", a->tracer.index_why);
 	/* names are only needed for writing, so BTF is parsed after attaching */
-	fm_kinfo_load(&a->kinfo);
+	fm_kinfo_load(&a->kinfo, c->btf_path, &a->snap);
 	if (fm_writer_open(&a->writer, c->output_dir, (unsigned long long)c->max_output_mb << 20,
 			   fm_header_json, a, err, sizeof(err))) {
 		logmsg("%s", err);
 		return FM_EXIT_RUNTIME;
 	}
 	if (!c->quiet) {
-		int attached = 0;
+		double ms = (double)(fm_mono_ns() - a->main_ns) / 1e6;
 
-		for (int i = 0; i < fm_ntracepoints; i++)
-			attached += a->bpf && a->tracer.status[i] &&
-				    !strcmp(a->tracer.status[i], "attached");
-		logmsg("ready: mode %s, %d tracepoints attached in %.1f ms, writing %s",
-		       fm_mode_name(c->mode), attached, (double)(fm_mono_ns() - a->main_ns) / 1e6,
-		       a->writer.partial);
+		if (a->bpf)
+			logmsg("ready: mode %s, %d tracepoints attached (%d rejected, %d missing) in "
+			       "%.1f ms, writing %s",
+			       fm_mode_name(c->mode), fm_tracer_count_status(&a->tracer, "attached"),
+			       a->tracer.nrejected, fm_tracer_count_status(&a->tracer, "missing"),
+			       ms, a->writer.partial);
+		else
+			logmsg("ready: mode %s, snapshots only, in %.1f ms, writing %s",
+			       fm_mode_name(c->mode), ms, a->writer.partial);
 	}
 	fm_snapshot_take(a);
 	fm_prom_write(a);
@@ -366,8 +391,11 @@ int main(int argc, char **argv)
 		fm_config_free(&a->cfg);
 		return rc;
 	}
-	if (cli.probe)
-		return fm_probe(stdout) ? FM_EXIT_RUNTIME : FM_EXIT_OK;
+	if (cli.probe) {
+		rc = fm_probe(stdout, &a->cfg) ? FM_EXIT_RUNTIME : FM_EXIT_OK;
+		fm_config_free(&a->cfg);
+		return rc;
+	}
 	if (geteuid() != 0 && a->cfg.mode != FM_MODE_SNAPSHOT) {
 		logmsg("mode %s needs root (BPF); run as root or use mode snapshot",
 		       fm_mode_name(a->cfg.mode));

@@ -30,6 +30,18 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 	for (int i = 0; i < a->kinfo.migratetype.n; i++)
 		jw_str(g, a->kinfo.migratetype.names[i]);
 	yajl_gen_array_close(g);
+	jw_kstr(g, "migratetype_source", a->kinfo.migratetype.source);
+	jw_kstr(g, "btf", a->kinfo.btf_source ? a->kinfo.btf_source : "none");
+	if (a->cfg.btf_path && *a->cfg.btf_path)
+		jw_kstr(g, "btf_path", a->cfg.btf_path);
+	jw_kstr(g, "field_offsets", "tracefs");
+	jw_key(g, "bpf_error");
+	if (a->bpf_error[0])
+		jw_str(g, a->bpf_error);
+	else
+		yajl_gen_null(g);
+	if (a->cfg.index_at_event && !a->tracer.index_at_event)
+		jw_kstr(g, "index_source_fallback", a->tracer.index_why);
 	jw_key(g, FM_K_ZONES);
 	yajl_gen_array_open(g);
 	for (int i = 0; i < a->nspans; i++) {
@@ -48,7 +60,7 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 
 		snprintf(full, sizeof(full), "%s:%s", fm_tracepoints[i].category,
 			 fm_tracepoints[i].name);
-		jw_kstr(g, full, a->bpf && a->tracer.status[i] ? a->tracer.status[i] : "disabled");
+		jw_kstr(g, full, a->tracer.status[i] ? a->tracer.status[i] : "disabled");
 	}
 	yajl_gen_map_close(g);
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The tracepoints fragmon knows, the BPF program for each, and its modes. */
+/*
+ * The tracepoints fragmon knows, in enum fm_tp_id order: where each lives,
+ * its BPF program, its modes, and the record fields its handler reads.
+ */
 #ifndef FRAGMON_TRACEPOINTS_H
 #define FRAGMON_TRACEPOINTS_H
 
 #include "config.h"
+#include "fragmon.h"
 
 #define FM_MODE_BIT(m) (1u << (m))
 
@@ -14,9 +18,14 @@ struct fm_tracepoint {
 	const char *prog; /* BPF program (function) name */
 	unsigned int modes;
 	bool out_of_tree;
+	/*
+	 * Record field per FMF_* slot: "name", "name|older_name", or
+	 * "?name" when the handler can do without it.
+	 */
+	const char *fields[FM_TP_FIELDS];
 };
 
-extern const struct fm_tracepoint fm_tracepoints[];
+extern const struct fm_tracepoint fm_tracepoints[FM_NTP];
 extern const int fm_ntracepoints;
 
 #endif

@@ -2,26 +2,54 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "agent.h" /* fm_mono_ns(): CLOCK_MONOTONIC, bpf_ktime_get_ns()'s clock */
 #include "fragmon.skel.h"
+#include "kbtf.h"
+#include "tpformat.h"
+
+/*
+ * The verifier log of a rejected program: it is read only to name the
+ * reason, and the kernel writes just what it needs of the buffer (only on
+ * failure: libbpf asks for a log when a load fails).
+ */
+#define FM_LOG_SIZE (4u << 20)
+
+/* libbpf's warnings go to stderr, except while loading: a rejected program
+ * is reported once, by its status, not by libbpf's whole verifier log */
+static bool quiet_libbpf;
+static char libbpf_last[FM_REASON_LEN];
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_WARN)
-		return vfprintf(stderr, fmt, args);
-	return 0;
+	if (level != LIBBPF_WARN)
+		return 0;
+	if (quiet_libbpf) {
+		char line[512];
+		size_t n;
+
+		vsnprintf(line, sizeof(line), fmt, args);
+		n = strlen(line);
+		while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+			line[--n] = '\0';
+		if (n)
+			snprintf(libbpf_last, sizeof(libbpf_last), "%s", line);
+		return 0;
+	}
+	return vfprintf(stderr, fmt, args);
 }
 
-static bool wanted(const struct fm_tracepoint *tp, enum fm_mode mode)
+static bool wanted(const struct fm_tracepoint *tp, const struct fm_tracer_opts *o)
 {
-	return tp->modes & FM_MODE_BIT(mode);
+	return o->all_modes || (tp->modes & FM_MODE_BIT(o->cfg->mode));
 }
 
 /* where the tracepoint lives on this kernel, or NULL */
@@ -33,6 +61,285 @@ static const char *find_category(struct fm_kinfo *k, const struct fm_tracepoint 
 		if (fm_tracepoint_exists(k, tp->alt_category[c], tp->name))
 			return tp->alt_category[c];
 	return NULL;
+}
+
+static void set_reason(struct fm_tracer *t, int i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_reason(struct fm_tracer *t, int i, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->reason[i], sizeof(t->reason[i]), fmt, ap);
+	va_end(ap);
+	t->status[i] = t->reason[i];
+	t->nrejected++;
+}
+
+/* The offsets of the fields tp's handler reads, from its format in tracefs. */
+static int read_layout(struct fm_kinfo *k, const struct fm_tracepoint *tp, const char *cat,
+		       struct fm_tp_layout *l, char *why, size_t whylen)
+{
+	struct fm_tp_format f;
+	int rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (fm_tp_format_read(k->tracefs, cat, tp->name, &f)) {
+		snprintf(why, whylen, "cannot read %s/events/%s/%s/format: %s", k->tracefs, cat,
+			 tp->name, strerror(errno));
+		return -1;
+	}
+	for (int s = 0; s < FM_TP_FIELDS && !rc; s++) {
+		const char *spec = tp->fields[s];
+		const struct fm_tpf_field *fld = NULL;
+		char names[64], *save = NULL;
+		bool optional;
+
+		if (!spec)
+			continue;
+		optional = *spec == '?';
+		snprintf(names, sizeof(names), "%s", spec + optional);
+		for (char *n = strtok_r(names, "|", &save); n && !fld; n = strtok_r(NULL, "|", &save))
+			fld = fm_tp_format_field(&f, n);
+		if (fld && (fld->size == 1 || fld->size == 2 || fld->size == 4 || fld->size == 8) &&
+		    fld->offset + fld->size <= FM_RAW_MAX) {
+			l->f[s].off = (__u16)fld->offset;
+			l->f[s].size = (__u8)fld->size;
+			l->f[s].is_signed = fld->is_signed;
+			if ((__u32)(fld->offset + fld->size) > l->raw_size)
+				l->raw_size = (__u32)(fld->offset + fld->size);
+		} else if (!optional) {
+			snprintf(why, whylen, "its record has no usable field %s", spec);
+			rc = -1;
+		}
+	}
+	fm_tp_format_free(&f);
+	return rc;
+}
+
+/* The verifier's last line that says something (not its statistics). */
+static void last_line(const char *log, char *out, size_t outlen)
+{
+	const char *end = log + strlen(log);
+
+	*out = '\0';
+	while (end > log) {
+		const char *start = end;
+		size_t n;
+
+		while (start > log && start[-1] != '\n')
+			start--;
+		n = (size_t)(end - start);
+		while (n && (start[n - 1] == '\n' || start[n - 1] == ' '))
+			n--;
+		if (n && strncmp(start, "processed ", 10) && strncmp(start, "verification time", 17) &&
+		    strncmp(start, "stack depth", 11)) {
+			snprintf(out, outlen, "%.*s", (int)n, start);
+			return;
+		}
+		end = start > log ? start - 1 : log;
+	}
+}
+
+static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
+		      const struct fm_tp_layout *layout, const struct fm_kernel_offsets *koff)
+{
+	struct fragmon_bpf__rodata *r = t->skel->rodata;
+	int nodes = 1;
+
+	r->nr_orders = o->nr_orders;
+	r->pageblock_order = o->pageblock_order;
+	for (int i = 0; i < o->nspans; i++) {
+		const struct fm_zone_span *s = &o->spans[i];
+		int slot = s->node * FM_MAX_ZONES + s->idx;
+
+		if (s->node >= FM_MAX_NODES || s->idx >= FM_MAX_ZONES)
+			continue;
+		if (s->node + 1 > nodes)
+			nodes = s->node + 1;
+		r->zone_start[slot] = s->start_pfn;
+		r->zone_end[slot] = s->start_pfn + s->spanned;
+	}
+	r->nr_nodes = nodes;
+	r->compute_index = t->index_at_event;
+	r->compact_success = fm_enum_value(&o->kinfo->compact_result, "success", 8);
+	r->compact_complete = fm_enum_value(&o->kinfo->compact_result, "complete", 5);
+	memcpy((void *)r->tp_layout, layout, sizeof(r->tp_layout));
+	memcpy((void *)&r->koff, koff, sizeof(r->koff));
+	bpf_map__set_max_entries(t->skel->maps.events, (__u32)o->cfg->ringbuf_kb * 1024);
+	bpf_map__set_max_entries(t->skel->maps.cpu_state, (__u32)t->ncpus);
+}
+
+/* index_source: event needs the kernel's type layout, from BTF */
+static void index_offsets(struct fm_tracer *t, const struct fm_config *c,
+			  struct fm_kernel_offsets *koff)
+{
+	char why[FM_REASON_LEN] = "";
+	struct btf *btf;
+
+	memset(koff, 0, sizeof(*koff));
+	if (!c->index_at_event)
+		return;
+	btf = fm_btf_load(c->btf_path, why, sizeof(why));
+	if (btf && !fm_btf_kernel_offsets(btf, koff, why, sizeof(why)))
+		t->index_at_event = true;
+	else
+		snprintf(t->index_why, sizeof(t->index_why), "%s", why);
+	btf__free(btf);
+}
+
+/*
+ * One load attempt of the programs whose status is still unset.  Returns 0
+ * when everything loaded; 1 when some were rejected (their status says why:
+ * try again without them); -1 on any other failure (err).
+ */
+static int load_once(struct fm_tracer *t, const struct fm_tracer_opts *o,
+		     const struct fm_tp_layout *layout, const struct fm_kernel_offsets *koff,
+		     char **logs, char *err, size_t errlen)
+{
+	struct bpf_program *progs[FM_NTP + 1] = {0}, *prog;
+	int rc, rejected = 0;
+
+	t->skel = fragmon_bpf__open();
+	if (!t->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	set_knobs(t, o, layout, koff);
+	bpf_object__for_each_program(prog, t->skel->obj) bpf_program__set_autoload(prog, false);
+	for (int i = 0; i <= FM_NTP; i++) {
+		const char *name = i < FM_NTP ? fm_tracepoints[i].prog : "flush_stage";
+
+		if (i < FM_NTP && t->status[i])
+			continue;
+		progs[i] = bpf_object__find_program_by_name(t->skel->obj, name);
+		if (!progs[i]) {
+			snprintf(err, errlen, "the BPF object has no program %s", name);
+			return -1;
+		}
+		if (!logs[i] && !(logs[i] = malloc(FM_LOG_SIZE))) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		logs[i][0] = '\0';
+		bpf_program__set_autoload(progs[i], true);
+		bpf_program__set_log_buf(progs[i], logs[i], FM_LOG_SIZE);
+	}
+	if (o->bench_bare)
+		bpf_program__set_autoload(t->skel->progs.bench_bare_extfrag, true);
+	libbpf_last[0] = '\0';
+	quiet_libbpf = true;
+	rc = fragmon_bpf__load(t->skel);
+	quiet_libbpf = false;
+	if (!rc)
+		return 0;
+	for (int i = 0; i <= FM_NTP; i++) {
+		char line[FM_REASON_LEN - 16];
+
+		if (!progs[i] || !logs[i][0])
+			continue;
+		last_line(logs[i], line, sizeof(line));
+		if (i == FM_NTP) {
+			snprintf(err, errlen, "the verifier rejected flush_stage: %s", line);
+			return -1;
+		}
+		set_reason(t, i, "rejected: %s", line);
+		rejected++;
+	}
+	if (!rejected) {
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s%s", strerror(-rc),
+			 libbpf_last[0] ? ": " : "", libbpf_last);
+		return -1;
+	}
+	return 1;
+}
+
+int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen)
+{
+	struct fm_tp_layout layout[FM_NTP];
+	struct fm_kernel_offsets koff;
+	char *logs[FM_NTP + 1] = {0};
+	int rc, probe, candidates = 0;
+
+	memset(t, 0, sizeof(*t));
+	libbpf_set_print(libbpf_log);
+	t->ncpus = libbpf_num_possible_cpus();
+	t->on_event = o->on_event;
+	t->ctx = o->ctx;
+	memset(layout, 0, sizeof(layout));
+	if (t->ncpus < 1) {
+		snprintf(err, errlen, "cannot count the possible CPUs: %s", strerror(-t->ncpus));
+		return -1;
+	}
+	for (int i = 0; i < FM_NTP; i++) {
+		const struct fm_tracepoint *tp = &fm_tracepoints[i];
+		char why[FM_REASON_LEN - 16];
+
+		if (!wanted(tp, o)) {
+			t->status[i] = "disabled";
+			continue;
+		}
+		t->category[i] = find_category(o->kinfo, tp);
+		if (!t->category[i]) {
+			t->status[i] = "missing";
+			continue;
+		}
+		if (read_layout(o->kinfo, tp, t->category[i], &layout[i], why, sizeof(why))) {
+			set_reason(t, i, "unsupported: %s", why);
+			continue;
+		}
+		if (tp->out_of_tree)
+			t->oot = true;
+		candidates++;
+	}
+	if (!fm_tracefs(o->kinfo)[0]) {
+		snprintf(err, errlen, "no tracefs: neither /sys/kernel/tracing nor "
+				      "/sys/kernel/debug/tracing, and mounting tracefs failed");
+		return -1;
+	}
+	if (!candidates) {
+		snprintf(err, errlen, "no tracepoint to trace in mode %s", fm_mode_name(o->cfg->mode));
+		return -1;
+	}
+	probe = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (probe != 1) {
+		snprintf(err, errlen, "%s",
+			 probe == 0 ? "the kernel has no BPF ring buffer (Linux 5.8 or later)"
+				    : probe == -EPERM ? "BPF is not permitted (not root, or lockdown)"
+						      : "BPF is not available");
+		if (probe < 0 && probe != -EPERM)
+			snprintf(err + strlen(err), errlen - strlen(err), ": %s", strerror(-probe));
+		return -1;
+	}
+	index_offsets(t, o->cfg, &koff);
+	for (;;) {
+		rc = load_once(t, o, layout, &koff, logs, err, errlen);
+		if (rc <= 0)
+			break;
+		fragmon_bpf__destroy(t->skel);
+		t->skel = NULL;
+		candidates = 0;
+		for (int i = 0; i < FM_NTP; i++)
+			candidates += !t->status[i];
+		if (!candidates) {
+			snprintf(err, errlen, "the verifier rejected every program (%s)",
+				 t->reason[FM_TP_EXTFRAG][0] ? t->reason[FM_TP_EXTFRAG]
+							     : "see metadata.tracepoints");
+			rc = -1;
+			break;
+		}
+	}
+	for (int i = 0; i <= FM_NTP; i++)
+		free(logs[i]);
+	if (rc) {
+		fragmon_bpf__destroy(t->skel);
+		t->skel = NULL;
+		return -1;
+	}
+	for (int i = 0; i < FM_NTP; i++)
+		if (!t->status[i])
+			t->status[i] = "loaded";
+	return 0;
 }
 
 /* the benchmark's reference: one array increment on the same tracepoint */
@@ -47,89 +354,48 @@ static int attach_bare(struct fm_tracer *t, char *err, size_t errlen)
 	return 0;
 }
 
-int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen)
+int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen)
 {
-	const struct fm_config *c = o->cfg;
-	const char *cats[FM_MAX_TP] = {0};
-	struct bpf_program *prog;
-	int rc, nodes = 1;
+	LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
 
-	memset(t, 0, sizeof(*t));
-	libbpf_set_print(libbpf_log);
-	t->ncpus = libbpf_num_possible_cpus();
-	t->on_event = o->on_event;
-	t->ctx = o->ctx;
-	if (t->ncpus < 1) {
-		snprintf(err, errlen, "cannot count the possible CPUs: %s", strerror(-t->ncpus));
+	if (bpf_prog_test_run_opts(bpf_program__fd(t->skel->progs.flush_stage), &run)) {
+		snprintf(err, errlen,
+			 "the kernel cannot run a BPF program on a chosen CPU (BPF_PROG_TEST_RUN "
+			 "of a raw tracepoint program, Linux 5.10 or later): %s",
+			 strerror(errno));
 		return -1;
 	}
-	t->skel = fragmon_bpf__open();
-	if (!t->skel) {
-		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+	return 0;
+}
+
+int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err,
+		     size_t errlen)
+{
+	int attached = 0;
+
+	/* the agent sends staged records by running flush_stage on a CPU */
+	if (fm_tracer_check_flush(t, err, errlen))
 		return -1;
-	}
-
-	/* knobs, before load */
-	t->skel->rodata->nr_orders = o->nr_orders;
-	t->skel->rodata->pageblock_order = o->pageblock_order;
-	for (int i = 0; i < o->nspans; i++) {
-		const struct fm_zone_span *s = &o->spans[i];
-		int slot = s->node * FM_MAX_ZONES + s->idx;
-
-		if (s->node >= FM_MAX_NODES || s->idx >= FM_MAX_ZONES)
-			continue;
-		if (s->node + 1 > nodes)
-			nodes = s->node + 1;
-		t->skel->rodata->zone_start[slot] = s->start_pfn;
-		t->skel->rodata->zone_end[slot] = s->start_pfn + s->spanned;
-	}
-	t->skel->rodata->nr_nodes = nodes;
-	t->skel->rodata->compute_index = c->index_at_event;
-	bpf_map__set_max_entries(t->skel->maps.events, (__u32)c->ringbuf_kb * 1024);
-	bpf_map__set_max_entries(t->skel->maps.cpu_state, (__u32)t->ncpus);
-
-	bpf_object__for_each_program(prog, t->skel->obj) bpf_program__set_autoload(prog, false);
-	for (int i = 0; i < fm_ntracepoints && i < FM_MAX_TP; i++) {
-		const struct fm_tracepoint *tp = &fm_tracepoints[i];
-
-		if (!wanted(tp, c->mode)) {
-			t->status[i] = "disabled";
-			continue;
-		}
-		cats[i] = find_category(o->kinfo, tp);
-		if (!cats[i]) {
-			t->status[i] = "missing";
-			continue;
-		}
-		prog = bpf_object__find_program_by_name(t->skel->obj, tp->prog);
-		if (!prog) {
-			t->status[i] = "failed";
-			continue;
-		}
-		bpf_program__set_autoload(prog, true);
-		if (tp->out_of_tree)
-			t->oot = true;
-	}
-	t->skel->rodata->oot_compaction = t->oot;
-	bpf_program__set_autoload(t->skel->progs.flush_stage, true);
-	if (o->bench_bare)
-		bpf_program__set_autoload(t->skel->progs.bench_bare_extfrag, true);
-
-	rc = fragmon_bpf__load(t->skel);
-	if (rc) {
-		snprintf(err, errlen, "cannot load the BPF programs: %s", strerror(-rc));
-		return -1;
-	}
 	if (o->bench_bare == 2 && attach_bare(t, err, errlen))
 		return -1;
-	for (int i = 0; i < fm_ntracepoints && i < FM_MAX_TP; i++) {
+	for (int i = 0; i < FM_NTP; i++) {
 		const struct fm_tracepoint *tp = &fm_tracepoints[i];
+		struct bpf_program *prog;
 
-		if (!cats[i] || t->status[i])
+		if (!t->status[i] || strcmp(t->status[i], "loaded"))
 			continue;
 		prog = bpf_object__find_program_by_name(t->skel->obj, tp->prog);
-		t->links[i] = bpf_program__attach_tracepoint(prog, cats[i], tp->name);
-		t->status[i] = t->links[i] ? "attached" : "failed";
+		t->links[i] = bpf_program__attach_tracepoint(prog, t->category[i], tp->name);
+		if (t->links[i]) {
+			t->status[i] = "attached";
+			attached++;
+		} else {
+			set_reason(t, i, "failed: cannot attach: %s", strerror(errno));
+		}
+	}
+	if (!attached) {
+		snprintf(err, errlen, "no tracepoint could be attached");
+		return -1;
 	}
 	if (o->bench_bare == 1 && attach_bare(t, err, errlen))
 		return -1;
@@ -147,6 +413,16 @@ int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *e
 		return -1;
 	}
 	return 0;
+}
+
+int fm_tracer_count_status(const struct fm_tracer *t, const char *status)
+{
+	int n = 0;
+	size_t len = strlen(status);
+
+	for (int i = 0; i < FM_NTP; i++)
+		n += t->status[i] && !strncmp(t->status[i], status, len);
+	return n;
 }
 
 /*
@@ -196,12 +472,12 @@ int fm_tracer_stop(struct fm_tracer *t)
 
 	bpf_link__destroy(t->bare);
 	t->bare = NULL;
-	for (int i = 0; i < FM_MAX_TP; i++) {
+	for (int i = 0; i < FM_NTP; i++) {
 		if (t->links[i])
 			bpf_link__destroy(t->links[i]);
 		t->links[i] = NULL;
 	}
-	if (!t->rb)
+	if (!t->rb || !t->cpus)
 		return 0;
 	/*
 	 * Detaching does not wait for a handler already running on another

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The BPF side's lifecycle: open, configure, load, attach, poll, count. */
+/*
+ * The BPF side's lifecycle: lay out the records, load (each program on its
+ * own terms), attach, poll, count.
+ */
 #ifndef FRAGMON_TRACER_H
 #define FRAGMON_TRACER_H
 
@@ -9,19 +12,30 @@
 #include "kinfo.h"
 #include "procfs.h"
 #include "tracepoints.h"
-#include "../bpf/fragmon.h"
+#include "fragmon.h"
 
-#define FM_MAX_TP 32
+#define FM_REASON_LEN 192
 
 struct fragmon_bpf;
 
 struct fm_tracer {
 	struct fragmon_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[FM_MAX_TP];
-	const char *status[FM_MAX_TP]; /* per fm_tracepoints[]: attached/missing/disabled/failed */
-	struct bpf_link *bare;	       /* benchmark reference program */
-	bool oot;		       /* out-of-tree compaction tracepoints attached */
+	struct bpf_link *links[FM_NTP];
+	/*
+	 * Per fm_tracepoints[]: "attached", "loaded" (verified, not attached:
+	 * --probe), "missing" (not on this kernel), "disabled" (not in this
+	 * mode), or reason[i]: "rejected: <the verifier's last line>",
+	 * "unsupported: <why>" (its record lacks a field), "failed: <why>".
+	 */
+	const char *status[FM_NTP];
+	char reason[FM_NTP][FM_REASON_LEN];
+	const char *category[FM_NTP]; /* where it lives on this kernel */
+	int nrejected;		      /* rejected + unsupported + failed */
+	struct bpf_link *bare;	      /* benchmark reference program */
+	bool oot;		      /* out-of-tree compaction tracepoints attached */
+	bool index_at_event;	      /* the index is read in BPF */
+	char index_why[FM_REASON_LEN]; /* why not, when asked for */
 	int ncpus;
 	const volatile struct fm_cpu *cpus; /* cpu_state, mmapped: one per possible CPU */
 	size_t cpus_len;
@@ -36,13 +50,26 @@ struct fm_tracer_opts {
 	int nspans;
 	int nr_orders;
 	int pageblock_order;
+	bool all_modes; /* --probe: every tracepoint, whatever cfg->mode */
 	ring_buffer_sample_fn on_event;
 	void *ctx;
 	int bench_bare; /* attach the bare-counter reference: 1 after ours, 2 before */
 };
 
-/* Returns 0, or -1 with a message in err. */
-int fm_tracer_start(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen);
+/*
+ * Read the record layouts and load the programs, each on its own terms: a
+ * program the verifier rejects is left out (its status says why) and the
+ * others load.  Returns 0, or -1 with the reason in err when BPF cannot be
+ * used at all (no ring buffer, no tracefs, every program rejected, ...).
+ */
+int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen);
+/* Can the agent run flush_stage on a chosen CPU (Linux 5.10)?  0 or -1 (err). */
+int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen);
+/* Attach the loaded programs and set up the ring buffer.  Returns 0 or -1 (err). */
+int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err,
+		     size_t errlen);
+/* how many tracepoints have this status ("attached", "missing", ...) */
+int fm_tracer_count_status(const struct fm_tracer *t, const char *status);
 /* Wait up to timeout_ms, send every CPU's staged records, consume the ring. */
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
 /* Detach every program, then consume what is left, staged records included. */

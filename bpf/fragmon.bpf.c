@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fragmon: trace memory fragmentation tracepoints (CO-RE, SEC("tp/...")).
+ * fragmon: trace memory fragmentation tracepoints (SEC("tp/...")).
  *
- * Every handler stages its record on its CPU; staged records go through the
- * ring buffer in batches, and an event that cannot be delivered is counted
- * here (the agent counts the rest: exact totals).  Tracepoints are attached
- * individually by the agent: a missing one is skipped (autoload off), never
- * a load failure.
+ * One object for every kernel from 5.10 on, with or without BTF: it includes
+ * no kernel headers and has no CO-RE relocations.  Everything that differs
+ * between kernels is a read-only knob the agent sets before load, and the
+ * verifier sees as a constant: the offset and size of each tracepoint field
+ * (from tracefs), the compact_result values, the zone spans, and the kernel
+ * type offsets for reading a zone's free lists at the event (from BTF, where
+ * the kernel or a file has it).
+ *
+ * Every handler copies its record once, stages an event on its CPU; staged
+ * events go through the ring buffer in batches, and an event that cannot be
+ * delivered is counted here (the agent counts the rest: exact totals).
+ * Tracepoints are attached individually by the agent: a missing one is not
+ * loaded (autoload off), and a program the verifier refuses is left out, not
+ * a load failure of the others.
  *
  * The handlers run cold (a fallback is a slow-path event, far apart in
  * time), so their cost is cache misses: everything they touch lives in one
  * per-CPU value (struct fm_cpu), loops stay rolled and rarely-taken paths are
- * BPF subprograms, to keep the lines each event touches few.
+ * global BPF functions with scalar arguments (verified once, on every kernel
+ * that has them: 5.6; pointer arguments need 5.12).
  */
-#include "vmlinux.h"
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 
 #include "fragmon.h"
 #include "fragindex.h"
@@ -29,11 +40,13 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile int nr_orders = 11;
 const volatile int pageblock_order = 9;
 const volatile int nr_nodes = 1;
-const volatile bool compute_index = true;
-const volatile bool oot_compaction = false; /* summaries become compaction_run */
+const volatile bool compute_index = false; /* needs kernel_offsets */
+const volatile int compact_success = 8;	   /* enum compact_result COMPACT_SUCCESS */
+const volatile int compact_complete = 5;   /* COMPACT_COMPLETE */
 const volatile __u64 zone_start[FM_MAX_NODES * FM_MAX_ZONES] = {};
 const volatile __u64 zone_end[FM_MAX_NODES * FM_MAX_ZONES] = {};
-const volatile int nr_zones = 5;
+const volatile struct fm_tp_layout tp_layout[FM_NTP] = {};
+const volatile struct fm_kernel_offsets koff = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -65,19 +78,48 @@ struct {
 	__type(value, struct compact_state);
 } compacting SEC(".maps");
 
-/* the out-of-tree tracepoints (seed README); layout per the legacy tracker */
-struct trace_event_raw_mm_compaction_success___oot {
-	int nid;
-	int idx;
-	int order;
-	int ret;
-} __attribute__((preserve_access_index));
-
 static __always_inline struct fm_cpu *this_cpu(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 
 	return bpf_map_lookup_elem(&cpu_state, &cpu);
+}
+
+/* The record's first bytes (all the fields this tracepoint's handler reads). */
+struct fm_raw {
+	__u8 b[FM_RAW_MAX];
+};
+
+static __always_inline int copy_record(struct fm_raw *raw, void *ctx, int tp)
+{
+	__u32 n = tp_layout[tp].raw_size;
+
+	if (n == 0 || n > FM_RAW_MAX)
+		return -1;
+	return bpf_probe_read_kernel(raw->b, n, ctx);
+}
+
+/* Field slot of tracepoint tp in the copied record, or dflt if absent. */
+static __always_inline __s64 field(const struct fm_raw *raw, int tp, int slot, __s64 dflt)
+{
+	__u32 off = tp_layout[tp].f[slot].off, size = tp_layout[tp].f[slot].size;
+	bool sgn = tp_layout[tp].f[slot].is_signed;
+	const __u8 *p;
+
+	if (off > FM_RAW_MAX - 8)
+		return dflt;
+	p = raw->b + off;
+	switch (size) {
+	case 1:
+		return sgn ? (__s64) * (const __s8 *)p : (__s64) * (const __u8 *)p;
+	case 2:
+		return sgn ? (__s64) * (const __s16 *)p : (__s64) * (const __u16 *)p;
+	case 4:
+		return sgn ? (__s64) * (const __s32 *)p : (__s64) * (const __u32 *)p;
+	case 8:
+		return *(const __s64 *)p;
+	}
+	return dflt;
 }
 
 /* atomic: flush_stage and a handler that interrupts it may both count */
@@ -92,29 +134,36 @@ static __always_inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
 
 /*
  * Global (not static) BPF functions are verified once, not at every call
- * site: that keeps the load, and so the agent's start, fast.
+ * site: that keeps the load, and so the agent's start, fast.  Their
+ * arguments are scalars (5.10 takes no other pointer than the context), so
+ * each looks up this CPU's state itself.
  */
 
-/* an event that will not reach the agent: count it here */
-__noinline int fm_lost(struct fm_cpu *c, struct fm_event *e)
+/* the event in stage slot (FM_BATCH: the spare) will not reach the agent */
+__noinline int fm_lost(__u32 slot)
 {
-	if (!c || !e)
+	struct fm_cpu *c = this_cpu();
+	struct fm_event *e;
+
+	if (!c)
 		return 0;
+	e = slot < FM_BATCH ? &c->rec[slot & (FM_BATCH - 1)] : &c->spare;
 	fm_count_event(c->cnt.c, e, pageblock_order);
 	fm_cnt_add(c->cnt.c, FM_CNT_DROPPED, 1);
 	return 0;
 }
 
 /*
- * Send the staged records, up to FM_CHUNK per ring-buffer record.  Waking the
- * reader on every event would cost an irq_work self-IPI each (a VM exit under
- * virtualisation): the agent polls every 100 ms anyway, so wake it only when
- * the ring is a quarter full.  A failed reservation drops that chunk, each
- * record counted by fm_lost().
+ * Send this CPU's staged records, up to FM_CHUNK per ring-buffer record.
+ * Waking the reader on every event would cost an irq_work self-IPI each (a
+ * VM exit under virtualisation): the agent polls every 100 ms anyway, so
+ * wake it only when the ring is a quarter full.  A failed reservation drops
+ * that chunk, each record counted by fm_lost().
  */
-__noinline int fm_flush(struct fm_cpu *c)
+__noinline int fm_flush(void)
 {
-	__u64 n, avail, size;
+	struct fm_cpu *c = this_cpu();
+	__u32 n;
 
 	if (!c)
 		return 0;
@@ -123,22 +172,27 @@ __noinline int fm_flush(struct fm_cpu *c)
 	if (n > FM_BATCH)
 		n = FM_BATCH;
 	/* in chunks of FM_CHUNK records, so that even a 4 KiB ring takes one */
-	for (__u64 first = 0; first < FM_BATCH; first += FM_CHUNK) {
-		__u64 k = n - first;
+	for (__u32 first = 0; first < FM_BATCH; first += FM_CHUNK) {
+		__u64 avail, ring, k;
 
 		if (first >= n)
 			break;
+		k = n - first;
 		if (k > FM_CHUNK)
 			k = FM_CHUNK;
+		k &= 2 * FM_CHUNK - 1; /* for older verifiers: k stays in 1..FM_CHUNK */
+		if (!k)
+			break;
 		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-		size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
-		if (!bpf_ringbuf_output(&events, &c->rec[first], k * sizeof(c->rec[0]),
-					avail > size / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
+		ring = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+		if (!bpf_ringbuf_output(&events, &c->rec[first & (FM_BATCH - 1)],
+					k * sizeof(struct fm_event),
+					avail > ring / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
 			continue;
-		for (__u64 i = first; i < first + FM_CHUNK; i++) {
+		for (__u32 i = first; i < first + FM_CHUNK; i++) {
 			if (i >= n)
 				break;
-			fm_lost(c, &c->rec[i]);
+			fm_lost(i);
 		}
 	}
 	c->n = 0;
@@ -165,7 +219,7 @@ static __always_inline struct fm_event *reserve(struct fm_cpu *c, int kind)
 		barrier();
 		n = c->n;
 		if (n >= FM_BATCH) { /* not reached: submit() sends full batches */
-			fm_flush(c);
+			fm_flush();
 			n = 0;
 		}
 		e = &c->rec[n & (FM_BATCH - 1)];
@@ -186,6 +240,12 @@ static __always_inline struct fm_event *reserve(struct fm_cpu *c, int kind)
 	return e;
 }
 
+/* the stage slot of the record reserve() returned (FM_BATCH: the spare) */
+static __always_inline __u32 slot_of(struct fm_cpu *c)
+{
+	return c->spare_used ? FM_BATCH : c->n;
+}
+
 /* Stage the record reserve() returned; send the batch if full. */
 static __always_inline void submit(struct fm_cpu *c, struct fm_event *e)
 {
@@ -193,7 +253,7 @@ static __always_inline void submit(struct fm_cpu *c, struct fm_event *e)
 
 	if (c->spare_used) {
 		c->spare_used = 0;
-		fm_lost(c, e);
+		fm_lost(FM_BATCH);
 		return;
 	}
 	n = c->n;
@@ -201,7 +261,7 @@ static __always_inline void submit(struct fm_cpu *c, struct fm_event *e)
 		c->first_ns = e->ts_ns;
 	c->n = ++n;
 	if (n >= FM_BATCH)
-		fm_flush(c);
+		fm_flush();
 	barrier();
 	c->busy = 0;
 }
@@ -218,68 +278,70 @@ static __always_inline struct fm_event *begin_event(struct fm_cpu *c, int kind, 
 	return e;
 }
 
+static __always_inline __u64 read_ptr(__u64 addr)
+{
+	__u64 v = 0;
+
+	if (bpf_probe_read_kernel(&v, sizeof(v), (const void *)addr))
+		return 0;
+	return v;
+}
+
 /*
  * The pglist_data of a node.  No kernel symbol for node_data is reachable
  * without CONFIG_KALLSYMS_ALL, so it is found through the current task's
  * memory cgroup: memcg->nodeinfo[nid]->lruvec.pgdat (CONFIG_MEMCG).
  */
-static __noinline __u64 find_pgdat(int nid)
+__noinline __u64 fm_find_pgdat(int nid)
 {
-	struct task_struct *task;
-	struct cgroup_subsys_state *css = NULL;
-	struct mem_cgroup_per_node *pn = NULL;
-	struct mem_cgroup *memcg;
-	int id;
+	__u64 cgroups, css, pn;
+	int id = koff.memory_cgrp_id;
 
-	if (nid < 0 || nid >= FM_MAX_NODES)
+	if (!koff.valid || nid < 0 || nid >= FM_MAX_NODES || id < 0 || id >= 32)
 		return 0;
-	if (!bpf_core_type_exists(struct mem_cgroup) ||
-	    !bpf_core_field_exists(struct lruvec, pgdat) ||
-	    !bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+	cgroups = read_ptr(bpf_get_current_task() + koff.task_cgroups);
+	if (!cgroups)
 		return 0;
-	id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
-	if (id < 0 || id >= 16)
-		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
-	css = BPF_CORE_READ(task, cgroups, subsys[id]);
+	css = read_ptr(cgroups + koff.css_set_subsys + (__u64)id * 8);
 	if (!css)
 		return 0;
-	memcg = (struct mem_cgroup *)((char *)css - bpf_core_field_offset(struct mem_cgroup, css));
-	if (bpf_core_read(&pn, sizeof(pn), &memcg->nodeinfo[nid]) || !pn)
+	pn = read_ptr(css - koff.memcg_css + koff.memcg_nodeinfo + (__u64)nid * 8);
+	if (!pn)
 		return 0;
-	return (__u64)BPF_CORE_READ(pn, lruvec.pgdat);
+	return read_ptr(pn + koff.mz_pgdat);
 }
 
-static __always_inline struct zone *node_zone(struct fm_cpu *c, int nid, int zidx)
+static __always_inline __u64 node_zone(struct fm_cpu *c, int nid, int zidx)
 {
 	__u64 pgdat;
 
 	if (nid < 0 || nid >= FM_MAX_NODES || zidx < 0 || zidx >= FM_MAX_ZONES)
-		return NULL;
+		return 0;
 	pgdat = c->pgdat[nid];
 	if (!pgdat)
-		pgdat = c->pgdat[nid] = find_pgdat(nid);
+		pgdat = c->pgdat[nid] = fm_find_pgdat(nid);
 	if (!pgdat)
-		return NULL;
-	return (struct zone *)(pgdat + bpf_core_field_offset(struct pglist_data, node_zones) +
-			       zidx * bpf_core_type_size(struct zone));
+		return 0;
+	return pgdat + koff.pgdat_node_zones + (__u64)zidx * koff.zone_size;
 }
 
 /*
- * Fill e->fi/e->ui for order from the zone's free lists, read now: the
- * zone's free_area[] is copied in one read (nr_free sits in every entry).
+ * Fill fi/ui of the event in stage slot for order from the zone's free
+ * lists, read now: the zone's free_area[] is copied in one read (nr_free
+ * sits in every entry).
  */
-__noinline int fm_read_index(struct fm_cpu *c, struct fm_event *e, __u64 zone, int order)
+__noinline int fm_read_index(__u32 slot, __u64 zone, int order)
 {
-	struct zone *z = (struct zone *)zone;
+	struct fm_cpu *c = this_cpu();
 	struct fm_contig_info info = {};
-	__u32 fa_size = bpf_core_type_size(struct free_area);
-	__u32 nr_off = bpf_core_field_offset(struct free_area, nr_free);
+	__u32 fa_size = koff.free_area_size, nr_off = koff.free_area_nr_free;
+	struct fm_event *e;
 	__u64 bytes;
 	int n = nr_orders;
 
-	if (!c || !e || !z || !compute_index)
+	if (!c || !zone || !compute_index)
 		return 0;
+	e = slot < FM_BATCH ? &c->rec[slot & (FM_BATCH - 1)] : &c->spare;
 	if (n > FM_MAX_ORDERS)
 		n = FM_MAX_ORDERS;
 	if (order < 0 || order >= n) { /* as fm_fragmentation_index() */
@@ -288,10 +350,9 @@ __noinline int fm_read_index(struct fm_cpu *c, struct fm_event *e, __u64 zone, i
 	}
 	bytes = (__u64)n * fa_size;
 	barrier_var(bytes);
-	if (bytes > FM_SCRATCH_BYTES)
+	if (bytes == 0 || bytes > FM_SCRATCH_BYTES)
 		return 0;
-	if (bpf_probe_read_kernel(c->scratch, bytes,
-				  (char *)z + bpf_core_field_offset(struct zone, free_area)))
+	if (bpf_probe_read_kernel(c->scratch, bytes, (const void *)(zone + koff.zone_free_area)))
 		return 0;
 #pragma clang loop unroll(disable)
 	for (int o = 0; o < FM_MAX_ORDERS; o++) {
@@ -322,28 +383,29 @@ static __always_inline int pfn_zone(__u64 pfn, int *nid)
 }
 
 SEC("tp/kmem/mm_page_alloc_extfrag")
-int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
+int handle_extfrag(void *ctx)
 {
 	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	struct fm_raw raw;
 	int nid = -1, zidx;
 
-	if (!c)
+	if (!c || copy_record(&raw, ctx, FM_TP_EXTFRAG))
 		return 0;
 	e = reserve(c, FM_KIND_EXTFRAG);
-	e->order = ctx->alloc_order;
-	e->extfrag.pfn = ctx->pfn;
-	e->extfrag.fallback_order = ctx->fallback_order;
-	e->extfrag.alloc_mt = ctx->alloc_migratetype;
-	e->extfrag.fallback_mt = ctx->fallback_migratetype;
-	e->extfrag.change_ownership = ctx->change_ownership;
+	e->order = field(&raw, FM_TP_EXTFRAG, FMF_XF_ALLOC_ORDER, -1);
+	e->extfrag.pfn = field(&raw, FM_TP_EXTFRAG, FMF_XF_PFN, 0);
+	e->extfrag.fallback_order = field(&raw, FM_TP_EXTFRAG, FMF_XF_FALLBACK_ORDER, -1);
+	e->extfrag.alloc_mt = field(&raw, FM_TP_EXTFRAG, FMF_XF_ALLOC_MT, -1);
+	e->extfrag.fallback_mt = field(&raw, FM_TP_EXTFRAG, FMF_XF_FALLBACK_MT, -1);
+	e->extfrag.change_ownership = field(&raw, FM_TP_EXTFRAG, FMF_XF_CHANGE_OWNERSHIP, 0);
 	/* without the index, the agent finds the zone from the pfn itself */
 	if (compute_index) {
 		zidx = pfn_zone(e->extfrag.pfn, &nid);
 		if (zidx >= 0) {
 			e->node = nid;
 			e->zone = zidx;
-			fm_read_index(c, e, (__u64)node_zone(c, nid, zidx), e->order);
+			fm_read_index(slot_of(c), node_zone(c, nid, zidx), e->order);
 		}
 	}
 	submit(c, e);
@@ -351,49 +413,47 @@ int handle_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 }
 
 SEC("tp/compaction/mm_compaction_begin")
-int handle_compaction_begin(struct trace_event_raw_mm_compaction_begin *ctx)
+int handle_compaction_begin(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct compact_state st = {
-	    .begin_ns = bpf_ktime_get_ns(),
-	    .zone_start = ctx->zone_start,
-	    .order = -1,
-	    .nid = -1,
-	    .zone = -1,
-	    .sync = ctx->sync,
-	};
+	struct compact_state st;
+	struct fm_raw raw;
 
+	if (copy_record(&raw, ctx, FM_TP_COMPACT_BEGIN))
+		return 0;
+	st.order = st.nid = st.zone = -1;
+	st.begin_ns = bpf_ktime_get_ns();
+	st.zone_start = field(&raw, FM_TP_COMPACT_BEGIN, FMF_CB_ZONE_START, 0);
+	st.sync = field(&raw, FM_TP_COMPACT_BEGIN, FMF_CB_SYNC, 0);
 	bpf_map_update_elem(&compacting, &tid, &st, BPF_ANY);
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_finished")
-int handle_compaction_finished(struct trace_event_raw_mm_compaction_suitable_template *ctx)
+int handle_compaction_finished(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct compact_state *st = bpf_map_lookup_elem(&compacting, &tid);
+	struct fm_raw raw;
 
-	if (st) {
-		st->order = ctx->order;
-		st->nid = ctx->nid;
-		st->zone = ctx->idx;
-	}
+	if (!st || copy_record(&raw, ctx, FM_TP_COMPACT_FINISHED))
+		return 0;
+	st->order = field(&raw, FM_TP_COMPACT_FINISHED, FMF_CS_ORDER, -1);
+	st->nid = field(&raw, FM_TP_COMPACT_FINISHED, FMF_CS_NID, -1);
+	st->zone = field(&raw, FM_TP_COMPACT_FINISHED, FMF_CS_IDX, -1);
 	return 0;
 }
 
-/* compact_result values the kernel has used since 4.x */
-#define FM_COMPACT_COMPLETE 5
-#define FM_COMPACT_SUCCESS 8
-
 SEC("tp/compaction/mm_compaction_end")
-int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
+int handle_compaction_end(void *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct compact_state *st = bpf_map_lookup_elem(&compacting, &tid);
-	int status = ctx->status, success, kind, order, nid, zidx;
+	int status, sync, success, kind, order, nid, zidx;
 	struct fm_cpu *c = this_cpu();
 	__u64 begin_ns, zstart;
 	struct fm_event *e;
+	struct fm_raw raw;
 
 	if (!st || !c)
 		return 0;
@@ -403,38 +463,35 @@ int handle_compaction_end(struct trace_event_raw_mm_compaction_end *ctx)
 	zidx = st->zone;
 	zstart = st->zone_start;
 	bpf_map_delete_elem(&compacting, &tid);
-
-	if (bpf_core_enum_value_exists(enum compact_result, COMPACT_SUCCESS))
-		success = status == bpf_core_enum_value(enum compact_result, COMPACT_SUCCESS) ||
-			  (order < 0 &&
-			   status == bpf_core_enum_value(enum compact_result, COMPACT_COMPLETE));
-	else
-		success =
-		    status == FM_COMPACT_SUCCESS || (order < 0 && status == FM_COMPACT_COMPLETE);
+	if (copy_record(&raw, ctx, FM_TP_COMPACT_END))
+		return 0;
+	status = field(&raw, FM_TP_COMPACT_END, FMF_CE_STATUS, -1);
+	sync = field(&raw, FM_TP_COMPACT_END, FMF_CE_SYNC, 0);
+	success = status == compact_success || (order < 0 && status == compact_complete);
 	kind = success ? FM_KIND_COMPACT_SUCCESS : FM_KIND_COMPACT_FAILURE;
 	e = begin_event(c, kind, order, nid, zidx);
 	e->compact.duration_ns = e->ts_ns - begin_ns;
 	e->compact.zone_start = zstart;
 	e->compact.status = status;
-	e->compact.sync = ctx->sync;
+	e->compact.sync = sync;
 	if (compute_index)
-		fm_read_index(c, e, (__u64)node_zone(c, nid, zidx),
+		fm_read_index(slot_of(c), node_zone(c, nid, zidx),
 			      order < 0 ? pageblock_order : order);
 	submit(c, e);
 	return 0;
 }
 
-static __always_inline int oot_event(void *ctx, int kind)
+static __always_inline int oot_event(void *ctx, int tp, int kind)
 {
-	struct trace_event_raw_mm_compaction_success___oot *r = ctx;
 	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	struct fm_raw raw;
 
-	if (!c)
+	if (!c || copy_record(&raw, ctx, tp))
 		return 0;
-	e = begin_event(c, kind, BPF_CORE_READ(r, order), BPF_CORE_READ(r, nid),
-			BPF_CORE_READ(r, idx));
-	e->oot.ret = bpf_core_field_exists(r->ret) ? BPF_CORE_READ(r, ret) : -1;
+	e = begin_event(c, kind, field(&raw, tp, FMF_OOT_ORDER, -1), field(&raw, tp, FMF_OOT_NID, -1),
+			field(&raw, tp, FMF_OOT_IDX, -1));
+	e->oot.ret = field(&raw, tp, FMF_OOT_RET, -1);
 	submit(c, e);
 	return 0;
 }
@@ -442,123 +499,137 @@ static __always_inline int oot_event(void *ctx, int kind)
 SEC("tp/page_alloc/mm_compaction_success")
 int handle_oot_success(void *ctx)
 {
-	return oot_event(ctx, FM_KIND_OOT_SUCCESS);
+	return oot_event(ctx, FM_TP_OOT_SUCCESS, FM_KIND_OOT_SUCCESS);
 }
 
 SEC("tp/page_alloc/mm_compaction_failure")
 int handle_oot_failure(void *ctx)
 {
-	return oot_event(ctx, FM_KIND_OOT_FAILURE);
+	return oot_event(ctx, FM_TP_OOT_FAILURE, FM_KIND_OOT_FAILURE);
 }
 
 SEC("tp/compaction/mm_compaction_try_to_compact_pages")
-int handle_compaction_try(struct trace_event_raw_mm_compaction_try_to_compact_pages *ctx)
+int handle_compaction_try(void *ctx)
 {
 	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	struct fm_raw raw;
 
-	if (!c)
+	if (!c || copy_record(&raw, ctx, FM_TP_COMPACT_TRY))
 		return 0;
-	e = begin_event(c, FM_KIND_COMPACT_TRY, ctx->order, -1, -1);
-	e->try_.gfp_mask = ctx->gfp_mask;
-	e->try_.prio = ctx->prio;
+	e = begin_event(c, FM_KIND_COMPACT_TRY, field(&raw, FM_TP_COMPACT_TRY, FMF_CT_ORDER, -1),
+			-1, -1);
+	e->try_.gfp_mask = field(&raw, FM_TP_COMPACT_TRY, FMF_CT_GFP_MASK, 0);
+	e->try_.prio = field(&raw, FM_TP_COMPACT_TRY, FMF_CT_PRIO, -1);
 	submit(c, e);
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_suitable")
-int handle_compaction_suitable(struct trace_event_raw_mm_compaction_suitable_template *ctx)
+int handle_compaction_suitable(void *ctx)
 {
+	const int tp = FM_TP_COMPACT_SUITABLE;
 	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	struct fm_raw raw;
 
-	if (!c)
+	if (!c || copy_record(&raw, ctx, tp))
 		return 0;
-	e = begin_event(c, FM_KIND_COMPACT_SUITABLE, ctx->order, ctx->nid, ctx->idx);
-	e->suitable.status = ctx->ret;
+	e = begin_event(c, FM_KIND_COMPACT_SUITABLE, field(&raw, tp, FMF_CS_ORDER, -1),
+			field(&raw, tp, FMF_CS_NID, -1), field(&raw, tp, FMF_CS_IDX, -1));
+	e->suitable.status = field(&raw, tp, FMF_CS_RET, -1);
 	submit(c, e);
 	return 0;
 }
 
-static __always_inline int defer_event(struct trace_event_raw_mm_compaction_defer_template *ctx,
-				       int kind)
+static __always_inline int defer_event(void *ctx, int tp, int kind)
 {
 	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	struct fm_raw raw;
 
-	if (!c)
+	if (!c || copy_record(&raw, ctx, tp))
 		return 0;
-	e = begin_event(c, kind, ctx->order, ctx->nid, ctx->idx);
-	e->defer.considered = ctx->considered;
-	e->defer.defer_shift = ctx->defer_shift;
-	e->defer.order_failed = ctx->order_failed;
+	e = begin_event(c, kind, field(&raw, tp, FMF_CD_ORDER, -1), field(&raw, tp, FMF_CD_NID, -1),
+			field(&raw, tp, FMF_CD_IDX, -1));
+	e->defer.considered = field(&raw, tp, FMF_CD_CONSIDERED, 0);
+	e->defer.defer_shift = field(&raw, tp, FMF_CD_DEFER_SHIFT, 0);
+	e->defer.order_failed = field(&raw, tp, FMF_CD_ORDER_FAILED, -1);
 	submit(c, e);
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_deferred")
-int handle_compaction_deferred(struct trace_event_raw_mm_compaction_defer_template *ctx)
+int handle_compaction_deferred(void *ctx)
 {
-	return defer_event(ctx, FM_KIND_COMPACT_DEFERRED);
+	return defer_event(ctx, FM_TP_COMPACT_DEFERRED, FM_KIND_COMPACT_DEFERRED);
 }
 
 SEC("tp/compaction/mm_compaction_defer_compaction")
-int handle_compaction_defer(struct trace_event_raw_mm_compaction_defer_template *ctx)
+int handle_compaction_defer(void *ctx)
 {
-	return defer_event(ctx, FM_KIND_COMPACT_DEFER);
+	return defer_event(ctx, FM_TP_COMPACT_DEFER, FM_KIND_COMPACT_DEFER);
 }
 
 SEC("tp/compaction/mm_compaction_defer_reset")
-int handle_compaction_defer_reset(struct trace_event_raw_mm_compaction_defer_template *ctx)
+int handle_compaction_defer_reset(void *ctx)
 {
-	return defer_event(ctx, FM_KIND_COMPACT_DEFER_RESET);
+	return defer_event(ctx, FM_TP_COMPACT_DEFER_RESET, FM_KIND_COMPACT_DEFER_RESET);
 }
 
 SEC("tp/compaction/mm_compaction_kcompactd_wake")
-int handle_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
+int handle_kcompactd_wake(void *ctx)
 {
+	const int tp = FM_TP_KCOMPACTD_WAKE;
 	struct fm_cpu *c = this_cpu();
+	struct fm_raw raw;
 
-	if (c)
-		submit(c, begin_event(c, FM_KIND_KCOMPACTD_WAKE, ctx->order, ctx->nid,
-				      ctx->highest_zoneidx));
+	if (!c || copy_record(&raw, ctx, tp))
+		return 0;
+	submit(c, begin_event(c, FM_KIND_KCOMPACTD_WAKE, field(&raw, tp, FMF_KW_ORDER, -1),
+			      field(&raw, tp, FMF_KW_NID, -1), field(&raw, tp, FMF_KW_ZONEIDX, -1)));
 	return 0;
 }
 
 SEC("tp/compaction/mm_compaction_kcompactd_sleep")
-int handle_kcompactd_sleep(struct trace_event_raw_mm_compaction_kcompactd_sleep *ctx)
+int handle_kcompactd_sleep(void *ctx)
 {
 	struct fm_cpu *c = this_cpu();
+	struct fm_raw raw;
 
-	if (c)
-		submit(c, begin_event(c, FM_KIND_KCOMPACTD_SLEEP, -1, ctx->nid, -1));
+	if (!c || copy_record(&raw, ctx, FM_TP_KCOMPACTD_SLEEP))
+		return 0;
+	submit(c, begin_event(c, FM_KIND_KCOMPACTD_SLEEP, -1,
+			      field(&raw, FM_TP_KCOMPACTD_SLEEP, FMF_KS_NID, -1), -1));
 	return 0;
 }
 
 SEC("tp/migrate/mm_migrate_pages")
-int handle_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
+int handle_migrate(void *ctx)
 {
+	const int tp = FM_TP_MIGRATE;
 	struct fm_cpu *c = this_cpu();
 	struct fm_event *e;
+	struct fm_raw raw;
 
-	if (!c)
+	if (!c || copy_record(&raw, ctx, tp))
 		return 0;
 	e = reserve(c, FM_KIND_MIGRATE);
-	e->migrate.succeeded = ctx->succeeded;
-	e->migrate.failed = ctx->failed;
-	e->migrate.thp_succeeded = ctx->thp_succeeded;
-	e->migrate.thp_failed = ctx->thp_failed;
-	e->migrate.thp_split = ctx->thp_split;
-	e->migrate.mode = ctx->mode;
-	e->migrate.reason = ctx->reason;
+	e->migrate.succeeded = field(&raw, tp, FMF_MG_SUCCEEDED, 0);
+	e->migrate.failed = field(&raw, tp, FMF_MG_FAILED, 0);
+	e->migrate.thp_succeeded = field(&raw, tp, FMF_MG_THP_SUCCEEDED, 0);
+	e->migrate.thp_failed = field(&raw, tp, FMF_MG_THP_FAILED, 0);
+	e->migrate.thp_split = field(&raw, tp, FMF_MG_THP_SPLIT, 0);
+	e->migrate.mode = field(&raw, tp, FMF_MG_MODE, -1);
+	e->migrate.reason = field(&raw, tp, FMF_MG_REASON, -1);
 	submit(c, e);
 	return 0;
 }
 
 /*
  * Run by the agent on each CPU with staged records (BPF_PROG_TEST_RUN with
- * BPF_F_TEST_RUN_ON_CPU) every poll and at the end.  Returns 1 if a handler
- * was using the stage (the agent tries again), else 0.
+ * BPF_F_TEST_RUN_ON_CPU, 5.10) every poll and at the end.  Returns 1 if a
+ * handler was using the stage (the agent tries again), else 0.
  */
 SEC("raw_tp")
 int flush_stage(void *ctx)
@@ -571,13 +642,13 @@ int flush_stage(void *ctx)
 		return 1;
 	c->busy = 1;
 	barrier();
-	fm_flush(c);
+	fm_flush();
 	barrier();
 	c->busy = 0;
 	return 0;
 }
 
-/* Benchmark reference: the bare counter the issue compares against. */
+/* Benchmark reference: a bare counter on the same tracepoint. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

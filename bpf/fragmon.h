@@ -6,15 +6,101 @@
 #ifndef FRAGMON_BPF_H
 #define FRAGMON_BPF_H
 
-#ifndef __VMLINUX_H__
 #include <linux/types.h>
-#endif
 
 #define FM_COMM_LEN 16
 #define FM_MAX_NODES 8
 #define FM_MAX_ZONES 8
 #define FM_ORDER_SLOTS 18   /* order -1 .. 16, slot = order + 1 */
 #define FM_FI_NONE (-32768) /* index not computed */
+
+/*
+ * The tracepoints, in the agent's table order (agent/tracepoints.c): a
+ * handler reads its record's fields through tp_layout[its id].
+ */
+enum fm_tp_id {
+	FM_TP_EXTFRAG,
+	FM_TP_COMPACT_BEGIN,
+	FM_TP_COMPACT_FINISHED,
+	FM_TP_COMPACT_END,
+	FM_TP_OOT_SUCCESS,
+	FM_TP_OOT_FAILURE,
+	FM_TP_COMPACT_TRY,
+	FM_TP_COMPACT_SUITABLE,
+	FM_TP_COMPACT_DEFERRED,
+	FM_TP_COMPACT_DEFER,
+	FM_TP_COMPACT_DEFER_RESET,
+	FM_TP_KCOMPACTD_WAKE,
+	FM_TP_KCOMPACTD_SLEEP,
+	FM_TP_MIGRATE,
+	FM_NTP,
+};
+
+/*
+ * Where a handler finds each field it reads in its tracepoint's record, read
+ * by the agent from tracefs (events/<system>/<name>/format) and handed to the
+ * BPF side as read-only knobs before load: no kernel BTF or CO-RE needed.
+ * The field slots of each tracepoint are the FMF_* below; the names the
+ * agent looks up for them are in agent/tracepoints.c.  size 0: this kernel's
+ * record has no such (optional) field.
+ */
+#define FM_TP_FIELDS 8
+#define FM_RAW_MAX 128 /* record bytes a handler copies: the fields it reads lie below */
+
+struct fm_field_loc {
+	__u16 off;
+	__u8 size; /* 1, 2, 4 or 8; 0 = absent */
+	__u8 is_signed;
+};
+
+struct fm_tp_layout {
+	__u32 raw_size; /* bytes to copy: the end of the last field read */
+	struct fm_field_loc f[FM_TP_FIELDS];
+};
+
+/* kmem:mm_page_alloc_extfrag */
+enum { FMF_XF_PFN, FMF_XF_ALLOC_ORDER, FMF_XF_FALLBACK_ORDER, FMF_XF_ALLOC_MT, FMF_XF_FALLBACK_MT,
+       FMF_XF_CHANGE_OWNERSHIP };
+/* compaction:mm_compaction_begin */
+enum { FMF_CB_ZONE_START, FMF_CB_SYNC };
+/* compaction:mm_compaction_end */
+enum { FMF_CE_SYNC, FMF_CE_STATUS };
+/* compaction:mm_compaction_finished, _suitable (one template) */
+enum { FMF_CS_NID, FMF_CS_IDX, FMF_CS_ORDER, FMF_CS_RET };
+/* compaction:mm_compaction_try_to_compact_pages */
+enum { FMF_CT_ORDER, FMF_CT_GFP_MASK, FMF_CT_PRIO };
+/* compaction:mm_compaction_deferred, _defer_compaction, _defer_reset */
+enum { FMF_CD_NID, FMF_CD_IDX, FMF_CD_ORDER, FMF_CD_CONSIDERED, FMF_CD_DEFER_SHIFT,
+       FMF_CD_ORDER_FAILED };
+/* compaction:mm_compaction_kcompactd_wake */
+enum { FMF_KW_NID, FMF_KW_ORDER, FMF_KW_ZONEIDX };
+/* compaction:mm_compaction_kcompactd_sleep */
+enum { FMF_KS_NID };
+/* migrate:mm_migrate_pages */
+enum { FMF_MG_SUCCEEDED, FMF_MG_FAILED, FMF_MG_THP_SUCCEEDED, FMF_MG_THP_FAILED, FMF_MG_THP_SPLIT,
+       FMF_MG_MODE, FMF_MG_REASON };
+/* the out-of-tree mm_compaction_success/failure */
+enum { FMF_OOT_NID, FMF_OOT_IDX, FMF_OOT_ORDER, FMF_OOT_RET };
+
+/*
+ * Kernel type layout for reading a zone's free lists at the event
+ * (index_source: event), from BTF (the kernel's, or a file) by the agent.
+ * valid = 0: no BTF, the index comes from the snapshots.
+ */
+struct fm_kernel_offsets {
+	__u32 valid;
+	__s32 memory_cgrp_id;	  /* enum cgroup_subsys_id */
+	__u32 task_cgroups;	  /* task_struct.cgroups */
+	__u32 css_set_subsys;	  /* css_set.subsys[] */
+	__u32 memcg_css;	  /* mem_cgroup.css */
+	__u32 memcg_nodeinfo;	  /* mem_cgroup.nodeinfo[] */
+	__u32 mz_pgdat;		  /* mem_cgroup_per_node.lruvec.pgdat */
+	__u32 pgdat_node_zones;	  /* pglist_data.node_zones[] */
+	__u32 zone_size;	  /* sizeof(struct zone) */
+	__u32 zone_free_area;	  /* zone.free_area[] */
+	__u32 free_area_size;	  /* sizeof(struct free_area) */
+	__u32 free_area_nr_free;  /* free_area.nr_free */
+};
 
 enum fm_kind {
 	FM_KIND_EXTFRAG,

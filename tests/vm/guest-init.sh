@@ -85,12 +85,14 @@ run_case() { # case
 		r=$((r + 1))
 	done
 	sleep 1
+	# the kernel's own indices, for the agent's last snapshot: read before
+	# the stop, as the agent frees its memory (ring buffer, maps) at exit
+	# and in a small guest that moves the high orders
+	cp /sys/kernel/debug/extfrag/extfrag_index $d/extfrag_index 2>/dev/null
+	cp /sys/kernel/debug/extfrag/unusable_index $d/unusable_index 2>/dev/null
 	kill -TERM $pid
 	wait $pid
 	emit_text $c/agent.rc $?
-	# the kernel's own indices, right after the agent's last snapshot
-	cp /sys/kernel/debug/extfrag/extfrag_index $d/extfrag_index 2>/dev/null
-	cp /sys/kernel/debug/extfrag/unusable_index $d/unusable_index 2>/dev/null
 	echo 0 > $i/tracing_on
 	for ev in mm_page_alloc_extfrag mm_compaction_end mm_compaction_begin; do
 		emit_text $c/ftrace.$ev "$(grep -c " $ev:" $i/trace)"

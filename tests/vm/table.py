@@ -10,12 +10,15 @@ COLS = ["probe", "exit", "complete", "extfrag", "compaction", "dropped", "names"
         "snapshots"]
 
 
-def cell(c):
+SHOW = {"extfrag", "compaction", "index", "snapshots"}  # columns whose figures are shown
+
+
+def cell(col, c):
     if c is None:
         return "–"
-    return ("✓ " if c["ok"] else "✗ ") + (c["detail"] if c["detail"] and
-                                          c["detail"][0].isdigit() and len(c["detail"]) < 20
-                                          else "" if c["ok"] else c["detail"][:60])
+    if not c["ok"]:
+        return "✗ " + c["detail"][:80]
+    return "✓ " + (c["detail"] if col in SHOW else "")
 
 
 def main():
@@ -35,7 +38,7 @@ def main():
             info = v.get("info") or {}
             att = info.get("attach_s")
             print(f"| {name} | {CASES.get(case, case)} | " +
-                  " | ".join(cell(v["checks"].get(c)) for c in COLS) +
+                  " | ".join(cell(c, v["checks"].get(c)) for c in COLS) +
                   (f" | {att:.2f} |" if att is not None else " | |"))
 
 
