@@ -78,12 +78,17 @@ run_case() { # case
 	done
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	emit_text $c/start "$t0 $t1"
+	# rounds of the workload until the instance has seen enough extfrag
+	# events: the kernel keeps the pageblocks it claimed, so a round
+	# provokes fewer the more rounds ran before
 	r=0
-	while [ $r -lt $rounds ]; do
+	while [ $r -lt $rounds ] || { [ "$mode" = full ] && [ $r -lt 8 ] &&
+		[ "$(grep -c ' mm_page_alloc_extfrag:' $i/trace)" -lt 20 ]; }; do
 		/fragload pipes > /dev/null 2>&1
 		/fragload compact > /dev/null 2>&1
 		r=$((r + 1))
 	done
+	emit_text $c/rounds $r
 	sleep 1
 	# the kernel's own indices, for the agent's last snapshot: read before
 	# the stop, as the agent frees its memory (ring buffer, maps) at exit
