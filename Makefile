@@ -71,7 +71,7 @@ BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror $(BPF_EXTRA_CFLAGS) \
 		-I common -I bpf $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH)) -c $< -o $@
 	$(Q)llvm-strip -g $@ 2>/dev/null || true
 
@@ -116,7 +116,7 @@ deps:
 	$(Q)tools/install-deps.sh
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all workload
+	$(Q)$(MAKE) --no-print-directory all workload fault-agent
 	$(Q)tools/run-tests.sh
 
 DEMO_SECONDS ?= 30

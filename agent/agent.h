@@ -23,7 +23,7 @@ struct fm_agent {
 	struct fm_mem_snapshot snap; /* latest */
 	bool have_snap;
 	struct fm_tracer tracer;
-	bool bpf;	      /* tracer started */
+	bool bpf;	     /* tracer started */
 	char bpf_error[512]; /* why BPF capture is not running ("" = it is, or mode snapshot) */
 	struct fm_writer writer;
 

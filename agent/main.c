@@ -160,14 +160,15 @@ static void status(struct fm_agent *a, double t, double *last_t, unsigned long l
 	char rejected[48] = "";
 
 	if (a->tracer.nrejected)
-		snprintf(rejected, sizeof(rejected), ", %d tracepoints rejected", a->tracer.nrejected);
+		snprintf(rejected, sizeof(rejected), ", %d tracepoints rejected",
+			 a->tracer.nrejected);
 	if (!a->bpf)
 		snprintf(rejected, sizeof(rejected), ", snapshots only");
 	if (tty)
-		fprintf(stderr, "\r[%8.1fs] %llu events (%.0f/s), %llu dropped, %llu written%s%s   ",
-			t, n, rate, (unsigned long long)a->counts[FM_CNT_DROPPED],
-			a->writer.nwritten, a->writer.capped ? " (output cap reached)" : "",
-			rejected);
+		fprintf(stderr,
+			"\r[%8.1fs] %llu events (%.0f/s), %llu dropped, %llu written%s%s   ", t, n,
+			rate, (unsigned long long)a->counts[FM_CNT_DROPPED], a->writer.nwritten,
+			a->writer.capped ? " (output cap reached)" : "", rejected);
 	else
 		logmsg("%.1fs: %llu events (%.0f/s), %llu dropped, %llu written%s%s", t, n, rate,
 		       (unsigned long long)a->counts[FM_CNT_DROPPED], a->writer.nwritten,
@@ -262,11 +263,12 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		double ms = (double)(fm_mono_ns() - a->main_ns) / 1e6;
 
 		if (a->bpf)
-			logmsg("ready: mode %s, %d tracepoints attached (%d rejected, %d missing) in "
-			       "%.1f ms, writing %s",
-			       fm_mode_name(c->mode), fm_tracer_count_status(&a->tracer, "attached"),
-			       a->tracer.nrejected, fm_tracer_count_status(&a->tracer, "missing"),
-			       ms, a->writer.partial);
+			logmsg(
+			    "ready: mode %s, %d tracepoints attached (%d rejected, %d missing) in "
+			    "%.1f ms, writing %s",
+			    fm_mode_name(c->mode), fm_tracer_count_status(&a->tracer, "attached"),
+			    a->tracer.nrejected, fm_tracer_count_status(&a->tracer, "missing"), ms,
+			    a->writer.partial);
 		else
 			logmsg("ready: mode %s, snapshots only, in %.1f ms, writing %s",
 			       fm_mode_name(c->mode), ms, a->writer.partial);
@@ -395,11 +397,6 @@ int main(int argc, char **argv)
 		rc = fm_probe(stdout, &a->cfg) ? FM_EXIT_RUNTIME : FM_EXIT_OK;
 		fm_config_free(&a->cfg);
 		return rc;
-	}
-	if (geteuid() != 0 && a->cfg.mode != FM_MODE_SNAPSHOT) {
-		logmsg("mode %s needs root (BPF); run as root or use mode snapshot",
-		       fm_mode_name(a->cfg.mode));
-		return FM_EXIT_RUNTIME;
 	}
 	if (mkdir_p(a->cfg.output_dir)) {
 		logmsg("cannot create output directory %s: %s", a->cfg.output_dir, strerror(errno));

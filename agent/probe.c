@@ -111,10 +111,10 @@ int fm_probe(FILE *out, const struct fm_config *cfg)
 	}
 	yajl_gen_map_close(g);
 	jw_kstr(g, "index_source_event",
-		!bpf		     ? "unavailable"
-		: t.index_at_event   ? "ok"
-		: t.index_why[0]     ? t.index_why
-				     : "not asked for (index_source: snapshot)");
+		!bpf		   ? "unavailable"
+		: t.index_at_event ? "ok"
+		: t.index_why[0]   ? t.index_why
+				   : "not asked for (index_source: snapshot)");
 	jw_key(g, "migratetypes");
 	yajl_gen_array_open(g);
 	for (int i = 0; i < k.migratetype.n; i++)

@@ -153,7 +153,8 @@ int fm_tp_symbols(const char *print_fmt, const char *field, const char *strip, b
 			if (n >= FM_ENUM_NAME_LEN)
 				n = FM_ENUM_NAME_LEN - 1;
 			for (size_t j = 0; j < n; j++)
-				out->names[v][j] = lower ? (char)tolower((unsigned char)name[j]) : name[j];
+				out->names[v][j] =
+				    lower ? (char)tolower((unsigned char)name[j]) : name[j];
 			out->names[v][n] = '\0';
 			if (v + 1 > out->n)
 				out->n = (int)v + 1;

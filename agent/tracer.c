@@ -64,7 +64,7 @@ static const char *find_category(struct fm_kinfo *k, const struct fm_tracepoint 
 }
 
 static void set_reason(struct fm_tracer *t, int i, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void set_reason(struct fm_tracer *t, int i, const char *fmt, ...)
 {
 	va_list ap;
@@ -99,7 +99,8 @@ static int read_layout(struct fm_kinfo *k, const struct fm_tracepoint *tp, const
 			continue;
 		optional = *spec == '?';
 		snprintf(names, sizeof(names), "%s", spec + optional);
-		for (char *n = strtok_r(names, "|", &save); n && !fld; n = strtok_r(NULL, "|", &save))
+		for (char *n = strtok_r(names, "|", &save); n && !fld;
+		     n = strtok_r(NULL, "|", &save))
 			fld = fm_tp_format_field(&f, n);
 		if (fld && (fld->size == 1 || fld->size == 2 || fld->size == 4 || fld->size == 8) &&
 		    fld->offset + fld->size <= FM_RAW_MAX) {
@@ -132,8 +133,8 @@ static void last_line(const char *log, char *out, size_t outlen)
 		n = (size_t)(end - start);
 		while (n && (start[n - 1] == '\n' || start[n - 1] == ' '))
 			n--;
-		if (n && strncmp(start, "processed ", 10) && strncmp(start, "verification time", 17) &&
-		    strncmp(start, "stack depth", 11)) {
+		if (n && strncmp(start, "processed ", 10) &&
+		    strncmp(start, "verification time", 17) && strncmp(start, "stack depth", 11)) {
 			snprintf(out, outlen, "%.*s", (int)n, start);
 			return;
 		}
@@ -166,6 +167,14 @@ static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 	r->compact_complete = fm_enum_value(&o->kinfo->compact_result, "complete", 5);
 	memcpy((void *)r->tp_layout, layout, sizeof(r->tp_layout));
 	memcpy((void *)&r->koff, koff, sizeof(r->koff));
+#ifdef FM_FAULT_INJECT
+	/* test builds: FRAGMON_FAULT_REJECT=<program> makes the verifier reject it */
+	const char *reject = getenv("FRAGMON_FAULT_REJECT");
+
+	for (int i = 0; reject && i <= FM_NTP; i++)
+		if (!strcmp(reject, i < FM_NTP ? fm_tracepoints[i].prog : "flush_stage"))
+			r->fault_reject = i;
+#endif
 	bpf_map__set_max_entries(t->skel->maps.events, (__u32)o->cfg->ringbuf_kb * 1024);
 	bpf_map__set_max_entries(t->skel->maps.cpu_state, (__u32)t->ncpus);
 }
@@ -292,21 +301,27 @@ int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *er
 			t->oot = true;
 		candidates++;
 	}
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "not root: loading BPF programs needs root");
+		return -1;
+	}
 	if (!fm_tracefs(o->kinfo)[0]) {
-		snprintf(err, errlen, "no tracefs: neither /sys/kernel/tracing nor "
-				      "/sys/kernel/debug/tracing, and mounting tracefs failed");
+		snprintf(err, errlen,
+			 "no tracefs: neither /sys/kernel/tracing nor "
+			 "/sys/kernel/debug/tracing, and mounting tracefs failed");
 		return -1;
 	}
 	if (!candidates) {
-		snprintf(err, errlen, "no tracepoint to trace in mode %s", fm_mode_name(o->cfg->mode));
+		snprintf(err, errlen, "no tracepoint to trace in mode %s",
+			 fm_mode_name(o->cfg->mode));
 		return -1;
 	}
 	probe = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
 	if (probe != 1) {
 		snprintf(err, errlen, "%s",
 			 probe == 0 ? "the kernel has no BPF ring buffer (Linux 5.8 or later)"
-				    : probe == -EPERM ? "BPF is not permitted (not root, or lockdown)"
-						      : "BPF is not available");
+			 : probe == -EPERM ? "BPF is not permitted (not root, or lockdown)"
+					   : "BPF is not available");
 		if (probe < 0 && probe != -EPERM)
 			snprintf(err + strlen(err), errlen - strlen(err), ": %s", strerror(-probe));
 		return -1;
@@ -368,8 +383,7 @@ int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen)
 	return 0;
 }
 
-int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err,
-		     size_t errlen)
+int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen)
 {
 	int attached = 0;
 

@@ -30,11 +30,11 @@ struct fm_tracer {
 	 */
 	const char *status[FM_NTP];
 	char reason[FM_NTP][FM_REASON_LEN];
-	const char *category[FM_NTP]; /* where it lives on this kernel */
-	int nrejected;		      /* rejected + unsupported + failed */
-	struct bpf_link *bare;	      /* benchmark reference program */
-	bool oot;		      /* out-of-tree compaction tracepoints attached */
-	bool index_at_event;	      /* the index is read in BPF */
+	const char *category[FM_NTP];  /* where it lives on this kernel */
+	int nrejected;		       /* rejected + unsupported + failed */
+	struct bpf_link *bare;	       /* benchmark reference program */
+	bool oot;		       /* out-of-tree compaction tracepoints attached */
+	bool index_at_event;	       /* the index is read in BPF */
 	char index_why[FM_REASON_LEN]; /* why not, when asked for */
 	int ncpus;
 	const volatile struct fm_cpu *cpus; /* cpu_state, mmapped: one per possible CPU */
@@ -66,8 +66,7 @@ int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *er
 /* Can the agent run flush_stage on a chosen CPU (Linux 5.10)?  0 or -1 (err). */
 int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen);
 /* Attach the loaded programs and set up the ring buffer.  Returns 0 or -1 (err). */
-int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err,
-		     size_t errlen);
+int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *err, size_t errlen);
 /* how many tracepoints have this status ("attached", "missing", ...) */
 int fm_tracer_count_status(const struct fm_tracer *t, const char *status);
 /* Wait up to timeout_ms, send every CPU's staged records, consume the ring. */

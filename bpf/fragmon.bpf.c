@@ -78,6 +78,25 @@ struct {
 	__type(value, struct compact_state);
 } compacting SEC(".maps");
 
+#ifdef FM_FAULT_INJECT
+/*
+ * Test builds only (make fault-agent, for tests/bats): the program whose
+ * tracepoint id is fault_reject (FM_NTP: flush_stage) stores through a null
+ * pointer, so that the kernel's verifier really rejects it.
+ */
+const volatile int fault_reject = -1;
+const volatile long fault_addr = 0;
+#define FAULT_POINT(id)                                                                            \
+	do {                                                                                       \
+		if (fault_reject == (id))                                                          \
+			*(volatile int *)fault_addr = 0;                                           \
+	} while (0)
+#else
+#define FAULT_POINT(id)                                                                            \
+	do {                                                                                       \
+	} while (0)
+#endif
+
 static __always_inline struct fm_cpu *this_cpu(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -94,6 +113,7 @@ static __always_inline int copy_record(struct fm_raw *raw, void *ctx, int tp)
 {
 	__u32 n = tp_layout[tp].raw_size;
 
+	FAULT_POINT(tp);
 	if (n == 0 || n > FM_RAW_MAX)
 		return -1;
 	return bpf_probe_read_kernel(raw->b, n, ctx);
@@ -489,8 +509,8 @@ static __always_inline int oot_event(void *ctx, int tp, int kind)
 
 	if (!c || copy_record(&raw, ctx, tp))
 		return 0;
-	e = begin_event(c, kind, field(&raw, tp, FMF_OOT_ORDER, -1), field(&raw, tp, FMF_OOT_NID, -1),
-			field(&raw, tp, FMF_OOT_IDX, -1));
+	e = begin_event(c, kind, field(&raw, tp, FMF_OOT_ORDER, -1),
+			field(&raw, tp, FMF_OOT_NID, -1), field(&raw, tp, FMF_OOT_IDX, -1));
 	e->oot.ret = field(&raw, tp, FMF_OOT_RET, -1);
 	submit(c, e);
 	return 0;
@@ -586,8 +606,9 @@ int handle_kcompactd_wake(void *ctx)
 
 	if (!c || copy_record(&raw, ctx, tp))
 		return 0;
-	submit(c, begin_event(c, FM_KIND_KCOMPACTD_WAKE, field(&raw, tp, FMF_KW_ORDER, -1),
-			      field(&raw, tp, FMF_KW_NID, -1), field(&raw, tp, FMF_KW_ZONEIDX, -1)));
+	submit(c,
+	       begin_event(c, FM_KIND_KCOMPACTD_WAKE, field(&raw, tp, FMF_KW_ORDER, -1),
+			   field(&raw, tp, FMF_KW_NID, -1), field(&raw, tp, FMF_KW_ZONEIDX, -1)));
 	return 0;
 }
 
@@ -636,6 +657,7 @@ int flush_stage(void *ctx)
 {
 	struct fm_cpu *c = this_cpu();
 
+	FAULT_POINT(FM_NTP);
 	if (!c)
 		return 0;
 	if (c->busy)

@@ -59,8 +59,14 @@ struct fm_tp_layout {
 };
 
 /* kmem:mm_page_alloc_extfrag */
-enum { FMF_XF_PFN, FMF_XF_ALLOC_ORDER, FMF_XF_FALLBACK_ORDER, FMF_XF_ALLOC_MT, FMF_XF_FALLBACK_MT,
-       FMF_XF_CHANGE_OWNERSHIP };
+enum {
+	FMF_XF_PFN,
+	FMF_XF_ALLOC_ORDER,
+	FMF_XF_FALLBACK_ORDER,
+	FMF_XF_ALLOC_MT,
+	FMF_XF_FALLBACK_MT,
+	FMF_XF_CHANGE_OWNERSHIP
+};
 /* compaction:mm_compaction_begin */
 enum { FMF_CB_ZONE_START, FMF_CB_SYNC };
 /* compaction:mm_compaction_end */
@@ -70,15 +76,28 @@ enum { FMF_CS_NID, FMF_CS_IDX, FMF_CS_ORDER, FMF_CS_RET };
 /* compaction:mm_compaction_try_to_compact_pages */
 enum { FMF_CT_ORDER, FMF_CT_GFP_MASK, FMF_CT_PRIO };
 /* compaction:mm_compaction_deferred, _defer_compaction, _defer_reset */
-enum { FMF_CD_NID, FMF_CD_IDX, FMF_CD_ORDER, FMF_CD_CONSIDERED, FMF_CD_DEFER_SHIFT,
-       FMF_CD_ORDER_FAILED };
+enum {
+	FMF_CD_NID,
+	FMF_CD_IDX,
+	FMF_CD_ORDER,
+	FMF_CD_CONSIDERED,
+	FMF_CD_DEFER_SHIFT,
+	FMF_CD_ORDER_FAILED
+};
 /* compaction:mm_compaction_kcompactd_wake */
 enum { FMF_KW_NID, FMF_KW_ORDER, FMF_KW_ZONEIDX };
 /* compaction:mm_compaction_kcompactd_sleep */
 enum { FMF_KS_NID };
 /* migrate:mm_migrate_pages */
-enum { FMF_MG_SUCCEEDED, FMF_MG_FAILED, FMF_MG_THP_SUCCEEDED, FMF_MG_THP_FAILED, FMF_MG_THP_SPLIT,
-       FMF_MG_MODE, FMF_MG_REASON };
+enum {
+	FMF_MG_SUCCEEDED,
+	FMF_MG_FAILED,
+	FMF_MG_THP_SUCCEEDED,
+	FMF_MG_THP_FAILED,
+	FMF_MG_THP_SPLIT,
+	FMF_MG_MODE,
+	FMF_MG_REASON
+};
 /* the out-of-tree mm_compaction_success/failure */
 enum { FMF_OOT_NID, FMF_OOT_IDX, FMF_OOT_ORDER, FMF_OOT_RET };
 
@@ -89,17 +108,17 @@ enum { FMF_OOT_NID, FMF_OOT_IDX, FMF_OOT_ORDER, FMF_OOT_RET };
  */
 struct fm_kernel_offsets {
 	__u32 valid;
-	__s32 memory_cgrp_id;	  /* enum cgroup_subsys_id */
-	__u32 task_cgroups;	  /* task_struct.cgroups */
-	__u32 css_set_subsys;	  /* css_set.subsys[] */
-	__u32 memcg_css;	  /* mem_cgroup.css */
-	__u32 memcg_nodeinfo;	  /* mem_cgroup.nodeinfo[] */
-	__u32 mz_pgdat;		  /* mem_cgroup_per_node.lruvec.pgdat */
-	__u32 pgdat_node_zones;	  /* pglist_data.node_zones[] */
-	__u32 zone_size;	  /* sizeof(struct zone) */
-	__u32 zone_free_area;	  /* zone.free_area[] */
-	__u32 free_area_size;	  /* sizeof(struct free_area) */
-	__u32 free_area_nr_free;  /* free_area.nr_free */
+	__s32 memory_cgrp_id;	 /* enum cgroup_subsys_id */
+	__u32 task_cgroups;	 /* task_struct.cgroups */
+	__u32 css_set_subsys;	 /* css_set.subsys[] */
+	__u32 memcg_css;	 /* mem_cgroup.css */
+	__u32 memcg_nodeinfo;	 /* mem_cgroup.nodeinfo[] */
+	__u32 mz_pgdat;		 /* mem_cgroup_per_node.lruvec.pgdat */
+	__u32 pgdat_node_zones;	 /* pglist_data.node_zones[] */
+	__u32 zone_size;	 /* sizeof(struct zone) */
+	__u32 zone_free_area;	 /* zone.free_area[] */
+	__u32 free_area_size;	 /* sizeof(struct free_area) */
+	__u32 free_area_nr_free; /* free_area.nr_free */
 };
 
 enum fm_kind {

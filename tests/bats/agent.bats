@@ -26,14 +26,18 @@ teardown() {
 	[[ "$output" == "fragmon-agent "* ]]
 }
 
-@test "agent: --probe reports kernel support as JSON and exits 0" {
+@test "agent: --probe verifies every program, reports each, and exits 0" {
 	require_bpf
 	run "$AGENT" --probe
 	[ "$status" -eq 0 ]
 	echo "$output" > "$OUT/probe.json"
 	[ "$($FMCHECK get "$OUT/probe.json" can_run)" = true ]
-	[ "$($FMCHECK get "$OUT/probe.json" tracepoints.kmem:mm_page_alloc_extfrag)" = true ]
-	[ "$($FMCHECK get "$OUT/probe.json" btf)" = true ]
+	[ "$($FMCHECK get "$OUT/probe.json" bpf)" = ok ]
+	[ "$($FMCHECK get "$OUT/probe.json" tracepoints.kmem:mm_page_alloc_extfrag)" = ok ]
+	[ "$($FMCHECK get "$OUT/probe.json" tracepoints.compaction:mm_compaction_end)" = ok ]
+	[ "$($FMCHECK get "$OUT/probe.json" btf)" = kernel ]
+	[ "$($FMCHECK get "$OUT/probe.json" migratetype_source)" = btf ]
+	[ "$($FMCHECK get "$OUT/probe.json" modes.extfrag.0)" = kmem:mm_page_alloc_extfrag ]
 }
 
 @test "agent: extfrag and compaction counts agree with an independent ftrace count" {
@@ -45,24 +49,7 @@ teardown() {
 	sleep 0.3
 	stop_agent INT
 	ftrace_stop fmtest
-	ext_ftrace=$(ftrace_count fmtest mm_page_alloc_extfrag)
-	end_ftrace=$(ftrace_count fmtest mm_compaction_end)
-	ext_events=$($FMCHECK count "$OUT/fragmentation_data.json" extfrag)
-	ext_stats=$($FMCHECK get "$OUT/fragmentation_data.json" statistics.events_by_type.extfrag)
-	ok=$($FMCHECK count "$OUT/fragmentation_data.json" compaction_success)
-	bad=$($FMCHECK count "$OUT/fragmentation_data.json" compaction_failure)
-	dropped=$($FMCHECK get "$OUT/fragmentation_data.json" metadata.events_dropped)
-	echo "ftrace extfrag=$ext_ftrace agent events=$ext_events stats=$ext_stats" \
-		"compaction_end=$end_ftrace agent=$ok+$bad dropped=$dropped"
-	# the workload provokes real events
-	[ "$ext_ftrace" -ge 1 ]
-	[ "$end_ftrace" -ge 1 ]
-	# tolerance: ftrace's window opens before the agent's and closes after it
-	# (by < 0.5 s of an idle system), so allow 2 events either way
-	[ "$dropped" -eq 0 ]
-	[ "$ext_events" -eq "$ext_stats" ]
-	[ $((ext_ftrace - ext_events)) -le 2 ] && [ $((ext_events - ext_ftrace)) -le 2 ]
-	[ $((end_ftrace - ok - bad)) -le 2 ] && [ $((ok + bad - end_ftrace)) -le 2 ]
+	counts_vs_ftrace fmtest "$OUT/fragmentation_data.json"
 }
 
 @test "agent: fragmentation indices agree with the kernel's extfrag debugfs files" {

@@ -70,10 +70,12 @@ provoke_extfrag() { # name min
 	return 0
 }
 
-# start the agent in the background; wait until it is attached (.partial)
+# start the agent in the background; wait until it is attached (.partial).
+# AGENT_PREFIX (e.g. $WITHOUT_BTF) is a command the agent runs under.
+WITHOUT_BTF=$FM_TOP/tests/bats/lib/without-btf
 start_agent() { # outdir args...
 	local out=$1; shift
-	"$AGENT" -o "$out" -q "$@" 2>"$out.log" &
+	${AGENT_PREFIX:-} "$AGENT" -o "$out" -q "$@" 2>"$out.log" &
 	AGENT_PID=$!
 	local i
 	for i in $(seq 1 100); do
@@ -88,4 +90,27 @@ start_agent() { # outdir args...
 stop_agent() { # signal
 	kill -"${1:-INT}" "$AGENT_PID"
 	wait "$AGENT_PID"
+}
+
+# The agent's exact totals in FILE vs the ftrace instance NAME's counts of the
+# same tracepoints (the workload must have provoked both): ftrace's window
+# opens before the agent's and closes after it (by < 0.5 s of an idle
+# system), so 2 events either way are allowed.  No event may be dropped.
+counts_vs_ftrace() { # name file
+	local ext_ftrace end_ftrace ext_events ext_stats ok bad dropped
+	ext_ftrace=$(ftrace_count "$1" mm_page_alloc_extfrag)
+	end_ftrace=$(ftrace_count "$1" mm_compaction_end)
+	ext_events=$($FMCHECK count "$2" extfrag)
+	ext_stats=$($FMCHECK get "$2" statistics.events_by_type.extfrag)
+	ok=$($FMCHECK count "$2" compaction_success)
+	bad=$($FMCHECK count "$2" compaction_failure)
+	dropped=$($FMCHECK get "$2" metadata.events_dropped)
+	echo "ftrace extfrag=$ext_ftrace agent events=$ext_events stats=$ext_stats" \
+		"compaction_end=$end_ftrace agent=$ok+$bad dropped=$dropped"
+	[ "$ext_ftrace" -ge 1 ]
+	[ "$end_ftrace" -ge 1 ]
+	[ "$dropped" -eq 0 ]
+	[ "$ext_events" -eq "$ext_stats" ]
+	[ $((ext_ftrace - ext_events)) -le 2 ] && [ $((ext_events - ext_ftrace)) -le 2 ]
+	[ $((end_ftrace - ok - bad)) -le 2 ] && [ $((ok + bad - end_ftrace)) -le 2 ]
 }
