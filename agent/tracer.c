@@ -89,6 +89,11 @@ static int read_layout(struct fm_kinfo *k, const struct fm_tracepoint *tp, const
 			 tp->name, strerror(errno));
 		return -1;
 	}
+	for (int i = 0; i < f.n; i++)
+		if ((__u32)(f.f[i].offset + f.f[i].size) > l->rec_end)
+			l->rec_end = (__u32)(f.f[i].offset + f.f[i].size);
+	if (l->rec_end > FM_RAW_MAX)
+		l->rec_end = FM_RAW_MAX; /* our fields lie below: reading stops there */
 	for (int s = 0; s < FM_TP_FIELDS && !rc; s++) {
 		const char *spec = tp->fields[s];
 		const struct fm_tpf_field *fld = NULL;
@@ -145,11 +150,11 @@ static void last_line(const char *log, char *out, size_t outlen)
 static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 		      const struct fm_tp_layout *layout, const struct fm_kernel_offsets *koff)
 {
-	struct fragmon_bpf__rodata *r = t->skel->rodata;
+	struct fm_knobs *k = (struct fm_knobs *)&t->skel->rodata->knobs;
 	int nodes = 1;
 
-	r->nr_orders = o->nr_orders;
-	r->pageblock_order = o->pageblock_order;
+	k->nr_orders = o->nr_orders;
+	k->pageblock_order = o->pageblock_order;
 	for (int i = 0; i < o->nspans; i++) {
 		const struct fm_zone_span *s = &o->spans[i];
 		int slot = s->node * FM_MAX_ZONES + s->idx;
@@ -158,22 +163,22 @@ static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 			continue;
 		if (s->node + 1 > nodes)
 			nodes = s->node + 1;
-		r->zone_start[slot] = s->start_pfn;
-		r->zone_end[slot] = s->start_pfn + s->spanned;
+		k->zone_start[slot] = s->start_pfn;
+		k->zone_end[slot] = s->start_pfn + s->spanned;
 	}
-	r->nr_nodes = nodes;
-	r->compute_index = t->index_at_event;
-	r->compact_success = fm_enum_value(&o->kinfo->compact_result, "success", 8);
-	r->compact_complete = fm_enum_value(&o->kinfo->compact_result, "complete", 5);
-	memcpy((void *)r->tp_layout, layout, sizeof(r->tp_layout));
-	memcpy((void *)&r->koff, koff, sizeof(r->koff));
+	k->nr_nodes = nodes;
+	k->compute_index = t->index_at_event;
+	k->compact_success = fm_enum_value(&o->kinfo->compact_result, "success", 8);
+	k->compact_complete = fm_enum_value(&o->kinfo->compact_result, "complete", 5);
+	memcpy(k->tp_layout, layout, sizeof(k->tp_layout));
+	k->koff = *koff;
 #ifdef FM_FAULT_INJECT
 	/* test builds: FRAGMON_FAULT_REJECT=<program> makes the verifier reject it */
 	const char *reject = getenv("FRAGMON_FAULT_REJECT");
 
 	for (int i = 0; reject && i <= FM_NTP; i++)
 		if (!strcmp(reject, i < FM_NTP ? fm_tracepoints[i].prog : "flush_stage"))
-			r->fault_reject = i;
+			k->fault_reject = i;
 #endif
 	bpf_map__set_max_entries(t->skel->maps.events, (__u32)o->cfg->ringbuf_kb * 1024);
 	bpf_map__set_max_entries(t->skel->maps.cpu_state, (__u32)t->ncpus);

@@ -36,17 +36,15 @@ char LICENSE[] SEC("license") = "GPL";
 /* the stage is shared with flush_stage, which may interrupt a handler */
 #define barrier() asm volatile("" ::: "memory")
 
-/* knobs set by the agent before load */
-const volatile int nr_orders = 11;
-const volatile int pageblock_order = 9;
-const volatile int nr_nodes = 1;
-const volatile bool compute_index = false; /* needs kernel_offsets */
-const volatile int compact_success = 8;	   /* enum compact_result COMPACT_SUCCESS */
-const volatile int compact_complete = 5;   /* COMPACT_COMPLETE */
-const volatile __u64 zone_start[FM_MAX_NODES * FM_MAX_ZONES] = {};
-const volatile __u64 zone_end[FM_MAX_NODES * FM_MAX_ZONES] = {};
-const volatile struct fm_tp_layout tp_layout[FM_NTP] = {};
-const volatile struct fm_kernel_offsets koff = {};
+/* set by the agent before load (struct fm_knobs); the defaults are a 4 KiB-page x86-64 kernel's */
+const volatile struct fm_knobs knobs = {
+    .pageblock_order = 9,
+    .nr_orders = 11,
+    .nr_nodes = 1,
+    .compact_success = 8,
+    .compact_complete = 5,
+    .fault_reject = -1,
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -81,15 +79,13 @@ struct {
 #ifdef FM_FAULT_INJECT
 /*
  * Test builds only (make fault-agent, for tests/bats): the program whose
- * tracepoint id is fault_reject (FM_NTP: flush_stage) stores through a null
- * pointer, so that the kernel's verifier really rejects it.
+ * tracepoint id is knobs.fault_reject (FM_NTP: flush_stage) stores through a
+ * null pointer, so that the kernel's verifier really rejects it.
  */
-const volatile int fault_reject = -1;
-const volatile long fault_addr = 0;
 #define FAULT_POINT(id)                                                                            \
 	do {                                                                                       \
-		if (fault_reject == (id))                                                          \
-			*(volatile int *)fault_addr = 0;                                           \
+		if (knobs.fault_reject == (id))                                                    \
+			*(volatile int *)knobs.fault_addr = 0;                                     \
 	} while (0)
 #else
 #define FAULT_POINT(id)                                                                            \
@@ -106,29 +102,74 @@ static __always_inline struct fm_cpu *this_cpu(void)
 
 /* The record's first bytes (all the fields this tracepoint's handler reads). */
 struct fm_raw {
-	__u8 b[FM_RAW_MAX];
+	__u64 w[FM_RAW_MAX / 8];
 };
+
+/*
+ * A tracepoint program may read its record directly at constant offsets,
+ * past the 8-byte common header and not beyond the record's last field (the
+ * kernel refuses to attach a program that could).  Copy the words that hold
+ * the fields this handler reads, the record's last partial word in 4-, 2-
+ * and 1-byte loads.  raw_size and rec_end are constants to the verifier, so
+ * it keeps only the loads this kernel's layout needs; no helper call.
+ */
+#define LOAD(T, o) (*(T *)((__u8 *)raw->w + (o)) = *(const T *)((const __u8 *)ctx + (o)))
 
 static __always_inline int copy_record(struct fm_raw *raw, void *ctx, int tp)
 {
-	__u32 n = tp_layout[tp].raw_size;
+	__u32 n = knobs.tp_layout[tp].raw_size, end = knobs.tp_layout[tp].rec_end;
 
 	FAULT_POINT(tp);
-	if (n == 0 || n > FM_RAW_MAX)
+	if (n <= 8 || n > end || end > FM_RAW_MAX)
 		return -1;
-	return bpf_probe_read_kernel(raw->b, n, ctx);
+#pragma unroll
+	for (int w = 1; w < FM_RAW_MAX / 8; w++) {
+		const int o = w * 8;
+
+		if (o >= n)
+			break;
+		if (o + 8 <= end) {
+			LOAD(__u64, o);
+			continue;
+		}
+		switch (end - o) { /* the record ends inside this word */
+		case 7:
+			LOAD(__u8, o + 6);
+			/* fallthrough */
+		case 6:
+			LOAD(__u16, o + 4);
+			LOAD(__u32, o);
+			break;
+		case 5:
+			LOAD(__u8, o + 4);
+			/* fallthrough */
+		case 4:
+			LOAD(__u32, o);
+			break;
+		case 3:
+			LOAD(__u8, o + 2);
+			/* fallthrough */
+		case 2:
+			LOAD(__u16, o);
+			break;
+		case 1:
+			LOAD(__u8, o);
+			break;
+		}
+	}
+	return 0;
 }
 
 /* Field slot of tracepoint tp in the copied record, or dflt if absent. */
 static __always_inline __s64 field(const struct fm_raw *raw, int tp, int slot, __s64 dflt)
 {
-	__u32 off = tp_layout[tp].f[slot].off, size = tp_layout[tp].f[slot].size;
-	bool sgn = tp_layout[tp].f[slot].is_signed;
+	__u32 off = knobs.tp_layout[tp].f[slot].off, size = knobs.tp_layout[tp].f[slot].size;
+	bool sgn = knobs.tp_layout[tp].f[slot].is_signed;
 	const __u8 *p;
 
 	if (off > FM_RAW_MAX - 8)
 		return dflt;
-	p = raw->b + off;
+	p = (const __u8 *)raw->w + off;
 	switch (size) {
 	case 1:
 		return sgn ? (__s64) * (const __s8 *)p : (__s64) * (const __u8 *)p;
@@ -168,7 +209,7 @@ __noinline int fm_lost(__u32 slot)
 	if (!c)
 		return 0;
 	e = slot < FM_BATCH ? &c->rec[slot & (FM_BATCH - 1)] : &c->spare;
-	fm_count_event(c->cnt.c, e, pageblock_order);
+	fm_count_event(c->cnt.c, e, knobs.pageblock_order);
 	fm_cnt_add(c->cnt.c, FM_CNT_DROPPED, 1);
 	return 0;
 }
@@ -315,20 +356,20 @@ static __always_inline __u64 read_ptr(__u64 addr)
 __noinline __u64 fm_find_pgdat(int nid)
 {
 	__u64 cgroups, css, pn;
-	int id = koff.memory_cgrp_id;
+	int id = knobs.koff.memory_cgrp_id;
 
-	if (!koff.valid || nid < 0 || nid >= FM_MAX_NODES || id < 0 || id >= 32)
+	if (!knobs.koff.valid || nid < 0 || nid >= FM_MAX_NODES || id < 0 || id >= 32)
 		return 0;
-	cgroups = read_ptr(bpf_get_current_task() + koff.task_cgroups);
+	cgroups = read_ptr(bpf_get_current_task() + knobs.koff.task_cgroups);
 	if (!cgroups)
 		return 0;
-	css = read_ptr(cgroups + koff.css_set_subsys + (__u64)id * 8);
+	css = read_ptr(cgroups + knobs.koff.css_set_subsys + (__u64)id * 8);
 	if (!css)
 		return 0;
-	pn = read_ptr(css - koff.memcg_css + koff.memcg_nodeinfo + (__u64)nid * 8);
+	pn = read_ptr(css - knobs.koff.memcg_css + knobs.koff.memcg_nodeinfo + (__u64)nid * 8);
 	if (!pn)
 		return 0;
-	return read_ptr(pn + koff.mz_pgdat);
+	return read_ptr(pn + knobs.koff.mz_pgdat);
 }
 
 static __always_inline __u64 node_zone(struct fm_cpu *c, int nid, int zidx)
@@ -342,7 +383,7 @@ static __always_inline __u64 node_zone(struct fm_cpu *c, int nid, int zidx)
 		pgdat = c->pgdat[nid] = fm_find_pgdat(nid);
 	if (!pgdat)
 		return 0;
-	return pgdat + koff.pgdat_node_zones + (__u64)zidx * koff.zone_size;
+	return pgdat + knobs.koff.pgdat_node_zones + (__u64)zidx * knobs.koff.zone_size;
 }
 
 /*
@@ -354,12 +395,12 @@ __noinline int fm_read_index(__u32 slot, __u64 zone, int order)
 {
 	struct fm_cpu *c = this_cpu();
 	struct fm_contig_info info = {};
-	__u32 fa_size = koff.free_area_size, nr_off = koff.free_area_nr_free;
+	__u32 fa_size = knobs.koff.free_area_size, nr_off = knobs.koff.free_area_nr_free;
 	struct fm_event *e;
 	__u64 bytes;
-	int n = nr_orders;
+	int n = knobs.nr_orders;
 
-	if (!c || !zone || !compute_index)
+	if (!c || !zone || !knobs.compute_index)
 		return 0;
 	e = slot < FM_BATCH ? &c->rec[slot & (FM_BATCH - 1)] : &c->spare;
 	if (n > FM_MAX_ORDERS)
@@ -372,7 +413,8 @@ __noinline int fm_read_index(__u32 slot, __u64 zone, int order)
 	barrier_var(bytes);
 	if (bytes == 0 || bytes > FM_SCRATCH_BYTES)
 		return 0;
-	if (bpf_probe_read_kernel(c->scratch, bytes, (const void *)(zone + koff.zone_free_area)))
+	if (bpf_probe_read_kernel(c->scratch, bytes,
+				  (const void *)(zone + knobs.koff.zone_free_area)))
 		return 0;
 #pragma clang loop unroll(disable)
 	for (int o = 0; o < FM_MAX_ORDERS; o++) {
@@ -392,9 +434,9 @@ static __always_inline int pfn_zone(__u64 pfn, int *nid)
 {
 #pragma clang loop unroll(disable)
 	for (int i = 0; i < FM_MAX_NODES * FM_MAX_ZONES; i++) {
-		if (i >= nr_nodes * FM_MAX_ZONES)
+		if (i >= knobs.nr_nodes * FM_MAX_ZONES)
 			break;
-		if (pfn >= zone_start[i] && pfn < zone_end[i]) {
+		if (pfn >= knobs.zone_start[i] && pfn < knobs.zone_end[i]) {
 			*nid = i / FM_MAX_ZONES;
 			return i % FM_MAX_ZONES;
 		}
@@ -420,7 +462,7 @@ int handle_extfrag(void *ctx)
 	e->extfrag.fallback_mt = field(&raw, FM_TP_EXTFRAG, FMF_XF_FALLBACK_MT, -1);
 	e->extfrag.change_ownership = field(&raw, FM_TP_EXTFRAG, FMF_XF_CHANGE_OWNERSHIP, 0);
 	/* without the index, the agent finds the zone from the pfn itself */
-	if (compute_index) {
+	if (knobs.compute_index) {
 		zidx = pfn_zone(e->extfrag.pfn, &nid);
 		if (zidx >= 0) {
 			e->node = nid;
@@ -487,16 +529,17 @@ int handle_compaction_end(void *ctx)
 		return 0;
 	status = field(&raw, FM_TP_COMPACT_END, FMF_CE_STATUS, -1);
 	sync = field(&raw, FM_TP_COMPACT_END, FMF_CE_SYNC, 0);
-	success = status == compact_success || (order < 0 && status == compact_complete);
+	success =
+	    status == knobs.compact_success || (order < 0 && status == knobs.compact_complete);
 	kind = success ? FM_KIND_COMPACT_SUCCESS : FM_KIND_COMPACT_FAILURE;
 	e = begin_event(c, kind, order, nid, zidx);
 	e->compact.duration_ns = e->ts_ns - begin_ns;
 	e->compact.zone_start = zstart;
 	e->compact.status = status;
 	e->compact.sync = sync;
-	if (compute_index)
+	if (knobs.compute_index)
 		fm_read_index(slot_of(c), node_zone(c, nid, zidx),
-			      order < 0 ? pageblock_order : order);
+			      order < 0 ? knobs.pageblock_order : order);
 	submit(c, e);
 	return 0;
 }

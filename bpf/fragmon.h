@@ -55,6 +55,7 @@ struct fm_field_loc {
 
 struct fm_tp_layout {
 	__u32 raw_size; /* bytes to copy: the end of the last field read */
+	__u32 rec_end;	/* the end of the record's last field */
 	struct fm_field_loc f[FM_TP_FIELDS];
 };
 
@@ -119,6 +120,28 @@ struct fm_kernel_offsets {
 	__u32 zone_free_area;	 /* zone.free_area[] */
 	__u32 free_area_size;	 /* sizeof(struct free_area) */
 	__u32 free_area_nr_free; /* free_area.nr_free */
+};
+
+/*
+ * Read-only knobs the agent sets before load: to the verifier they are
+ * constants.  The handlers still load them at run time, and a handler runs
+ * cold, so the extfrag handler's knobs are first: with the map value page
+ * aligned, they share one cache line.
+ */
+struct fm_knobs {
+	__u32 compute_index; /* read a zone's free lists at the event (needs koff) */
+	__s32 pageblock_order;
+	__s32 nr_orders;
+	__s32 nr_nodes;
+	struct fm_tp_layout tp_layout[FM_NTP]; /* [FM_TP_EXTFRAG] first */
+	__s32 compact_success;		       /* enum compact_result values */
+	__s32 compact_complete;
+	__s32 fault_reject; /* test builds (FM_FAULT_INJECT): the program to break */
+	__s32 pad;
+	__u64 fault_addr;
+	__u64 zone_start[FM_MAX_NODES * FM_MAX_ZONES]; /* pfn spans, [node * FM_MAX_ZONES + zone] */
+	__u64 zone_end[FM_MAX_NODES * FM_MAX_ZONES];
+	struct fm_kernel_offsets koff;
 };
 
 enum fm_kind {
