@@ -28,6 +28,7 @@ struct fm_agent {
 	struct fm_writer writer;
 
 	__u64 main_ns;	    /* CLOCK_MONOTONIC when main() began */
+	double attach_ms;   /* main() to BPF attached (or given up) */
 	__u64 t0_ns;	    /* CLOCK_MONOTONIC at start */
 	double start_epoch; /* CLOCK_REALTIME at start */
 	double end_epoch;

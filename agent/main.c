@@ -250,10 +250,16 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 	fm_kinfo_from_tracefs(&a->kinfo);
 	if (c->mode != FM_MODE_SNAPSHOT && start_bpf(a, cli))
 		logmsg("BPF capture unavailable: %s; writing snapshots only", a->bpf_error);
+	a->attach_ms = (double)(fm_mono_ns() - a->main_ns) / 1e6;
 	if (a->bpf && c->index_at_event && !a->tracer.index_at_event)
 		logmsg("index_source event: %s; using the snapshots", a->tracer.index_why);
 	/* names are only needed for writing, so BTF is parsed after attaching */
 	fm_kinfo_load(&a->kinfo, c->btf_path, &a->snap);
+	if (!strcmp(a->kinfo.btf_source, "none") && !c->quiet)
+		logmsg("%s: record fields come from tracefs, migratetype names from %s; only "
+		       "index_source event needs BTF (btf: FILE, e.g. pahole --btf_encode_detached "
+		       "from the kernel's DWARF vmlinux)",
+		       a->kinfo.btf_why, a->kinfo.migratetype.source);
 	if (fm_writer_open(&a->writer, c->output_dir, (unsigned long long)c->max_output_mb << 20,
 			   fm_header_json, a, err, sizeof(err))) {
 		logmsg("%s", err);

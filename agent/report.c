@@ -35,6 +35,7 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 	if (a->cfg.btf_path && *a->cfg.btf_path)
 		jw_kstr(g, "btf_path", a->cfg.btf_path);
 	jw_kstr(g, "field_offsets", "tracefs");
+	jw_kfixed(g, "attach_ms", a->attach_ms, 1);
 	jw_key(g, "bpf_error");
 	if (a->bpf_error[0])
 		jw_str(g, a->bpf_error);

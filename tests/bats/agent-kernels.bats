@@ -137,3 +137,24 @@ sys.exit(1 if bad or not ev else 0)' "$f"
 	[[ "$output" == *"not root"* ]]
 	[ "$($FMCHECK count "$OUT/user/fragmentation_data.json" snapshot)" -ge 2 ]
 }
+
+@test "kernels: the BPF object needs no BTF: built without the build machine's, loaded without the kernel's" {
+	[ -f "$FM_TOP/build/bpf/fragmon.bpf.o" ] || skip "not built (make agent)"
+	command -v unshare >/dev/null || skip "no unshare"
+	[ "$(id -u)" -eq 0 ] || skip "hiding /sys/kernel/btf needs root"
+	# built where /sys/kernel/btf is hidden (a container, an old kernel): the same object
+	"$WITHOUT_BTF" make -C "$FM_TOP" --no-print-directory -s BUILD="$OUT/b" "$OUT/b/bpf/fragmon.bpf.o"
+	cmp "$OUT/b/bpf/fragmon.bpf.o" "$FM_TOP/build/bpf/fragmon.bpf.o"
+	# no CO-RE relocation (.BTF.ext has no core_relo records): libbpf never needs kernel BTF
+	llvm-objcopy --dump-section .BTF.ext="$OUT/btf.ext" "$OUT/b/bpf/fragmon.bpf.o"
+	run python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+magic, ver, flags, hdr_len = struct.unpack_from("<HBBI", d)
+assert magic == 0xeb9f, hex(magic)
+relo_len = struct.unpack_from("<I", d, 28)[0] if hdr_len >= 32 else 0
+print("core_relo bytes:", relo_len)
+sys.exit(0 if relo_len <= 4 else 1)' "$OUT/btf.ext"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
