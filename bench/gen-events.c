@@ -5,7 +5,11 @@
  * zones every second, unsorted timestamps across "CPUs".  For benchmarks and
  * tests of fragmon-plot; deterministic for a given seed.
  *
- *   gen-events [-n EVENTS] [-d SECONDS] [-s SEED] [-o FILE]
+ *   gen-events [-n EVENTS] [-d SECONDS] [-s SEED] [-S] [-i SNAPSHOT_S] [-o FILE]
+ *
+ * By default free memory drifts over the run (high orders drain); -S keeps
+ * every snapshot quantity stationary (noise around a fixed level), a steady
+ * run whose halves must compare as the same.
  */
 #include <math.h>
 #include <stdint.h>
@@ -35,7 +39,7 @@ static double unif(void)
 static const char *const mts[] = {"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC"};
 static const char *const comms[] = {"kworker/u8:2", "fio", "xfsaild/sda", "kswapd0", "dd"};
 
-static void snapshot(FILE *f, double t, unsigned long long free_[2][11])
+static void snapshot(FILE *f, double t, unsigned long long free_[2][11], const int pb[2][2])
 {
 	static const char *const zn[2] = {"DMA32", "Normal"};
 
@@ -53,7 +57,8 @@ static void snapshot(FILE *f, double t, unsigned long long free_[2][11])
 		fprintf(f, "], \"unusable_index\": [");
 		for (int o = 0; o < 11; o++)
 			fprintf(f, "%s%d", o ? ", " : "", fm_unusable_index(free_[z], 11, o));
-		fprintf(f, "], \"pageblocks\": {\"UNMOVABLE\": 60, \"MOVABLE\": 819}}");
+		fprintf(f, "], \"pageblocks\": {\"UNMOVABLE\": %d, \"MOVABLE\": %d}}", pb[z][0],
+			pb[z][1]);
 	}
 	fprintf(f, "], \"vmstat\": {\"compact_stall\": 0, \"compact_fail\": 0}}");
 }
@@ -66,9 +71,10 @@ int main(int argc, char **argv)
 	unsigned long long free_[2][11], steal = 0, claim = 0, by[3] = {0, 0, 0};
 	long long snaps, written = 0;
 	FILE *f = stdout;
-	int opt;
+	int opt, steady = 0, pb[2][2];
+	double every = 1; /* s between snapshots */
 
-	while ((opt = getopt(argc, argv, "n:d:s:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:d:s:Si:o:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = atoll(optarg);
@@ -79,12 +85,22 @@ int main(int argc, char **argv)
 		case 's':
 			rng ^= strtoull(optarg, NULL, 0) * 0x2545F4914F6CDD1DULL;
 			break;
+		case 'S':
+			steady = 1;
+			break;
+		case 'i':
+			every = atof(optarg);
+			if (!(every > 0))
+				every = 1;
+			break;
 		case 'o':
 			out = optarg;
 			break;
 		default:
-			fprintf(stderr,
-				"usage: gen-events [-n N] [-d SECONDS] [-s SEED] [-o FILE]\n");
+			fprintf(
+			    stderr,
+			    "usage: gen-events [-n N] [-d SECONDS] [-s SEED] [-S] [-i SNAPSHOT_S] "
+			    "[-o FILE]\n");
 			return 2;
 		}
 	}
@@ -100,33 +116,39 @@ int main(int argc, char **argv)
 	    f,
 	    "{\"run\": {\"format\": \"fragmon\", \"format_version\": 1, \"agent_version\": "
 	    "\"0.1.0\", \"start_time\": 1763770000.0, \"kernel_version\": \"6.18.0-gen\", "
-	    "\"hostname\": \"gen-host\", \"mode\": \"full\", \"snapshot_interval_ms\": 1000, "
+	    "\"hostname\": \"gen-host\", \"mode\": \"full\", \"snapshot_interval_ms\": %.0f, "
 	    "\"pageblock_order\": 9, \"nr_page_orders\": 11, \"migratetypes\": [\"UNMOVABLE\", "
 	    "\"MOVABLE\", \"RECLAIMABLE\", \"HIGHATOMIC\", \"CMA\", \"ISOLATE\"], \"zones\": []},\n"
-	    "\"events\": [\n");
-	snaps = (long long)dur + 1;
+	    "\"events\": [\n",
+	    every * 1000);
+	snaps = (long long)(dur / every) + 1;
 	for (long long i = 0, s = 0; i < n || s < snaps;) {
 		/* interleave snapshots in time order; events jitter across CPUs */
 		double t = n ? dur * (double)i / (double)n : dur;
-		double ts = (double)s;
+		double ts = (double)s * every;
 
 		if (written++)
 			fputs(",\n", f);
 		if (s < snaps && (i >= n || ts <= t)) {
-			/* memory drifts: high orders drain, low orders fill */
-			double ph = ts / (dur > 0 ? dur : 1);
+			/* memory drifts: high orders drain, low orders fill; -S: a fixed
+			 * level with noise */
+			double ph = steady ? 0.4 : ts / (dur > 0 ? dur : 1);
 
-			for (int z = 0; z < 2; z++)
+			for (int z = 0; z < 2; z++) {
 				for (int o = 0; o < 11; o++) {
 					double base = (z ? 9000 : 2000) / pow(1.6, o);
-
 					double k = o >= 7 ? 1 - 1.5 * ph : 1 + ph;
 
+					if (steady)
+						k *= 0.8 + 0.4 * unif();
 					free_[z][o] =
 					    (unsigned long long)(base * (k > 0 ? k : 0) +
 								 (o < 7 ? unif() * 20 : 0));
 				}
-			snapshot(f, ts, free_);
+				pb[z][0] = (z ? 60 : 20) + (int)(next() % 8);
+				pb[z][1] = (z ? 819 : 200) - pb[z][0] + (z ? 60 : 20);
+			}
+			snapshot(f, ts, free_, pb);
 			s++;
 			continue;
 		}

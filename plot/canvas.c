@@ -237,24 +237,47 @@ double pm_nice_step(double range, int max_ticks)
 	return 10 * mag;
 }
 
+/* decimals needed to write x exactly (up to 6) */
+static int decimals_of(double x)
+{
+	int d = 0;
+
+	x = fabs(x);
+	while (d < 6 && fabs(x * pow(10, d) - round(x * pow(10, d))) > 1e-6 * pow(10, d))
+		d++;
+	return d;
+}
+
+struct pm_axfmt pm_axis_format(double maxabs, double step)
+{
+	struct pm_axfmt f = {1, "", 0};
+
+	maxabs = fabs(maxabs);
+	if (maxabs >= 1e6) {
+		f.div = 1e6;
+		f.suffix = "M";
+	} else if (maxabs >= 1e4) {
+		f.div = 1e3;
+		f.suffix = "k";
+	}
+	f.decimals = decimals_of(step / f.div);
+	return f;
+}
+
+void pm_axis_label(const struct pm_axfmt *f, double v, char *buf, size_t cap)
+{
+	double x = v / f->div;
+
+	if (fabs(x) < 1e-12)
+		x = 0; /* no "-0" */
+	snprintf(buf, cap, "%.*f%s", f->decimals, x, x == 0 ? "" : f->suffix);
+}
+
 void pm_fmt_num(double v, double step, char *buf, size_t cap)
 {
-	double a = fabs(v);
+	struct pm_axfmt f = pm_axis_format(v, step > 0 ? step : 1);
 
-	if (a >= 1e6 && step >= 1e5)
-		snprintf(buf, cap, "%gM", v / 1e6);
-	else if (a >= 1e4 && step >= 1e3)
-		snprintf(buf, cap, "%gk", v / 1e3);
-	else if (step >= 1 || v == 0)
-		snprintf(buf, cap, "%.0f", v);
-	else {
-		int d = 1;
-
-		/* as many decimals as the step needs: 0.25 -> 2 */
-		while (d < 6 && fabs(step * pow(10, d) - round(step * pow(10, d))) > 1e-6)
-			d++;
-		snprintf(buf, cap, "%.*f", d, v);
-	}
+	pm_axis_label(&f, v, buf, cap);
 }
 
 void pm_rect_fill(struct pm_canvas *c, int x0, int y0, int x1, int y1, int color)
@@ -342,21 +365,28 @@ int pm_legend(struct pm_canvas *c, int x_right, int y, double pt,
 	      const struct pm_legend_item *items, int n)
 {
 	int x = x_right, total;
+	double p = pt;
 
-	/* shrink the legend until it clears the panel title on its left */
+	/* shrink the legend until it clears the panel title on its left; when it
+	 * cannot, it goes on the row under the title, at its own size */
 	for (;;) {
 		total = 0;
 		for (int i = 0; i < n; i++)
-			total += pm_text_w(c, pt, 0, items[i].label) + 52;
-		if (x_right - total >= c->title_end + 30 || pt <= 8)
+			total += pm_text_w(c, p, 0, items[i].label) + 52;
+		if (x_right - total >= c->title_end + 30)
 			break;
-		pt -= 0.5;
+		if (p <= 9) {
+			p = pt < 11 ? pt : 11;
+			y += 22;
+			break;
+		}
+		p -= 0.5;
 	}
 	for (int i = n - 1; i >= 0; i--) {
-		int w = pm_text_w(c, pt, 0, items[i].label);
+		int w = pm_text_w(c, p, 0, items[i].label);
 
 		x -= w;
-		pm_text(c, x, y, pt, 0x222222, PM_LEFT, 0, "%s", items[i].label);
+		pm_text(c, x, y, p, 0x222222, PM_LEFT, 0, "%s", items[i].label);
 		x -= 22;
 		pm_marker(c, x, y, 7, items[i].shape, pm_rgb(items[i].rgb), pm_rgb(0x333333));
 		x -= 30;

@@ -47,8 +47,20 @@ void pm_text_up(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, cons
 /* the largest size <= pt at which s fits in width w, 0 if none >= min */
 double pm_fit(struct pm_canvas *c, double pt, double min, int bold, const char *s, int w);
 
+/* the smallest step of 1, 2, 2.5 or 5 x 10^k giving at most max_ticks
+ * intervals over range */
 double pm_nice_step(double range, int max_ticks);
-/* "12", "0.5", "1.2k", "3.4M" */
+/* one number format for every tick of an axis: a k or M suffix chosen from the
+ * axis' largest value, as many decimals as the step needs (2.5 shows as 2.5,
+ * then 5.0, 7.5: the same number of decimals on every tick) */
+struct pm_axfmt {
+	double div;
+	const char *suffix;
+	int decimals;
+};
+struct pm_axfmt pm_axis_format(double maxabs, double step);
+void pm_axis_label(const struct pm_axfmt *f, double v, char *buf, size_t cap);
+/* a single value with the decimals its own size needs ("12", "0.5", "1.2k") */
 void pm_fmt_num(double v, double step, char *buf, size_t cap);
 
 void pm_rect_fill(struct pm_canvas *c, int x0, int y0, int x1, int y1, int color);

@@ -49,7 +49,9 @@ static const struct optdef {
      "past 16 hosts, each page with the first host as baseline)"},
     {"bin", 1, O_BIN, "SEC", "extfrag timeline bin width (default: automatic)"},
     {"title", 1, O_TITLE, "T", "image title"},
-    {"summary", 0, O_SUMMARY, NULL, "print the key metrics as text on standard output"},
+    {"summary", 0, O_SUMMARY, NULL,
+     "print the metrics as text on standard output (A/B and N-way: then one line per "
+     "metric: A, B, B-A, its 95% interval, verdict)"},
     {"json", 1, O_JSON, "FILE", "write the key metrics as JSON (- for standard output)"},
     {"max-size", 1, O_MAXSIZE, "MB", "largest input accepted from a URL (default 4096)"},
     {"timeout", 1, O_TIMEOUT, "SEC", "total time allowed for a URL (default 300; connect: 10)"},
@@ -66,10 +68,16 @@ static const char synopsis[] =
     "\n"
     "RUN is a fragmentation_data.json (or .partial) of fragmon-agent, a legacy tracker\n"
     "JSON file, an http:// or https:// URL of one, or - for standard input; gzip\n"
-    "compressed input is recognised.\n"
+    "compressed input is recognised. Repeated runs of one configuration are one\n"
+    "argument, comma-separated: A1.json,A2.json --compare B1.json,B2.json.\n"
     "\n";
 
 static const char epilogue[] =
+    "\n"
+    "Compared metrics are rates (per second of run), shares and means over the run,\n"
+    "with 95% intervals from a block bootstrap over time bins (or over the repeated\n"
+    "runs); B-A gets an interval simultaneous over the table's rows, and a verdict\n"
+    "(better/worse) only where it excludes 0, else ~ within noise. docs/plot.md.\n"
     "\n"
     "Without -o, an image is written only when neither --summary nor --json is given:\n"
     "fragmentation_analysis.png, fragmentation_comparison.png or fragmentation_overview.png.\n"

@@ -7,123 +7,164 @@
 
 #include "metrics.h"
 #include "png_out.h"
+#include "stats.h"
 #include "view.h"
 
 #define GAP 24
+#define MAX_WARN 12
 
-static void describe(const struct pm_run *r, char *buf, size_t cap)
+static void describe(const struct pm_side *s, const struct pm_run *r, char *buf, size_t cap)
 {
-	struct pm_metric m[PM_M_N];
-	char ev[32];
+	char len[32];
+	int off;
 
-	pm_metrics(r, m);
-	pm_metric_str(&m[PM_M_EVENTS], ev, sizeof(ev));
-	snprintf(buf, cap, "%s%s%s   kernel %s   host %s   %.1f s   %s events%s", r->label,
-		 strcmp(r->label, r->name) ? ": " : "", strcmp(r->label, r->name) ? r->name : "",
-		 r->kernel[0] ? r->kernel : "unknown", r->hostname[0] ? r->hostname : "unknown",
-		 m[PM_M_DURATION].valid ? m[PM_M_DURATION].v : 0.0, ev,
-		 r->have_run ? "" : "   (legacy tracker file)");
+	pm_fmt_length(pm_run_duration(r), len, sizeof(len));
+	off = snprintf(
+	    buf, cap, "%s%s%s   kernel %s   host %s   %s   %llu events%s", s->label,
+	    strcmp(s->label, r->name) ? ": " : "", strcmp(s->label, r->name) ? r->name : "",
+	    r->kernel[0] ? r->kernel : "unknown", r->hostname[0] ? r->hostname : "unknown", len,
+	    (unsigned long long)r->n_events, r->have_run ? "" : "   (legacy tracker file)");
+	if (s->n > 1 && off > 0 && (size_t)off < cap)
+		snprintf(buf + off, cap - (size_t)off,
+			 "   + %d repeated run%s in the statistics (drawn: the first)", s->n - 1,
+			 s->n == 2 ? "" : "s");
 }
 
-/* truncation / incompleteness / drops, "" when none */
-static void warning(const struct pm_run *r, char *buf, size_t cap)
+/* truncation, incompleteness, drops, stray timestamps: one line each */
+static int warnings(const struct pm_run *r, char (*w)[300], int max)
 {
-	buf[0] = '\0';
-	if (r->truncated)
-		snprintf(
-		    buf, cap,
-		    "%s: TRUNCATED at byte %lld (agent killed?): plotted the %llu events before "
-		    "the cut",
-		    r->label, r->trunc_at, (unsigned long long)r->n_events);
-	else if (!r->have_metadata)
-		snprintf(buf, cap, "%s: INCOMPLETE run: the file has no metadata", r->label);
-	else if (r->complete == 0)
-		snprintf(buf, cap, "%s: checkpoint: written while the run was still going (%s)",
-			 r->label, r->end_reason[0] ? r->end_reason : "not complete");
-	else if (r->events_dropped > 0)
-		snprintf(buf, cap,
+	int n = 0;
+
+	if (n < max && r->truncated)
+		snprintf(w[n++], sizeof(w[0]),
+			 "%s: TRUNCATED at byte %lld (agent killed?): plotted the %llu events "
+			 "before the cut",
+			 r->label, r->trunc_at, (unsigned long long)r->n_events);
+	else if (n < max && !r->have_metadata)
+		snprintf(w[n++], sizeof(w[0]), "%s: INCOMPLETE run: the file has no metadata",
+			 r->label);
+	else if (n < max && r->complete == 0)
+		snprintf(w[n++], sizeof(w[0]),
+			 "%s: checkpoint: written while the run was still going (%s)", r->label,
+			 r->end_reason[0] ? r->end_reason : "not complete");
+	if (n < max && r->events_dropped > 0)
+		snprintf(w[n++], sizeof(w[0]),
 			 "%s: %lld events were dropped by the ring buffer; totals may be low",
 			 r->label, r->events_dropped);
-	if (!buf[0] && !r->n_events)
-		snprintf(buf, cap, "%s: no events in this file", r->label);
+	if (n < max && r->outside)
+		snprintf(
+		    w[n++], sizeof(w[0]),
+		    "%s: %llu event%s with timestamps outside the run (%.6g to %.6g s; the run "
+		    "is 0 to %.6g s): counted, left out of every panel and metric",
+		    r->label, (unsigned long long)r->outside, r->outside == 1 ? "" : "s",
+		    r->out_min, r->out_max, pm_run_duration(r));
+	if (n < max && !r->n_events)
+		snprintf(w[n++], sizeof(w[0]), "%s: no events in this file", r->label);
+	return n;
 }
 
-static int header_h(int n)
+static int header(struct pm_canvas *c, const struct pm_side *sides, int n, const char *title,
+		  int draw)
 {
-	return 70 + n * 28 + n * 26 + 20;
-}
+	char buf[600], w[MAX_WARN][300];
+	int y = 36, nw = 0;
 
-static int header(struct pm_canvas *c, struct pm_run *const *runs, int n, const char *title)
-{
-	char buf[512];
-	int y = 36;
-	double pt = pm_fit(c, 24, 10, 1, title, c->w - 120);
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < sides[i].n && nw < MAX_WARN; k++)
+			nw += warnings(sides[i].run[k], w + nw, MAX_WARN - nw);
+	if (draw) {
+		double pt = pm_fit(c, 24, 10, 1, title, c->w - 120);
 
-	pm_text(c, 60, y, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s", title);
+		pm_text(c, 60, y, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s", title);
+	}
 	y += 44;
 	for (int i = 0; i < n; i++) {
-		char line[600];
+		char line[700];
 		double lpt;
 
-		describe(runs[i], buf, sizeof(buf));
-		snprintf(line, sizeof(line), "%s%s", n > 1 ? (i ? "B = " : "A = ") : "", buf);
-		/* long paths or URLs: smaller, never past the edge */
-		lpt = pm_fit(c, 13, 8, 0, line, c->w - 120);
-		pm_text(c, 60, y, lpt > 0 ? lpt : 8, 0x333333, PM_LEFT, 0, "%s", line);
+		if (draw) {
+			describe(&sides[i], sides[i].run[0], buf, sizeof(buf));
+			snprintf(line, sizeof(line), "%s%s", n > 1 ? (i ? "B = " : "A = ") : "",
+				 buf);
+			/* long paths or URLs: smaller, never past the edge */
+			lpt = pm_fit(c, 13, 8, 0, line, c->w - 120);
+			pm_text(c, 60, y, lpt > 0 ? lpt : 8, 0x333333, PM_LEFT, 0, "%s", line);
+		}
 		y += 28;
 	}
-	for (int i = 0; i < n; i++) {
-		warning(runs[i], buf, sizeof(buf));
-		if (!buf[0])
-			continue;
-		pm_rect_fill(c, 50, y - 12, c->w - 60, y + 12, pm_rgb(0xfdecea));
-		{
-			double wpt = pm_fit(c, 13, 8, 1, buf, c->w - 130);
+	for (int i = 0; i < nw; i++) {
+		if (draw) {
+			double wpt = pm_fit(c, 13, 8, 1, w[i], c->w - 130);
 
-			pm_text(c, 60, y, wpt > 0 ? wpt : 8, 0xb71c1c, PM_LEFT, 1, "%s", buf);
+			pm_rect_fill(c, 50, y - 12, c->w - 60, y + 12, pm_rgb(0xfdecea));
+			pm_text(c, 60, y, wpt > 0 ? wpt : 8, 0xb71c1c, PM_LEFT, 1, "%s", w[i]);
 		}
 		y += 26;
 	}
-	return header_h(n);
+	return y + 20;
 }
 
-static void view_init(struct pm_view *v, struct pm_run *const *runs, int n, double bin)
+static void view_init(struct pm_view *v, const struct pm_side *sides, int n, double bin)
 {
+	const char *labels[PM_MAX_RUNS];
+
 	memset(v, 0, sizeof(*v));
 	v->n = n;
+	v->sides = sides;
 	v->bin = bin;
 	v->x0 = PM_X0;
 	v->x1 = PM_WIDTH - PM_XR;
 	v->t1 = 0;
 	for (int i = 0; i < n; i++) {
-		double s = pm_run_span(runs[i]);
+		double s = pm_run_span(sides[i].run[0]);
 
-		v->runs[i] = runs[i];
+		v->runs[i] = sides[i].run[0];
 		if (s > v->t1)
 			v->t1 = s;
+		labels[i] = sides[i].label;
 	}
-	{
-		/* long labels are shortened in legends and tables; the header's run
-		 * lines ("A = ...") spell them out */
-		const char *labels[PM_MAX_RUNS];
-
-		for (int i = 0; i < n; i++)
-			labels[i] = runs[i]->label;
-		pm_make_tags(labels, n, v->tag);
-	}
+	/* long labels are shortened in legends and tables; the header's run lines
+	 * ("A = ...") spell them out */
+	pm_make_tags(labels, n, v->tag);
 	/* end the axis on a tick */
-	{
-		double st = pm_nice_step(v->t1, 14);
-		double e = st * (double)(long long)(v->t1 / st);
+	pm_view_span(v, v->t1);
+}
 
-		v->t1 = e < v->t1 ? e + st : e;
+/* the statistics table's numbers, before the layout (its height depends on them) */
+static int view_stats(struct pm_view *v, char *err, size_t cap)
+{
+	if (v->n == 2) {
+		v->cmp = malloc(sizeof(*v->cmp));
+		if (!v->cmp || pm_compare(&v->sides[0], &v->sides[1], PM_BOOT_R, v->cmp))
+			goto oom;
+		return 0;
 	}
+	v->rows = malloc(sizeof(*v->rows) * PM_MAX_ROWS);
+	v->est = malloc(sizeof(*v->est) * PM_MAX_ROWS);
+	if (!v->rows || !v->est)
+		goto oom;
+	v->nrows = pm_rows(v->runs, 1, 0, v->rows, PM_MAX_ROWS);
+	if (pm_estimate(&v->sides[0], v->rows, v->nrows, PM_BOOT_R, v->est, &v->info))
+		goto oom;
+	return 0;
+oom:
+	snprintf(err, cap, "out of memory");
+	return -1;
+}
+
+static void view_free(struct pm_view *v)
+{
+	free(v->cmp);
+	free(v->rows);
+	free(v->est);
+	v->cmp = NULL;
+	v->rows = NULL;
+	v->est = NULL;
 }
 
 int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, const char *out,
 		 char *err, size_t cap)
 {
-	struct pm_run *runs[2];
 	struct pm_view v;
 	struct pm_canvas c;
 	int hh, h[5], y, ret;
@@ -139,13 +180,18 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 		snprintf(err, cap, "a dashboard shows one or two runs");
 		return -1;
 	}
-	for (int i = 0; i < n; i++)
-		runs[i] = sides[i].run[0];
-	view_init(&v, runs, n, bin);
-	/* FRAGMON_PLOT_LAYOUT=1: the short names legends and tables use (tests) */
+	view_init(&v, sides, n, bin);
+	if (view_stats(&v, err, cap)) {
+		view_free(&v);
+		return -1;
+	}
+	/* FRAGMON_PLOT_LAYOUT=1: the short names legends and tables use, the end of
+	 * the time axis (tests) */
 	for (int i = 0; n > 1 && i < n && getenv("FRAGMON_PLOT_LAYOUT"); i++)
 		fprintf(stderr, "layout: tag %c %s\n", 'A' + i, v.tag[i]);
-	hh = header_h(n);
+	if (getenv("FRAGMON_PLOT_LAYOUT"))
+		fprintf(stderr, "layout: t1 %g\n", v.t1);
+	hh = header(NULL, sides, n, NULL, 0);
 	h[0] = pm_compaction_height(&v);
 	h[1] = pm_extfrag_height(&v);
 	h[2] = pm_heatmap_height(&v);
@@ -156,16 +202,17 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 		y += h[i] + GAP;
 	if (pm_canvas_init(&c, PM_WIDTH, y + 20)) {
 		snprintf(err, cap, "cannot allocate a %dx%d image", PM_WIDTH, y + 20);
+		view_free(&v);
 		return -1;
 	}
 	if (title)
 		snprintf(t, sizeof(t), "%s", title);
 	else if (n == 1)
-		snprintf(t, sizeof(t), "Memory fragmentation: %s", runs[0]->label);
+		snprintf(t, sizeof(t), "Memory fragmentation: %s", sides[0].label);
 	else
-		snprintf(t, sizeof(t), "Memory fragmentation: %s (A) vs %s (B)", runs[0]->label,
-			 runs[1]->label);
-	header(&c, runs, n, t);
+		snprintf(t, sizeof(t), "Memory fragmentation: %s (A) vs %s (B)", sides[0].label,
+			 sides[1].label);
+	header(&c, sides, n, t, 1);
 	y = hh;
 	for (int i = 0; i < 5; i++) {
 		gdImageLine(c.im, 40, y - GAP / 2, c.w - 40, y - GAP / 2, pm_rgb(0xdddddd));
@@ -178,5 +225,6 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 	}
 	ret = pm_png_write(c.im, out, err, cap);
 	pm_canvas_free(&c);
+	view_free(&v);
 	return ret;
 }

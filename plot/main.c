@@ -105,18 +105,19 @@ int main(int argc, char **argv)
 		}
 		kind = 2;
 	} else {
-		if (c.ngroups != 1 || c.groups[0].n != 1) {
+		if (c.ngroups != 1) {
 			rc = pm_usage_error(c.ngroups ? "one RUN at a time (or --compare, --multi)"
 						      : "a RUN to plot");
 			goto out;
 		}
 		kind = 0;
 	}
-	for (int g = 0; g < c.ngroups; g++)
-		if (c.groups[g].n > 1) {
-			rc = pm_usage_error("one file per run ('%s,...')", c.groups[g].files[0]);
-			goto out;
-		}
+	if (kind == 0 && c.groups[0].n > 1) {
+		rc = pm_usage_error("repeated runs ('%s,...') are for comparisons: --compare or "
+				    "--multi",
+				    c.groups[0].files[0]);
+		goto out;
+	}
 	if (c.nlabels && c.nlabels != c.ngroups) {
 		rc =
 		    pm_usage_error("--labels: %d label%s for %d run%s: give one per run", c.nlabels,

@@ -15,6 +15,21 @@ static const char *const type_names[PM_EV_N] = {
     [PM_EV_MIGRATE] = FM_EV_MIGRATE,	      [PM_EV_UNKNOWN] = "unknown",
 };
 
+static const char *const kind_names[PM_MT_KINDS] = {
+    [FM_MT_UNMOVABLE] = "UNMOVABLE",
+    [FM_MT_MOVABLE] = "MOVABLE",
+    [FM_MT_RECLAIMABLE] = "RECLAIMABLE",
+    [FM_MT_HIGHATOMIC] = "HIGHATOMIC",
+    [FM_MT_CMA] = "CMA",
+    [FM_MT_ISOLATE] = "ISOLATE",
+    [FM_MT_OTHER] = "other",
+};
+
+const char *pm_mt_kind_name(int kind)
+{
+	return kind >= 0 && kind < PM_MT_KINDS ? kind_names[kind] : "?";
+}
+
 const char *pm_evtype_name(enum pm_evtype t)
 {
 	return type_names[t];
@@ -67,8 +82,14 @@ void pm_run_free(struct pm_run *r)
 		return;
 	for (int i = 0; i < r->npat; i++)
 		free(r->pat[i]);
-	for (int i = 0; i < r->nzones; i++)
+	for (int i = 0; i < r->nzones; i++) {
+		for (int c = 0; c < PM_NCHUNK; c++)
+			free(r->zone[i]->chunk[c]);
 		free(r->zone[i]);
+	}
+	for (int c = 0; c < PM_NCHUNK; c++)
+		free(r->chunk[c]);
+	free(r->deferred);
 	free(r);
 }
 
@@ -85,67 +106,153 @@ void pm_event_reset(struct pm_event *ev)
 	ev->fragmenting = -1;
 	ev->from[0] = ev->to[0] = '\0';
 	ev->mig_ok = ev->mig_fail = 0;
-	ev->have_vm = 0;
+	ev->have_vm = ev->have_pgalloc = 0;
+	memset(ev->vm, 0, sizeof(ev->vm));
 	ev->tot_nfree = 0;
 	memset(ev->tot_free, 0, sizeof(ev->tot_free));
+	ev->have_pb = 0;
+	memset(ev->pageblocks, 0, sizeof(ev->pageblocks));
 	ev->nzones = 0;
 }
 
 void pm_run_presize(struct pm_run *r, double span)
 {
-	if (r->nbins || !(span > 0) || !isfinite(span))
+	if (r->nbins || !(span > 0) || !isfinite(span) || span > 1e9)
 		return;
-	while (span * 1.02 >= r->bw * PM_BINS && r->bw < 1e9)
+	r->limit = span * 1.02 + 2;
+	while (r->limit >= r->bw * PM_BINS && r->bw < 1e9)
 		r->bw *= 2;
 }
 
-#define HALVE(arr)                                                                                 \
+/* ---- bins ---- */
+
+static const struct pm_bin zero_bin;
+static const struct pm_zbin zero_zbin;
+
+const struct pm_bin *pm_bin(const struct pm_run *r, int b)
+{
+	const struct pm_bin *c = b >= 0 && b < PM_BINS ? r->chunk[b / PM_CHUNK] : NULL;
+
+	return c ? &c[b % PM_CHUNK] : &zero_bin;
+}
+
+const struct pm_zbin *pm_zbin(const struct pm_zone *z, int b)
+{
+	const struct pm_zbin *c = b >= 0 && b < PM_BINS ? z->chunk[b / PM_CHUNK] : NULL;
+
+	return c ? &c[b % PM_CHUNK] : &zero_zbin;
+}
+
+/* NULL when out of memory: the event still counts in the totals */
+static struct pm_bin *bin_w(struct pm_run *r, int b)
+{
+	struct pm_bin **c = &r->chunk[b / PM_CHUNK];
+
+	if (!*c)
+		*c = calloc(PM_CHUNK, sizeof(**c));
+	return *c ? &(*c)[b % PM_CHUNK] : NULL;
+}
+
+static struct pm_zbin *zbin_w(struct pm_zone *z, int b)
+{
+	struct pm_zbin **c = &z->chunk[b / PM_CHUNK];
+
+	if (!*c)
+		*c = calloc(PM_CHUNK, sizeof(**c));
+	return *c ? &(*c)[b % PM_CHUNK] : NULL;
+}
+
+/* d = a + b, field by field (d may be a) */
+static void bin_merge(struct pm_bin *d, const struct pm_bin *a, const struct pm_bin *b)
+{
+#define ADD(f) d->f = a->f + b->f
+#define ADDV(f)                                                                                    \
+	for (size_t i_ = 0; i_ < sizeof(d->f) / sizeof(d->f[0]); i_++)                             \
+	d->f[i_] = a->f[i_] + b->f[i_]
+	ADD(steal);
+	ADD(claim);
+	ADD(bad);
+	ADD(good);
+	ADD(to_unmov);
+	ADD(fragmenting);
+	ADDV(ef_ord);
+	ADDV(succ);
+	ADDV(fail);
+	ADD(succ_neg);
+	ADDV(sc_count);
+	for (int k = 0; k < PM_FI_ROWS; k++)
+		d->sc_orders[k] = a->sc_orders[k] | b->sc_orders[k];
+	ADD(mig_ok);
+	ADD(mig_fail);
+	ADD(nsnap);
+	ADDV(tot_free);
+	ADD(npb);
+	ADDV(pageblocks);
+	ADD(nvm);
+	ADDV(vm_inc);
+}
+
+static void zbin_merge(struct pm_zbin *d, const struct pm_zbin *a, const struct pm_zbin *b)
+{
+	ADD(n);
+	ADDV(fi_sum);
+	ADDV(fi_n);
+	ADDV(fi_ok);
+	ADDV(us_sum);
+	ADDV(us_n);
+#undef ADD
+#undef ADDV
+}
+
+/*
+ * Halve the resolution of one chunked series: new bin i = old 2i + old 2i+1.
+ * New chunk j holds old chunks 2j and 2j+1; it is written into old chunk 2j's
+ * memory in increasing order, which only overwrites bins already read.
+ */
+#define HALVE_CHUNKS(chunks, T, merge, zero)                                                       \
 	do {                                                                                       \
-		for (int i_ = 0; i_ < PM_BINS / 2; i_++)                                           \
-			(arr)[i_] = (arr)[2 * i_] + (arr)[2 * i_ + 1];                             \
-		memset(&(arr)[PM_BINS / 2], 0, sizeof((arr)[0]) * (PM_BINS / 2));                  \
+		for (int j = 0; j < PM_NCHUNK / 2; j++) {                                          \
+			T *lo = (chunks)[2 * j], *hi = (chunks)[2 * j + 1];                        \
+			if (!lo && hi) {                                                           \
+				lo = hi;                                                           \
+				hi = NULL;                                                         \
+				for (int i = 0; i < PM_CHUNK / 2; i++)                             \
+					merge(&lo[i], &lo[2 * i], &lo[2 * i + 1]);                 \
+				for (int i = PM_CHUNK / 2; i < PM_CHUNK; i++)                      \
+					lo[i] = (zero);                                            \
+				/* those were old bins 64..127 of the pair: the upper half */      \
+				memmove(&lo[PM_CHUNK / 2], &lo[0], sizeof(T) * (PM_CHUNK / 2));    \
+				for (int i = 0; i < PM_CHUNK / 2; i++)                             \
+					lo[i] = (zero);                                            \
+			} else if (lo) {                                                           \
+				for (int i = 0; i < PM_CHUNK / 2; i++)                             \
+					merge(&lo[i], &lo[2 * i], &lo[2 * i + 1]);                 \
+				for (int i = 0; i < PM_CHUNK / 2; i++)                             \
+					if (hi)                                                    \
+						merge(&lo[PM_CHUNK / 2 + i], &hi[2 * i],           \
+						      &hi[2 * i + 1]);                             \
+					else                                                       \
+						lo[PM_CHUNK / 2 + i] = (zero);                     \
+				free(hi);                                                          \
+			}                                                                          \
+			(chunks)[2 * j] = (chunks)[2 * j + 1] = NULL;                              \
+			(chunks)[j] = lo;                                                          \
+		}                                                                                  \
+		for (int j = PM_NCHUNK / 2; j < PM_NCHUNK; j++)                                    \
+			(chunks)[j] = NULL;                                                        \
 	} while (0)
 
 static void halve_bins(struct pm_run *r)
 {
-	HALVE(r->steal_b);
-	HALVE(r->claim_b);
-	for (int i = 0; i < PM_BINS / 2; i++)
-		for (int k = 0; k < PM_FI_ROWS; k++) {
-			r->sc_count[i][k] = r->sc_count[2 * i][k] + r->sc_count[2 * i + 1][k];
-			r->sc_orders[i][k] = r->sc_orders[2 * i][k] | r->sc_orders[2 * i + 1][k];
-		}
-	memset(&r->sc_count[PM_BINS / 2], 0, sizeof(r->sc_count[0]) * (PM_BINS / 2));
-	memset(&r->sc_orders[PM_BINS / 2], 0, sizeof(r->sc_orders[0]) * (PM_BINS / 2));
-	for (int i = 0; i < PM_BINS / 2; i++)
-		for (int k = 0; k < PM_ORD; k++)
-			r->fail_b[i][k] = r->fail_b[2 * i][k] + r->fail_b[2 * i + 1][k];
-	memset(&r->fail_b[PM_BINS / 2], 0, sizeof(r->fail_b[0]) * (PM_BINS / 2));
-	for (int p = 0; p < r->npat; p++)
-		HALVE(r->pat[p]->bins);
-	HALVE(r->tot_n);
-	for (int i = 0; i < PM_BINS / 2; i++)
-		for (int o = 0; o < FM_MAX_ORDERS; o++)
-			r->tot_free[i][o] = r->tot_free[2 * i][o] + r->tot_free[2 * i + 1][o];
-	memset(&r->tot_free[PM_BINS / 2], 0, sizeof(r->tot_free[0]) * (PM_BINS / 2));
-	for (int z = 0; z < r->nzones; z++) {
-		struct pm_zone *zn = r->zone[z];
+	HALVE_CHUNKS(r->chunk, struct pm_bin, bin_merge, zero_bin);
+	for (int z = 0; z < r->nzones; z++)
+		HALVE_CHUNKS(r->zone[z]->chunk, struct pm_zbin, zbin_merge, zero_zbin);
+	for (int p = 0; p < r->npat; p++) {
+		uint32_t *a = r->pat[p]->bins;
 
 		for (int i = 0; i < PM_BINS / 2; i++)
-			for (int o = 0; o < FM_MAX_ORDERS; o++) {
-				zn->free_sum[i][o] =
-				    zn->free_sum[2 * i][o] + zn->free_sum[2 * i + 1][o];
-				zn->fi_sum[i][o] = zn->fi_sum[2 * i][o] + zn->fi_sum[2 * i + 1][o];
-				zn->fi_n[i][o] =
-				    (uint16_t)(zn->fi_n[2 * i][o] + zn->fi_n[2 * i + 1][o]);
-				zn->fi_ok[i][o] =
-				    (uint16_t)(zn->fi_ok[2 * i][o] + zn->fi_ok[2 * i + 1][o]);
-			}
-		HALVE(zn->n);
-		memset(&zn->free_sum[PM_BINS / 2], 0, sizeof(zn->free_sum[0]) * (PM_BINS / 2));
-		memset(&zn->fi_sum[PM_BINS / 2], 0, sizeof(zn->fi_sum[0]) * (PM_BINS / 2));
-		memset(&zn->fi_n[PM_BINS / 2], 0, sizeof(zn->fi_n[0]) * (PM_BINS / 2));
-		memset(&zn->fi_ok[PM_BINS / 2], 0, sizeof(zn->fi_ok[0]) * (PM_BINS / 2));
+			a[i] = a[2 * i] + a[2 * i + 1];
+		memset(&a[PM_BINS / 2], 0, sizeof(a[0]) * (PM_BINS / 2));
 	}
 	r->bw *= 2;
 	r->nbins = (r->nbins + 1) / 2;
@@ -155,10 +262,6 @@ static int bin_of(struct pm_run *r, double t)
 {
 	double b;
 
-	if (!(t > 0))
-		t = 0;
-	if (t > 1e9)
-		t = 1e9;
 	while ((b = t / r->bw) >= PM_BINS)
 		halve_bins(r);
 	if ((int)b + 1 > r->nbins)
@@ -203,11 +306,18 @@ static struct pm_zone *zone_of(struct pm_run *r, int node, const char *name)
 	return z;
 }
 
-static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
+static void add_snapshot(struct pm_run *r, const struct pm_event *ev, struct pm_bin *bn, int b)
 {
 	r->nsnap++;
 	if (ev->have_vm) {
-		/* snapshots may arrive out of order: keep the earliest and the latest */
+		/* snapshots come from one thread, in time order: increments by arrival */
+		if (r->have_vm && bn) {
+			for (int k = 0; k < PM_VM_N; k++)
+				bn->vm_inc[k] += (double)(ev->vm[k] - r->vm_prev[k]);
+			bn->nvm++;
+		}
+		memcpy(r->vm_prev, ev->vm, sizeof(r->vm_prev));
+		/* the earliest and the latest by timestamp */
 		if (!r->have_vm || ev->t < r->vm_t0) {
 			r->vm_t0 = ev->t;
 			memcpy(r->vm0, ev->vm, sizeof(r->vm0));
@@ -217,6 +327,7 @@ static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
 			memcpy(r->vm1, ev->vm, sizeof(r->vm1));
 		}
 		r->have_vm = 1;
+		r->have_pgalloc |= ev->have_pgalloc;
 	}
 	if (ev->tot_nfree) {
 		/* the latest snapshot by timestamp: arrival order is not time order */
@@ -224,43 +335,67 @@ static void add_snapshot(struct pm_run *r, const struct pm_event *ev, int b)
 			r->last_tot_t = ev->t;
 			memcpy(r->last_tot, ev->tot_free, sizeof(r->last_tot));
 		}
-		r->tot_n[b]++;
-		for (int o = 0; o < ev->tot_nfree; o++)
-			r->tot_free[b][o] += (double)ev->tot_free[o];
+		if (bn) {
+			bn->nsnap++;
+			for (int o = 0; o < ev->tot_nfree; o++)
+				bn->tot_free[o] += (double)ev->tot_free[o];
+		}
 		if (ev->tot_nfree > r->tot_orders)
 			r->tot_orders = ev->tot_nfree;
+	}
+	if (ev->have_pb) {
+		if (bn) {
+			bn->npb++;
+			for (int k = 0; k < PM_MT_KINDS; k++)
+				bn->pageblocks[k] += ev->pageblocks[k];
+		}
+		if (!r->have_pb || ev->t < r->pb_t0) {
+			r->pb_t0 = ev->t;
+			memcpy(r->pb0, ev->pageblocks, sizeof(r->pb0));
+		}
+		if (!r->have_pb || ev->t >= r->pb_t1) {
+			r->pb_t1 = ev->t;
+			memcpy(r->pb1, ev->pageblocks, sizeof(r->pb1));
+		}
+		r->have_pb = 1;
 	}
 	for (int i = 0; i < ev->nzones; i++) {
 		const struct pm_snapzone *sz = &ev->zones[i];
 		struct pm_zone *z = zone_of(r, sz->node, sz->name);
+		struct pm_zbin *zb;
 		double pages = 0;
 
 		if (!z)
 			continue;
 		if (sz->nfree > z->nr_orders)
 			z->nr_orders = sz->nfree;
-		z->n[b]++;
-		for (int o = 0; o < sz->nfree; o++) {
-			z->free_sum[b][o] += (double)sz->free[o];
+		for (int o = 0; o < sz->nfree; o++)
 			pages += (double)sz->free[o] * (double)(1ULL << o);
-		}
+		z->pages_sum += pages;
+		if (!(zb = zbin_w(z, b)))
+			continue;
+		zb->n++;
 		for (int o = 0; o < sz->nfi; o++) {
 			if (sz->fi[o] < 0) {
-				z->fi_ok[b][o]++;
+				zb->fi_ok[o]++;
 			} else {
-				z->fi_sum[b][o] += sz->fi[o];
-				z->fi_n[b][o]++;
+				zb->fi_sum[o] += (float)(sz->fi[o] > 1000 ? 1000 : sz->fi[o]);
+				zb->fi_n[o]++;
 			}
 		}
-		z->pages_sum += pages;
+		for (int o = 0; o < sz->nus; o++) {
+			int u = sz->us[o] < 0 ? 0 : sz->us[o] > 1000 ? 1000 : sz->us[o];
+
+			zb->us_sum[o] += (float)u;
+			zb->us_n[o]++;
+		}
 	}
 }
 
-void pm_run_add(struct pm_run *r, const struct pm_event *ev)
+static void add_now(struct pm_run *r, const struct pm_event *ev, double t)
 {
-	/* no negative, NaN or absurd times: clamp to [0, 1e9 s] */
-	double t = ev->have_t && ev->t > 0 ? (ev->t < 1e9 ? ev->t : 1e9) : 0;
 	int b, slot = pm_slot(ev->order);
+	struct pm_bin *bn;
 
 	r->n_events++;
 	r->by_type[ev->type]++;
@@ -270,12 +405,18 @@ void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 		r->tmax = t;
 	r->have_t = 1;
 	b = bin_of(r, t);
+	/* only the events drawn over time need a bin */
+	bn = ev->type == PM_EV_OTHER_COMPACTION || ev->type == PM_EV_UNKNOWN ||
+		     ev->type == PM_EV_CRUN
+		 ? NULL
+		 : bin_w(r, b);
 
 	switch (ev->type) {
 	case PM_EV_EXTFRAG: {
 		char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
 		struct pm_pattern *p;
 		struct fm_severity sev;
+		int frag;
 
 		fm_mt_canonical(ev->from, from, sizeof(from));
 		fm_mt_canonical(ev->to, to, sizeof(to));
@@ -284,12 +425,10 @@ void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 		r->ef_order[slot]++;
 		if (ev->is_steal > 0) {
 			r->steal++;
-			r->steal_b[b]++;
 			if (p)
 				p->steal++;
 		} else {
 			r->claim++;
-			r->claim_b[b]++;
 			if (p)
 				p->claim++;
 		}
@@ -305,15 +444,26 @@ void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 			r->neutral++;
 		if (fm_mt_kind_of(to) == FM_MT_UNMOVABLE)
 			r->to_unmovable++;
-		if (ev->fragmenting > 0 ||
-		    (ev->fragmenting < 0 && r->pageblock_order > 0 && ev->fallback_order >= 0 &&
-		     ev->fallback_order < r->pageblock_order))
-			r->fragmenting++;
+		frag = ev->fragmenting > 0 ||
+		       (ev->fragmenting < 0 && r->pageblock_order > 0 && ev->fallback_order >= 0 &&
+			ev->fallback_order < r->pageblock_order);
+		r->fragmenting += (uint64_t)frag;
+		if (bn) {
+			bn->ef_ord[slot]++;
+			if (ev->is_steal > 0)
+				bn->steal++;
+			else
+				bn->claim++;
+			bn->bad += fm_severity_is_bad(sev);
+			bn->good += fm_severity_is_good(sev);
+			bn->to_unmov += fm_mt_kind_of(to) == FM_MT_UNMOVABLE;
+			bn->fragmenting += (uint32_t)frag;
+		}
 		if (r->real_fi && ev->have_fi) {
 			if (ev->fi < 0) {
 				r->ef_fi_neg++;
 			} else {
-				r->ef_fi_sum += ev->fi;
+				r->ef_fi_sum += ev->fi > 1000 ? 1000 : ev->fi;
 				r->ef_fi_n++;
 			}
 		}
@@ -326,46 +476,129 @@ void pm_run_add(struct pm_run *r, const struct pm_event *ev)
 		if (ev->have_fi && ev->fi >= 0) {
 			int fi = ev->fi > 1000 ? 1000 : ev->fi;
 
-			row = (fi + 5) / 10;
+			row = (fi + 10) / 20;
 			r->succ_fi_sum += fi;
 			r->succ_fi_n++;
 		} else {
 			r->succ_neg++;
 		}
-		r->sc_count[b][row]++;
-		r->sc_orders[b][row] |= (uint16_t)(1u << slot);
+		if (bn) {
+			bn->succ[slot]++;
+			bn->succ_neg += row == PM_FI_NEG;
+			bn->sc_count[row]++;
+			bn->sc_orders[row] |= (uint16_t)(1u << slot);
+		}
 		break;
 	}
 	case PM_EV_CFAIL:
 		r->fail[slot]++;
-		r->fail_b[b][slot]++;
+		if (bn)
+			bn->fail[slot]++;
 		break;
 	case PM_EV_SNAPSHOT:
-		add_snapshot(r, ev, b);
+		add_snapshot(r, ev, bn, b);
 		break;
-	case PM_EV_MIGRATE:
-		r->mig_ok += ev->mig_ok > 0 ? (uint64_t)ev->mig_ok : 0;
-		r->mig_fail += ev->mig_fail > 0 ? (uint64_t)ev->mig_fail : 0;
+	case PM_EV_MIGRATE: {
+		double ok = ev->mig_ok > 0 ? (double)ev->mig_ok : 0;
+		double bad = ev->mig_fail > 0 ? (double)ev->mig_fail : 0;
+
+		r->mig_ok += (uint64_t)ok;
+		r->mig_fail += (uint64_t)bad;
+		if (bn) {
+			bn->mig_ok += ok;
+			bn->mig_fail += bad;
+		}
 		break;
+	}
 	default:
 		break;
 	}
+}
+
+static void count_outside(struct pm_run *r, double t)
+{
+	if (!r->outside || t < r->out_min)
+		r->out_min = t;
+	if (!r->outside || t > r->out_max)
+		r->out_max = t;
+	r->outside++;
+}
+
+void pm_run_add(struct pm_run *r, const struct pm_event *ev)
+{
+	double t = ev->have_t ? ev->t : 0;
+
+	/* before the start (a little slack for clocks), NaN, or past a known end */
+	if (!(t >= -1.0) || (r->limit > 0 && t > r->limit) || t > 1e9) {
+		count_outside(r, t);
+		return;
+	}
+	if (t < 0)
+		t = 0;
+	/* the end is not known yet: hold back an event far past all others (an
+	 * epoch timestamp would stretch every panel to 10^9 s) */
+	if (!r->limit && !r->defer_off && t > 2 * r->tmax + 3600) {
+		if (r->ndeferred < PM_MAX_DEFER) {
+			struct pm_event *d = r->deferred;
+
+			if (!d && !(d = r->deferred = malloc(sizeof(*d) * PM_MAX_DEFER))) {
+				r->defer_off = 1;
+			} else {
+				d[r->ndeferred] = *ev;
+				d[r->ndeferred++].t = t;
+				return;
+			}
+		} else {
+			/* that many: they are the run, not strays */
+			r->defer_off = 1;
+			for (int i = 0; i < r->ndeferred; i++)
+				add_now(r, &r->deferred[i], r->deferred[i].t);
+			r->ndeferred = 0;
+		}
+	}
+	add_now(r, ev, t);
+}
+
+void pm_run_finish(struct pm_run *r)
+{
+	double end = r->duration > 0 ? r->duration * 1.02 + 2 : 0;
+
+	for (int i = 0; i < r->ndeferred; i++) {
+		double t = r->deferred[i].t;
+
+		if (end > 0 && t <= end)
+			add_now(r, &r->deferred[i], t);
+		else
+			count_outside(r, t);
+	}
+	r->ndeferred = 0;
+	free(r->deferred);
+	r->deferred = NULL;
 }
 
 double pm_run_span(const struct pm_run *r)
 {
 	double s = r->have_t ? r->tmax : 0;
 
-	if (r->duration > s && r->duration < 1e7)
+	if (r->duration > s && r->duration < 1e9)
 		s = r->duration;
 	return s > 0 ? s : 1;
 }
 
+double pm_run_duration(const struct pm_run *r)
+{
+	if (r->duration > 0)
+		return r->duration;
+	return r->have_t && r->tmax > 0 ? r->tmax : 0;
+}
+
 int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS])
 {
+	const struct pm_bin *bn = pm_bin(r, b);
+
 	for (int o = 0; o < FM_MAX_ORDERS; o++)
-		pages[o] = r->tot_n[b] ? r->tot_free[b][o] / r->tot_n[b] * (double)(1ULL << o) : 0;
-	return r->tot_n[b] != 0;
+		pages[o] = bn->nsnap ? bn->tot_free[o] / bn->nsnap * (double)(1ULL << o) : 0;
+	return bn->nsnap != 0;
 }
 
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r)

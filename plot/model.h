@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What fragmon-plot keeps of one run: counters and time-binned series,
- * filled while the JSON streams past (plot/reader.c).  Memory is fixed: time
- * is cut into at most PM_BINS fine bins of width bw; when an event falls past
- * the last bin every series merges pairs of bins and bw doubles.  Events need
- * not be sorted.  The compaction scatter is a (bin x index/10) count grid.
+ * filled while the JSON streams past (plot/reader.c).  Memory is bounded:
+ * time is cut into at most PM_BINS fine bins of width bw (2^k / 1024 s); when
+ * an event falls past the last bin every series merges pairs of bins and bw
+ * doubles, so events need not be sorted.  Bins are allocated PM_CHUNK at a
+ * time, when an event first lands in them: a small input costs little.
+ *
+ * The run's time span: events before 0 or after the run's end (metadata
+ * duration) are counted as "outside" and kept out of every series and
+ * metric; while the end is not known yet (the agent writes metadata last),
+ * an event far past all others (a stray epoch timestamp) is held back until
+ * the end of the input decides.
  */
 #ifndef FRAGMON_PLOT_MODEL_H
 #define FRAGMON_PLOT_MODEL_H
@@ -16,15 +23,19 @@
 #include "severity.h"
 
 #define PM_BINS 2048
+#define PM_CHUNK 64 /* bins per allocation */
+#define PM_NCHUNK (PM_BINS / PM_CHUNK)
 #define PM_BW_MIN (1.0 / 1024) /* bin widths are 2^k / 1024 s */
 #define PM_ORD 16	       /* order slot = order + 1 (order -1: whole-zone run) */
-#define PM_FI_ROWS 102	       /* rows 0..100: index/10 for 0..1000; row 101: index < 0 */
-#define PM_FI_NEG 101
+#define PM_FI_ROWS 52	       /* rows 0..50: index/20 for 0..1000; row 51: index < 0 */
+#define PM_FI_NEG 51
 #define PM_MAX_PAT 64
 #define PM_MAX_ZONES 8
+#define PM_MT_KINDS (FM_MT_OTHER + 1) /* pageblock owners: the kinds of migratetype.h */
 #define PM_STR 64
 #define PM_MAX_RUNS 16	  /* configurations in one image */
 #define PM_MAX_REPEATS 16 /* files of one configuration */
+#define PM_MAX_DEFER 256  /* events held back until the run's end is known */
 
 enum pm_evtype {
 	PM_EV_EXTFRAG,
@@ -38,6 +49,37 @@ enum pm_evtype {
 	PM_EV_N,
 };
 
+/* vmstat counters followed per bin (increments since the previous snapshot) */
+enum pm_vm { PM_VM_STALL, PM_VM_FAIL, PM_VM_SUCCESS, PM_VM_PGALLOC, PM_VM_N };
+
+/* one fine time bin of a run */
+struct pm_bin {
+	uint32_t steal, claim, bad, good, to_unmov, fragmenting;
+	uint32_t ef_ord[PM_ORD]; /* extfrag by allocation order slot */
+	uint32_t succ[PM_ORD], fail[PM_ORD];
+	uint32_t succ_neg; /* successes at -1000 */
+	uint32_t sc_count[PM_FI_ROWS];
+	uint16_t sc_orders[PM_FI_ROWS]; /* bit (order slot) per cell */
+	double mig_ok, mig_fail;	/* pages */
+	/* snapshots in the bin: sums, so merging adds */
+	uint32_t nsnap;			/* with free lists */
+	double tot_free[FM_MAX_ORDERS]; /* blocks, all zones */
+	uint32_t npb;			/* with pageblock counts */
+	double pageblocks[PM_MT_KINDS]; /* all zones */
+	uint32_t nvm;			/* with a previous snapshot to count from */
+	double vm_inc[PM_VM_N];
+};
+
+/* one (node, zone) of the snapshots, per fine bin */
+struct pm_zbin {
+	uint32_t n;		       /* snapshots */
+	float fi_sum[FM_MAX_ORDERS];   /* of indices >= 0 */
+	uint32_t fi_n[FM_MAX_ORDERS];  /* indices >= 0 */
+	uint32_t fi_ok[FM_MAX_ORDERS]; /* indices < 0: a block of the order was free */
+	float us_sum[FM_MAX_ORDERS];   /* unusable free space index */
+	uint32_t us_n[FM_MAX_ORDERS];
+};
+
 struct pm_pattern {
 	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
 	struct fm_severity sev;
@@ -45,18 +87,15 @@ struct pm_pattern {
 	uint32_t bins[PM_BINS];
 };
 
-/* one (node, zone) of the snapshots; per fine bin: sums, so merging adds */
 struct pm_zone {
 	int node;
 	char name[16];
 	int nr_orders;
-	double free_sum[PM_BINS][FM_MAX_ORDERS]; /* blocks */
-	double fi_sum[PM_BINS][FM_MAX_ORDERS];	 /* of indices >= 0 */
-	uint16_t fi_n[PM_BINS][FM_MAX_ORDERS];	 /* indices >= 0 */
-	uint16_t fi_ok[PM_BINS][FM_MAX_ORDERS];	 /* indices < 0: a block was free */
-	uint32_t n[PM_BINS];			 /* snapshots in the bin */
-	double pages_sum;			 /* over all snapshots: to pick the main zone */
+	double pages_sum; /* over all snapshots: to pick the main zone */
+	struct pm_zbin *chunk[PM_NCHUNK];
 };
+
+struct pm_event;
 
 struct pm_run {
 	char name[PM_STR * 4]; /* file or URL as given */
@@ -73,8 +112,9 @@ struct pm_run {
 	int pageblock_order, nr_orders;
 	int page_size; /* bytes; -1 unknown (legacy): 4096 assumed */
 	int real_fi;   /* extfrag fragmentation_index is the kernel's (not legacy placeholder) */
+	double snap_interval; /* s; 0 unknown */
 
-	/* counters over every event read */
+	/* counters over every event inside the run's span */
 	uint64_t n_events, by_type[PM_EV_N];
 	uint64_t succ[PM_ORD], fail[PM_ORD];
 	uint64_t succ_neg;  /* successes with index < 0 */
@@ -83,14 +123,22 @@ struct pm_run {
 	uint64_t steal, claim, fragmenting, bad, good, neutral, to_unmovable;
 	uint64_t ef_order[PM_ORD]; /* extfrag events by allocation order slot */
 	uint64_t mig_ok, mig_fail; /* pages, from migrate events */
-	/* vmstat compact_{stall,fail,success} at the first and last snapshot */
-	int have_vm;
+	/* vmstat compact_{stall,fail,success} and pgalloc at the first and last snapshot */
+	int have_vm, have_pgalloc;
 	double vm_t0, vm_t1;
-	long long vm0[3], vm1[3];
-	double ef_fi_sum; /* extfrag real indices >= 0 */
+	long long vm0[PM_VM_N], vm1[PM_VM_N];
+	long long vm_prev[PM_VM_N]; /* the previous snapshot's, by arrival */
+	double ef_fi_sum;	    /* extfrag real indices >= 0 */
 	uint64_t ef_fi_n, ef_fi_neg;
 	double tmin, tmax;
 	int have_t;
+
+	/* outside the run's span: counted, not plotted */
+	uint64_t outside;
+	double out_min, out_max;
+	double limit; /* events after this are outside (0: the end is not known yet) */
+	struct pm_event *deferred;
+	int ndeferred, defer_off;
 
 	/* statistics block (exact BPF totals), -1 when absent */
 	long long st_extfrag, st_csucc, st_cfail, st_steal, st_claim;
@@ -98,22 +146,20 @@ struct pm_run {
 	/* time bins */
 	double bw;
 	int nbins; /* highest used bin + 1 */
-	uint32_t steal_b[PM_BINS], claim_b[PM_BINS];
-	uint32_t sc_count[PM_BINS][PM_FI_ROWS];	 /* compaction successes */
-	uint16_t sc_orders[PM_BINS][PM_FI_ROWS]; /* bit (order slot) per cell */
-	uint32_t fail_b[PM_BINS][PM_ORD];	 /* compaction failures per order slot */
+	struct pm_bin *chunk[PM_NCHUNK];
 	int npat;
 	struct pm_pattern *pat[PM_MAX_PAT];
 	uint64_t pat_overflow; /* extfrag events whose pattern did not fit */
 	int nzones;	       /* per-zone series for the first PM_MAX_ZONES zones seen */
 	struct pm_zone *zone[PM_MAX_ZONES];
 	uint64_t nsnap;
-	/* free blocks per order summed over every zone of a snapshot, however many */
-	double tot_free[PM_BINS][FM_MAX_ORDERS];
-	uint32_t tot_n[PM_BINS];
 	int tot_orders;
 	double last_tot_t;
 	unsigned long long last_tot[FM_MAX_ORDERS];
+	/* pageblocks per owner (all zones) at the first and the last snapshot by time */
+	int have_pb;
+	double pb_t0, pb_t1;
+	double pb0[PM_MT_KINDS], pb1[PM_MT_KINDS];
 };
 
 /* one event as the reader hands it over */
@@ -124,18 +170,23 @@ struct pm_event {
 	int order, fallback_order, fi, have_fi;
 	int is_steal, fragmenting;  /* -1 unknown */
 	long long mig_ok, mig_fail; /* migrate: pages */
-	long long vm[3];	    /* snapshot vmstat: compact_stall, _fail, _success */
-	int have_vm;
+	long long vm[PM_VM_N];	    /* snapshot vmstat */
+	int have_vm, have_pgalloc;
 	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
 	unsigned long long tot_free[FM_MAX_ORDERS]; /* snapshot: over all its zones */
 	int tot_nfree;
+	double pageblocks[PM_MT_KINDS]; /* snapshot: over all its zones */
+	int have_pb;
 	int nzones;
 	struct pm_snapzone {
 		int node;
 		char name[16];
-		int nfree, nfi;
+		int nfree, nfi, nus;
 		unsigned long long free[FM_MAX_ORDERS];
 		int fi[FM_MAX_ORDERS];
+		int us[FM_MAX_ORDERS];
+		int have_pb;
+		double pb[PM_MT_KINDS];
 	} zones[PM_MAX_ZONES];
 };
 
@@ -151,9 +202,12 @@ void pm_run_free(struct pm_run *r);
 void pm_event_reset(struct pm_event *ev);
 enum pm_evtype pm_evtype_of(const char *s, size_t len);
 const char *pm_evtype_name(enum pm_evtype t);
-/* called once the metadata duration is known, before any event: pre-size bins */
+/* called once the metadata duration is known, before any event: pre-size
+ * bins and bound the run's span */
 void pm_run_presize(struct pm_run *r, double span);
 void pm_run_add(struct pm_run *r, const struct pm_event *ev);
+/* end of input: decide about the events held back */
+void pm_run_finish(struct pm_run *r);
 
 /* order slot <-> order */
 static inline int pm_slot(int order)
@@ -161,8 +215,14 @@ static inline int pm_slot(int order)
 	return order < -1 ? 0 : order + 1 >= PM_ORD ? PM_ORD - 1 : order + 1;
 }
 
+/* fine bin b (all zero where nothing fell) */
+const struct pm_bin *pm_bin(const struct pm_run *r, int b);
+const struct pm_zbin *pm_zbin(const struct pm_zone *z, int b);
+
 /* end of the time axis: last event or the duration, whichever is later */
 double pm_run_span(const struct pm_run *r);
+/* the run's length for rates: the duration, else the span of its events */
+double pm_run_duration(const struct pm_run *r);
 /* free pages per order in fine bin b, over all zones, averaged over the snapshots
  * in the bin; 0 when the bin has none */
 int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS]);
@@ -172,5 +232,7 @@ double pm_run_mib(const struct pm_run *r, double pages);
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r);
 /* patterns sorted worst first (severity, then count); returns the count */
 int pm_run_sorted_patterns(const struct pm_run *r, const struct pm_pattern **out);
+/* name of a pageblock owner slot (PM_MT_KINDS) */
+const char *pm_mt_kind_name(int kind);
 
 #endif

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * N-way overview: one bar chart per key metric with a bar per run, then a
- * table of every metric for every run.  Runs keep their own labels (the
- * legacy multi-config script gave several runs the same name).
+ * N-way overview: every run compared with the first (the baseline), as in
+ * A/B (plot/stats.c).  One bar chart per key metric, a bar per run with its
+ * 95% interval and the verdict against the baseline under it; extfrag rates
+ * by allocation order; the extfrag rate and the free memory in high-order
+ * blocks over time, a line per run; then a table of every compared metric.
+ * Runs keep their own labels (the legacy multi-config script gave several
+ * runs the same name); long ones are shortened, the run list at the top
+ * spells them out.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,37 +17,108 @@
 #include "dashboard.h"
 #include "metrics.h"
 #include "png_out.h"
+#include "stats.h"
 #include "view.h"
 
 #define CH_W(cols) ((PM_WIDTH - 120 - ((cols)-1) * 40) / (cols))
 #define CH_H 360
 #define LINE 26
+#define SER_H 300
+#define ORD_H 380
+#define LOG_LO 0.30103 /* log10(2): the axis is at 0.5 of the smallest value */
 
-static const int chart_metrics[] = {
-    PM_M_CRATE, PM_M_EXTFRAG_RATE, PM_M_BAD,	     PM_M_TO_UNMOVABLE, PM_M_STEAL,
-    PM_M_CLAIM, PM_M_CFAIL,	   PM_M_FRAGMENTING, PM_M_FI_PB,	PM_M_FREE_HIGH_END,
+static const char *const chart_keys[] = {
+    "extfrag_per_s",
+    "to_unmovable_per_s",
+    "bad_per_s",
+    "good_pct",
+    "fragmenting_per_s",
+    "compaction_success_pct",
+    "compaction_fail_per_s",
+    "compact_stall_per_s",
+    "unusable_high_order_mean",
+    "free_block_high_order_pct",
+    "unmovable_pageblocks_pct",
+    "free_high_order_pct",
 };
+#define NCHART (sizeof(chart_keys) / sizeof(chart_keys[0]))
 
 static const unsigned bar_col[] = {
     0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
     0xbcbd22, 0x17becf, 0x393b79, 0x637939, 0x8c6d31, 0x843c39, 0x7b4173, 0x3182bd,
 };
 
-static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM_M_N],
-		  struct pm_run *const *runs, int n, int id)
+/* everything the overview shows of run i for a row key */
+struct cell {
+	struct pm_est e;
+	enum pm_verdict vd; /* against the baseline; PM_V_NA for the baseline */
+	const struct pm_mrow *m;
+};
+
+struct ov {
+	int n;
+	const struct pm_side *sides;
+	struct pm_run *runs[PM_MAX_RUNS];
+	char tag[PM_MAX_RUNS][PM_TAG_CAP];
+	struct pm_compare *cmp; /* n - 1: run i against run 0 */
+	struct pm_mrow rows[PM_MAX_ROWS];
+	int nrows;
+};
+
+static int cell(const struct ov *o, int i, const char *key, struct cell *out)
+{
+	const struct pm_compare *c = &o->cmp[i ? i - 1 : 0];
+	int k = pm_row_find(c->rows, c->nrows, key);
+
+	memset(out, 0, sizeof(*out));
+	if (k < 0)
+		return 0;
+	out->m = &c->rows[k];
+	out->e = i ? c->b[k] : c->a[k];
+	out->vd = i ? c->d[k].verdict : PM_V_NA;
+	return out->e.v.valid;
+}
+
+static unsigned verdict_fg(enum pm_verdict vd)
+{
+	return vd == PM_V_BETTER ? 0x1e7b34 : vd == PM_V_WORSE ? 0xb21f2d : 0x666666;
+}
+
+static const char *verdict_short(const struct pm_canvas *c, enum pm_verdict vd, int baseline)
+{
+	if (baseline)
+		return "baseline";
+	switch (vd) {
+	case PM_V_SAME:
+		return c->ft ? "\xe2\x89\x88" : "~";
+	case PM_V_NA:
+		return "";
+	default:
+		return pm_verdict_word(vd);
+	}
+}
+
+static void chart(struct pm_canvas *c, struct pm_rect r, const struct ov *o, const char *key)
 {
 	double lo = 0, hi = 0;
 	int ytop, ybot, bw, pad, stagger = 0;
+	struct cell ce[PM_MAX_RUNS];
+	const struct pm_mrow *m = NULL;
 	char buf[64];
 
-	for (int i = 0; i < n; i++)
-		if (m[i][id].valid) {
-			if (m[i][id].v > hi)
-				hi = m[i][id].v;
-			if (m[i][id].v < lo)
-				lo = m[i][id].v;
+	for (int i = 0; i < o->n; i++)
+		if (cell(o, i, key, &ce[i])) {
+			double top = ce[i].e.have_ci ? ce[i].e.hi : ce[i].e.v.v;
+
+			m = ce[i].m;
+			if (top > hi)
+				hi = top;
+			if (ce[i].e.v.v < lo)
+				lo = ce[i].e.v.v;
 		}
-	if (id == PM_M_CRATE)
+	if (!m)
+		return;
+	if (!strcmp(m->unit, "%") && hi <= 100)
 		hi = 100;
 	if (hi <= lo)
 		hi = lo + 1;
@@ -53,60 +129,77 @@ static void chart(struct pm_canvas *c, struct pm_rect r, struct pm_metric m[][PM
 		if (lo < 0)
 			lo = floor(lo * 1.12 / st) * st;
 	}
-	pm_text(c, r.x, r.y + 14, 14, 0x111111, PM_LEFT, 1, "%s%s%s%s", m[0][id].label,
-		m[0][id].unit[0] ? " (" : "", m[0][id].unit, m[0][id].unit[0] ? ")" : "");
+	pm_text(c, r.x, r.y + 14, 14, 0x111111, PM_LEFT, 1, "%s%s%s%s", m->label,
+		m->unit[0] ? " (" : "", m->unit, m->unit[0] ? ")" : "");
 	pm_text(c, r.x + r.w, r.y + 14, 11, 0x666666, PM_RIGHT, 0, "%s",
-		m[0][id].better == PM_HIGHER  ? "higher is better"
-		: m[0][id].better == PM_LOWER ? "lower is better"
-					      : "");
+		m->better == PM_HIGHER	? "higher is better"
+		: m->better == PM_LOWER ? "lower is better"
+					: "");
 	ytop = r.y + 40;
-	ybot = r.y + r.h - 60;
+	ybot = r.y + r.h - 80;
 	{
 		struct pm_view v = {.x0 = r.x + 70, .x1 = r.x + r.w, .t1 = 1};
 
 		pm_y_axis(c, &v, ytop, ybot, lo, hi, NULL);
 		pm_rect_line(c, v.x0, ytop, v.x1, ybot, pm_rgb(0x999999));
 		pad = 10;
-		bw = (v.x1 - v.x0 - pad) / n - pad;
+		bw = (v.x1 - v.x0 - pad) / o->n - pad;
 		if (bw > 120)
 			bw = 120;
-		for (int i = 0; i < n; i++)
-			if (pm_text_w(c, 11, 0, runs[i]->label) > bw + pad - 4)
+		for (int i = 0; i < o->n; i++)
+			if (pm_text_w(c, 11, 0, o->tag[i]) > bw + pad - 4)
 				stagger = 1;
-		for (int i = 0; i < n; i++) {
-			int x =
-			    v.x0 + pad + i * (bw + pad) + (v.x1 - v.x0 - pad - n * (bw + pad)) / 2;
+		for (int i = 0; i < o->n; i++) {
+			int x = v.x0 + pad + i * (bw + pad) +
+				(v.x1 - v.x0 - pad - o->n * (bw + pad)) / 2;
 			int y0 = ybot - (int)lround((0 - lo) / (hi - lo) * (ybot - ytop));
-			int y1;
+			int y1, ytext;
 			double pt;
+			const char *vw;
 
-			if (!m[i][id].valid) {
+			if (!ce[i].e.v.valid) {
 				pm_text(c, x + bw / 2, ybot - 12, 10, 0x999999, PM_CENTER, 0,
 					"n/a");
 			} else {
 				y1 = ybot -
-				     (int)lround((m[i][id].v - lo) / (hi - lo) * (ybot - ytop));
+				     (int)lround((ce[i].e.v.v - lo) / (hi - lo) * (ybot - ytop));
 				pm_rect_fill(c, x, y1, x + bw, y0, pm_rgb(bar_col[i % 16]));
-				pm_metric_str(&m[i][id], buf, sizeof(buf));
+				ytext = y1 <= y0 ? y1 - 10 : y1 + 12;
+				if (ce[i].e.have_ci) {
+					/* the 95% interval as a whisker */
+					int yl = ybot - (int)lround((ce[i].e.lo - lo) / (hi - lo) *
+								    (ybot - ytop));
+					int yh = ybot - (int)lround((ce[i].e.hi - lo) / (hi - lo) *
+								    (ybot - ytop));
+					int xm = x + bw / 2;
+
+					pm_line(c, xm, yl, xm, yh, pm_rgb(0x222222), 2, 0);
+					pm_line(c, xm - 8, yl, xm + 8, yl, pm_rgb(0x222222), 2, 0);
+					pm_line(c, xm - 8, yh, xm + 8, yh, pm_rgb(0x222222), 2, 0);
+					if (yh - 10 < ytext)
+						ytext = yh - 10;
+				}
+				pm_val_str(m, ce[i].e.v, buf, sizeof(buf));
 				pt = pm_fit(c, 11, 7, 1, buf, bw + pad);
-				/* the value beyond the end of the bar */
-				pm_text(c, x + bw / 2, y1 <= y0 ? y1 - 10 : y1 + 12,
-					pt > 0 ? pt : 7, 0x111111, PM_CENTER, 1, "%s", buf);
+				pm_text(c, x + bw / 2, ytext, pt > 0 ? pt : 7, 0x111111, PM_CENTER,
+					1, "%s", buf);
 			}
 			/* labels that do not fit side by side alternate between two rows */
 			pt = stagger ? 9.5 : 11;
 			pm_text(c, x + bw / 2, ybot + 14 + (stagger ? 18 * (i % 2) : 0), pt,
-				0x222222, PM_CENTER, 0, "%s", runs[i]->label);
+				0x222222, PM_CENTER, 0, "%s", o->tag[i]);
+			vw = verdict_short(c, ce[i].vd, i == 0);
+			pt = pm_fit(c, 10.5, 7, 1, vw, bw + pad);
+			pm_text(c, x + bw / 2, ybot + 52, pt > 0 ? pt : 7, verdict_fg(ce[i].vd),
+				PM_CENTER, 1, "%s", vw);
 		}
 	}
 }
 
-#define SER_H 300
-
-static int any_snapshots(struct pm_run *const *runs, int n)
+static int any_snapshots(const struct ov *o)
 {
-	for (int i = 0; i < n; i++)
-		if (runs[i]->nzones)
+	for (int i = 0; i < o->n; i++)
+		if (o->runs[i]->nzones)
 			return 1;
 	return 0;
 }
@@ -115,7 +208,9 @@ static int any_snapshots(struct pm_run *const *runs, int n)
 static int series_val(const struct pm_run *r, int kind, int b, double *v)
 {
 	if (kind == 0) {
-		*v = r->steal_b[b] + r->claim_b[b];
+		const struct pm_bin *bn = pm_bin(r, b);
+
+		*v = bn->steal + bn->claim;
 		return 1;
 	}
 	{
@@ -135,25 +230,25 @@ static int series_val(const struct pm_run *r, int kind, int b, double *v)
  * second (per display bin, so runs of any length compare), kind 1 = free
  * memory in blocks of the high order or above (from snapshots).
  */
-static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *runs, int n,
-		   int kind)
+static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, int kind)
 {
-	struct pm_view v = {.n = n, .x0 = PM_X0, .x1 = PM_WIDTH - PM_XR};
-	double d, ymax = 0, *val;
-	int nd, ytop, ybot;
+	struct pm_view v = {.n = o->n, .x0 = PM_X0, .x1 = PM_WIDTH - PM_XR};
+	double d, ymax = 0, *val, span = 0;
+	int nd, ytop, ybot, n = o->n;
 	struct pm_legend_item leg[PM_MAX_RUNS];
 	int lw = 0;
 
 	for (int i = 0; i < n; i++) {
-		v.runs[i] = runs[i];
-		if (pm_run_span(runs[i]) > v.t1)
-			v.t1 = pm_run_span(runs[i]);
+		v.runs[i] = o->runs[i];
+		if (pm_run_span(o->runs[i]) > span)
+			span = pm_run_span(o->runs[i]);
 	}
+	pm_view_span(&v, span);
 	d = kind == 0 ? pm_display_bin(&v, 150) : 0;
 	if (kind) {
 		for (int i = 0; i < n; i++)
-			if (runs[i]->bw > d)
-				d = runs[i]->bw;
+			if (o->runs[i]->bw > d)
+				d = o->runs[i]->bw;
 		if (v.t1 / d > 600)
 			d = v.t1 / 600;
 	}
@@ -162,21 +257,21 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 	if (!val)
 		return;
 	for (int i = 0; i < n; i++)
-		for (int b = 0; b < runs[i]->nbins; b++) {
+		for (int b = 0; b < o->runs[i]->nbins; b++) {
 			double x;
-			int k = (int)((b + 0.5) * runs[i]->bw / d);
+			int k = (int)((b + 0.5) * o->runs[i]->bw / d);
 
 			if (k >= nd)
 				k = nd - 1;
-			if (!series_val(runs[i], kind, b, &x))
+			if (!series_val(o->runs[i], kind, b, &x))
 				continue;
 			val[(i * nd + k) * 2] += x;
 			val[(i * nd + k) * 2 + 1] += 1;
 		}
 	for (int k = 0; k < n * nd; k++) {
 		/* a run's last bin may be cut short by its end: rate over what it covers */
-		double span = pm_run_span(runs[k / nd]) - (k % nd) * d;
-		double y = kind == 0	    ? val[2 * k] / (span > 0 && span < d ? span : d)
+		double cover = pm_run_span(o->runs[k / nd]) - (k % nd) * d;
+		double y = kind == 0	    ? val[2 * k] / (cover > 0 && cover < d ? cover : d)
 			   : val[2 * k + 1] ? val[2 * k] / val[2 * k + 1]
 					    : 0;
 
@@ -187,16 +282,22 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 	if (ymax <= 0)
 		ymax = 1;
 	ymax = ceil(ymax * 1.05 / pm_nice_step(ymax, 5)) * pm_nice_step(ymax, 5);
-	ytop = pm_panel_title(c, r,
-			      kind == 0 ? "ExtFrag events over time, all runs"
-					: "Free memory in high-order blocks over time, all runs",
-			      kind == 0 ? "events per second, averaged over each bin"
-					: "MiB in blocks of pageblock order or above (buddyinfo)");
+	{
+		char dur[32], sub[96];
+
+		pm_fmt_duration(d, dur, sizeof(dur));
+		snprintf(sub, sizeof(sub), "events per second, averaged over %s bins", dur);
+		ytop = pm_panel_title(
+		    c, r,
+		    kind == 0 ? "ExtFrag events over time, all runs"
+			      : "Free memory in high-order blocks over time, all runs",
+		    kind == 0 ? sub : "MiB in blocks of pageblock order or above (buddyinfo)");
+	}
 	/* a legend of its own only when it fits beside the title; the colours are
 	 * those of the run list at the top either way */
 	for (int i = 0; i < n; i++) {
-		leg[i] = (struct pm_legend_item){runs[i]->label, bar_col[i % 16], PM_LINE};
-		lw += pm_text_w(c, 11.5, 0, runs[i]->label) + 52;
+		leg[i] = (struct pm_legend_item){o->tag[i], bar_col[i % 16], PM_LINE};
+		lw += pm_text_w(c, 11.5, 0, o->tag[i]) + 52;
 	}
 	if (lw < 1000)
 		pm_legend(c, v.x1, r.y + 16, 11.5, leg, n);
@@ -215,7 +316,7 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 
 			if (kind && !val[(i * nd + k) * 2 + 1])
 				continue;
-			if (kind == 0 && (k + 0.5) * d > pm_run_span(runs[i]) + d)
+			if (kind == 0 && (k + 0.5) * d > pm_run_span(o->runs[i]) + d)
 				break;
 			x = pm_x(&v, (k + 0.5) * d);
 			y = ybot - (int)lround(val[(i * nd + k) * 2] / ymax * (ybot - ytop));
@@ -228,34 +329,35 @@ static void series(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *
 	free(val);
 }
 
-#define ORD_H 380
-#define LOG_LO 0.30103 /* log10(2): the axis is at count 0.5 */
-
 /*
- * ExtFrag events by allocation order, a group of bars per order (one bar per
- * run): large folios (order 2 for 16k blocks, 3 for 32k) show up here first.
+ * ExtFrag events per second by allocation order, a group of bars per order
+ * (one bar per run), log scale: large folios (order 2 for 16k blocks, 3 for
+ * 32k) show up here first.
  */
-static void order_chart(struct pm_canvas *c, struct pm_rect r, struct pm_run *const *runs, int n)
+static void order_chart(struct pm_canvas *c, struct pm_rect r, const struct ov *o)
 {
-	int slots[PM_ORD], ns = 0, ytop, ybot, x0 = r.x + 80, x1 = r.x + r.w, gw, bw;
-	double hi = 0;
-	struct pm_view v = {.x0 = x0, .x1 = x1, .t1 = 1};
+	int slots[PM_ORD], ns = 0, ytop, ybot, x0 = r.x + 80, x1 = r.x + r.w, gw, bw, n = o->n;
+	double hi = 0, lo = 1e300;
 
 	for (int s = 0; s < PM_ORD; s++) {
 		int any = 0;
 
 		for (int i = 0; i < n; i++) {
-			any |= runs[i]->ef_order[s] != 0;
-			if ((double)runs[i]->ef_order[s] > hi)
-				hi = (double)runs[i]->ef_order[s];
+			double d = pm_run_duration(o->runs[i]);
+			double rate = d > 0 ? (double)o->runs[i]->ef_order[s] / d : 0;
+
+			any |= o->runs[i]->ef_order[s] != 0;
+			if (rate > hi)
+				hi = rate;
+			if (rate > 0 && rate < lo)
+				lo = rate;
 		}
 		if (any)
 			slots[ns++] = s;
 	}
-	ytop = pm_panel_title(
-	    c, r, "ExtFrag events by allocation order",
-	    "log scale (order 0 dwarfs the rest); one bar per run, colours as in the "
-	    "run list at the top");
+	ytop = pm_panel_title(c, r, "ExtFrag events per second by allocation order",
+			      "log scale (order 0 dwarfs the rest); one bar per run, colours as in "
+			      "the run list at the top");
 	ytop += 10;
 	ybot = r.y + r.h - 50;
 	if (!ns) {
@@ -263,46 +365,53 @@ static void order_chart(struct pm_canvas *c, struct pm_rect r, struct pm_run *co
 			"no extfrag events in these runs");
 		return;
 	}
-	/* log10(count), a decade per tick; the axis sits at 0.5 so that one event
-	 * still shows as a short bar */
-	hi = ceil(log10(hi) + 0.15);
-	if (hi < 1)
-		hi = 1;
-	(void)v;
-	for (int d = 0; d <= (int)hi; d++) {
-		int y = ybot - (int)lround((d + LOG_LO) / (hi + LOG_LO) * (ybot - ytop));
-		char buf[16];
+	/* a decade per tick, from below the smallest rate */
+	{
+		int dlo = (int)floor(log10(lo)), dhi = (int)ceil(log10(hi) + 0.15);
+		double span;
 
-		gdImageLine(c->im, x0, y, x1, y, pm_rgb(0xe3e3e3));
-		pm_fmt_num(pow(10, d), d >= 4 ? 1e3 : 1, buf, sizeof(buf));
-		pm_text(c, x0 - 8, y, 11.5, 0x333333, PM_RIGHT, 0, "%s", buf);
-	}
-	pm_rect_line(c, x0, ytop, x1, ybot, pm_rgb(0x999999));
-	gw = (x1 - x0) / ns;
-	bw = (gw - 30) / n;
-	if (bw > 60)
-		bw = 60;
-	for (int k = 0; k < ns; k++) {
-		int gx = x0 + k * gw + (gw - n * bw) / 2;
+		if (dhi <= dlo)
+			dhi = dlo + 1;
+		span = dhi - dlo + LOG_LO;
+		for (int dd = dlo; dd <= dhi; dd++) {
+			int y = ybot - (int)lround((dd - dlo + LOG_LO) / span * (ybot - ytop));
+			struct pm_axfmt f = pm_axis_format(pow(10, dd), pow(10, dd));
+			char buf[24];
 
-		pm_text(c, x0 + k * gw + gw / 2, ybot + 16, 12, 0x222222, PM_CENTER, 0, "order %d",
-			slots[k] - 1);
-		for (int i = 0; i < n; i++) {
-			double val = (double)runs[i]->ef_order[slots[k]];
-			int yv = val > 0 ? ybot - (int)lround((log10(val) + LOG_LO) /
-							      (hi + LOG_LO) * (ybot - ytop))
-					 : ybot;
-			char buf[32];
-			double pt;
+			gdImageLine(c->im, x0, y, x1, y, pm_rgb(0xe3e3e3));
+			pm_axis_label(&f, pow(10, dd), buf, sizeof(buf));
+			pm_text(c, x0 - 8, y, 11.5, 0x333333, PM_RIGHT, 0, "%s", buf);
+		}
+		pm_text_up(c, x0 - 60, (ytop + ybot) / 2, 12, 0x444444, "events/s");
+		pm_rect_line(c, x0, ytop, x1, ybot, pm_rgb(0x999999));
+		gw = (x1 - x0) / ns;
+		bw = (gw - 30) / n;
+		if (bw > 60)
+			bw = 60;
+		for (int k = 0; k < ns; k++) {
+			int gx = x0 + k * gw + (gw - n * bw) / 2;
 
-			if (val > 0)
-				pm_rect_fill(c, gx + i * bw, yv, gx + (i + 1) * bw - 3, ybot - 1,
-					     pm_rgb(bar_col[i % 16]));
-			snprintf(buf, sizeof(buf), "%.0f", val);
-			pt = pm_fit(c, 10, 7, 0, buf, bw + 4);
-			if (pt > 0)
-				pm_text(c, gx + i * bw + bw / 2 - 1, yv - 9, pt, 0x333333,
-					PM_CENTER, 0, "%s", buf);
+			pm_text(c, x0 + k * gw + gw / 2, ybot + 16, 12, 0x222222, PM_CENTER, 0,
+				"order %d", slots[k] - 1);
+			for (int i = 0; i < n; i++) {
+				double dur = pm_run_duration(o->runs[i]);
+				double val =
+				    dur > 0 ? (double)o->runs[i]->ef_order[slots[k]] / dur : 0;
+				int yv = val > 0 ? ybot - (int)lround((log10(val) - dlo + LOG_LO) /
+								      span * (ybot - ytop))
+						 : ybot;
+				char buf[32];
+				double pt;
+
+				if (val > 0)
+					pm_rect_fill(c, gx + i * bw, yv, gx + (i + 1) * bw - 3,
+						     ybot - 1, pm_rgb(bar_col[i % 16]));
+				snprintf(buf, sizeof(buf), "%.3g", val);
+				pt = pm_fit(c, 10, 7, 0, buf, bw + 4);
+				if (pt > 0 && val > 0)
+					pm_text(c, gx + i * bw + bw / 2 - 1, yv - 9, pt, 0x333333,
+						PM_CENTER, 0, "%s", buf);
+			}
 		}
 	}
 }
@@ -312,39 +421,149 @@ static int series_h(void)
 	return 40 + 10 + SER_H + 50 + 24;
 }
 
+static int table_rows(const struct ov *o)
+{
+	int n = 0;
+
+	for (int k = 0; k < o->nrows; k++) {
+		struct cell ce;
+		int any = 0;
+
+		for (int i = 0; i < o->n; i++)
+			any |= cell(o, i, o->rows[k].key, &ce);
+		n += any;
+	}
+	return n;
+}
+
+static void table(struct pm_canvas *c, int y, const struct ov *o)
+{
+	int namew = 620, colw = (PM_WIDTH - 120 - namew) / o->n, row = 0;
+
+	pm_text(c, 60, y, 13.5, 0x111111, PM_LEFT, 1,
+		"Every compared metric, per second of run unless stated; under each value its "
+		"verdict against %s (95%% intervals, simultaneous per run)",
+		o->tag[0]);
+	y += LINE + 6;
+	pm_rect_fill(c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2, pm_rgb(0x34495e));
+	pm_text(c, 60, y, 12.5, 0xffffff, PM_LEFT, 1, "Metric");
+	for (int i = 0; i < o->n; i++) {
+		double pt = pm_fit(c, 12.5, 7, 1, o->tag[i], colw - 10);
+
+		pm_text(c, 60 + namew + (i + 1) * colw - 10, y, pt > 0 ? pt : 7, 0xffffff, PM_RIGHT,
+			1, "%s", o->tag[i]);
+	}
+	y += LINE;
+	for (int k = 0; k < o->nrows; k++) {
+		struct cell ce[PM_MAX_RUNS];
+		int any = 0;
+		char lab[128];
+		double pt;
+
+		for (int i = 0; i < o->n; i++)
+			any |= cell(o, i, o->rows[k].key, &ce[i]);
+		if (!any)
+			continue;
+		if (row++ % 2)
+			pm_rect_fill(c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2,
+				     pm_rgb(0xf4f4f4));
+		snprintf(lab, sizeof(lab), "%s%s%s%s", o->rows[k].label,
+			 o->rows[k].unit[0] ? " (" : "", o->rows[k].unit,
+			 o->rows[k].unit[0] ? ")" : "");
+		pt = pm_fit(c, 12.5, 7, 0, lab, namew - 20);
+		pm_text(c, 60, y, pt > 0 ? pt : 7, 0x222222, PM_LEFT, 0, "%s", lab);
+		for (int i = 0; i < o->n; i++) {
+			char buf[64];
+			int xr = 60 + namew + (i + 1) * colw - 10;
+			unsigned bg = ce[i].vd == PM_V_BETTER  ? 0xd4edda
+				      : ce[i].vd == PM_V_WORSE ? 0xf8d7da
+							       : 0;
+
+			if (bg)
+				pm_rect_fill(c, xr - colw + 14, y - LINE / 2 + 2, xr + 4,
+					     y + LINE / 2 - 2, pm_rgb(bg));
+			if (!ce[i].m) {
+				pm_text(c, xr, y, 12, 0x999999, PM_RIGHT, 0, "n/a");
+				continue;
+			}
+			pm_val_str(ce[i].m, ce[i].e.v, buf, sizeof(buf));
+			if (i && ce[i].vd != PM_V_NA)
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %s",
+					 verdict_short(c, ce[i].vd, 0));
+			pt = pm_fit(c, 12, 7, 0, buf, colw - 14);
+			pm_text(c, xr, y, pt > 0 ? pt : 7,
+				ce[i].vd == PM_V_NA ? 0x111111 : verdict_fg(ce[i].vd), PM_RIGHT, 0,
+				"%s", buf);
+		}
+		y += LINE;
+	}
+}
+
+static void ov_free(struct ov *o)
+{
+	free(o->cmp);
+	o->cmp = NULL;
+}
+
 int pm_overview(struct pm_side *sides, int n, const char *title, const char *out, char *err,
 		size_t cap)
 {
-	struct pm_run *runs[PM_MAX_RUNS];
-
-	static struct pm_metric m[PM_MAX_RUNS][PM_M_N];
-	int ncharts = 0, ids[sizeof(chart_metrics) / sizeof(chart_metrics[0])];
-	int rows, cols, h, y, ret, colw, namew = 520;
+	struct ov *o = calloc(1, sizeof(*o));
+	const char *labels[PM_MAX_RUNS];
+	const char *ids[NCHART];
+	int ncharts = 0, rows, cols, h, y, ret, nall = 0;
+	struct pm_run *all[PM_MAX_RUNS * PM_MAX_REPEATS];
 	struct pm_canvas c;
 
-	if (n > PM_MAX_RUNS) {
-		snprintf(err, cap, "at most %d runs in one overview", PM_MAX_RUNS);
+	if (!o) {
+		snprintf(err, cap, "out of memory");
+		return -1;
+	}
+	if (n > PM_MAX_RUNS || n < 2) {
+		snprintf(err, cap, "an overview shows 2 to %d runs", PM_MAX_RUNS);
+		free(o);
+		return -1;
+	}
+	o->n = n;
+	o->sides = sides;
+	o->cmp = calloc((size_t)(n - 1), sizeof(*o->cmp));
+	if (!o->cmp) {
+		snprintf(err, cap, "out of memory");
+		free(o);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		runs[i] = sides[i].run[0];
-		pm_metrics(runs[i], m[i]);
+		o->runs[i] = sides[i].run[0];
+		labels[i] = sides[i].label;
+		for (int k = 0; k < sides[i].n; k++)
+			all[nall++] = sides[i].run[k];
+		if (i && pm_compare(&sides[0], &sides[i], PM_BOOT_R, &o->cmp[i - 1])) {
+			snprintf(err, cap, "out of memory");
+			ov_free(o);
+			free(o);
+			return -1;
+		}
 	}
-	for (size_t k = 0; k < sizeof(chart_metrics) / sizeof(chart_metrics[0]); k++) {
+	pm_make_tags(labels, n, o->tag);
+	o->nrows = pm_rows(all, nall, 1, o->rows, PM_MAX_ROWS);
+	for (size_t k = 0; k < NCHART; k++) {
+		struct cell ce;
 		int any = 0;
 
 		for (int i = 0; i < n; i++)
-			any |= m[i][chart_metrics[k]].valid;
+			any |= cell(o, i, chart_keys[k], &ce);
 		if (any)
-			ids[ncharts++] = chart_metrics[k];
+			ids[ncharts++] = chart_keys[k];
 	}
 	/* more runs, wider charts */
 	cols = n > 4 ? 2 : 3;
 	rows = (ncharts + cols - 1) / cols;
-	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + 60 + (PM_M_N + 2) * LINE + 40 +
-	    series_h() * (1 + any_snapshots(runs, n)) + ORD_H;
+	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + ORD_H + series_h() * (1 + any_snapshots(o)) +
+	    20 + (table_rows(o) + 3) * LINE + 40;
 	if (pm_canvas_init(&c, PM_WIDTH, h)) {
 		snprintf(err, cap, "cannot allocate the image");
+		ov_free(o);
+		free(o);
 		return -1;
 	}
 	{
@@ -355,11 +574,21 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 	}
 	y = 80;
 	for (int i = 0; i < n; i++) {
+		const struct pm_run *r = o->runs[i];
+		char len[32], line[700];
+		double pt;
+
+		pm_fmt_length(pm_run_duration(r), len, sizeof(len));
+		snprintf(line, sizeof(line), "%s%s: %s   kernel %s   %s%s%s%s",
+			 i ? "" : "baseline: ", sides[i].label, r->name,
+			 r->kernel[0] ? r->kernel : "unknown", len,
+			 sides[i].n > 1 ? "   + repeated runs" : "",
+			 r->truncated ? "   TRUNCATED" : "",
+			 r->outside ? "   events outside the run left out" : "");
 		pm_rect_fill(&c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));
-		pm_text(&c, 86, y, 12.5, runs[i]->truncated ? 0xb71c1c : 0x333333, PM_LEFT, 0,
-			"%s: %s   kernel %s%s", runs[i]->label, runs[i]->name,
-			runs[i]->kernel[0] ? runs[i]->kernel : "unknown",
-			runs[i]->truncated ? "   TRUNCATED" : "");
+		pt = pm_fit(&c, 12.5, 7, 0, line, PM_WIDTH - 160);
+		pm_text(&c, 86, y, pt > 0 ? pt : 7,
+			r->truncated || r->outside ? 0xb71c1c : 0x333333, PM_LEFT, 0, "%s", line);
 		y += 24;
 	}
 	y += 20;
@@ -367,52 +596,20 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 		chart(&c,
 		      (struct pm_rect){60 + (k % cols) * (CH_W(cols) + 40),
 				       y + (k / cols) * (CH_H + 30), CH_W(cols), CH_H},
-		      m, runs, n, ids[k]);
+		      o, ids[k]);
 	y += rows * (CH_H + 30) + 10;
-	order_chart(&c, (struct pm_rect){60, y, PM_WIDTH - 120, ORD_H}, runs, n);
+	order_chart(&c, (struct pm_rect){60, y, PM_WIDTH - 120, ORD_H}, o);
 	y += ORD_H;
-	series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, runs, n, 0);
+	series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, o, 0);
 	y += series_h();
-	if (any_snapshots(runs, n)) {
-		series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, runs, n, 1);
+	if (any_snapshots(o)) {
+		series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, o, 1);
 		y += series_h();
 	}
-	y += 20;
-	/* table: metric | run 1 | run 2 ... */
-	colw = (PM_WIDTH - 120 - namew) / n;
-	pm_rect_fill(&c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2, pm_rgb(0x34495e));
-	pm_text(&c, 60, y, 12.5, 0xffffff, PM_LEFT, 1, "Metric");
-	for (int i = 0; i < n; i++) {
-		double pt = pm_fit(&c, 12.5, 7, 1, runs[i]->label, colw - 10);
-
-		pm_text(&c, 60 + namew + (i + 1) * colw - 10, y, pt > 0 ? pt : 7, 0xffffff,
-			PM_RIGHT, 1, "%s", runs[i]->label);
-	}
-	y += LINE;
-	for (int k = 0; k < PM_M_N; k++) {
-		int any = 0;
-
-		for (int i = 0; i < n; i++)
-			any |= m[i][k].valid;
-		if (!any)
-			continue;
-		if (k % 2)
-			pm_rect_fill(&c, 50, y - LINE / 2, PM_WIDTH - 60, y + LINE / 2,
-				     pm_rgb(0xf4f4f4));
-		pm_text(&c, 60, y, 12.5, 0x222222, PM_LEFT, 0, "%s%s%s%s", m[0][k].label,
-			m[0][k].unit[0] ? " (" : "", m[0][k].unit, m[0][k].unit[0] ? ")" : "");
-		for (int i = 0; i < n; i++) {
-			char buf[48];
-			double pt;
-
-			pm_metric_str(&m[i][k], buf, sizeof(buf));
-			pt = pm_fit(&c, 12.5, 7, 0, buf, colw - 10);
-			pm_text(&c, 60 + namew + (i + 1) * colw - 10, y, pt > 0 ? pt : 7, 0x111111,
-				PM_RIGHT, 0, "%s", buf);
-		}
-		y += LINE;
-	}
+	table(&c, y + 20, o);
 	ret = pm_png_write(c.im, out, err, cap);
 	pm_canvas_free(&c);
+	ov_free(o);
+	free(o);
 	return ret;
 }

@@ -29,19 +29,21 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* display bins of one series of one run */
-static void rebin(const struct pm_run *run, const uint32_t *fine, double d, uint32_t *out, int nd)
+/* display bins of steal (claim = 0) or claim (1) of one run */
+static void rebin(const struct pm_run *run, int claim, double d, uint32_t *out, int nd)
 {
 	memset(out, 0, sizeof(*out) * (size_t)nd);
 	for (int b = 0; b < run->nbins; b++) {
+		const struct pm_bin *bn = pm_bin(run, b);
+		uint32_t n = claim ? bn->claim : bn->steal;
 		int k;
 
-		if (!fine[b])
+		if (!n)
 			continue;
 		k = (int)((b + 0.5) * run->bw / d);
 		if (k >= nd)
 			k = nd - 1;
-		out[k] += fine[b];
+		out[k] += n;
 	}
 }
 
@@ -67,8 +69,8 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 		return;
 	}
 	for (int i = 0; i < v->n; i++) {
-		rebin(v->runs[i], v->runs[i]->steal_b, d, ser + (2 * i) * nd, nd);
-		rebin(v->runs[i], v->runs[i]->claim_b, d, ser + (2 * i + 1) * nd, nd);
+		rebin(v->runs[i], 0, d, ser + (2 * i) * nd, nd);
+		rebin(v->runs[i], 1, d, ser + (2 * i + 1) * nd, nd);
 	}
 	memcpy(sorted, ser, sizeof(*ser) * (size_t)nser * (size_t)nd);
 	qsort(sorted, (size_t)nser * (size_t)nd, sizeof(*sorted), cmp_u32);
@@ -89,8 +91,13 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	}
 	ymax = ceil(ymax / pm_nice_step(ymax, 6)) * pm_nice_step(ymax, 6);
 
-	snprintf(sub, sizeof(sub), "events per %g s bin%s", d,
-		 clipped ? "; axis clipped at a spike, clipped bins show their count" : "");
+	{
+		char dur[32];
+
+		pm_fmt_duration(d, dur, sizeof(dur));
+		snprintf(sub, sizeof(sub), "events per %s bin%s", dur,
+			 clipped ? "; axis clipped at a spike, clipped bins show their count" : "");
+	}
 	ytop = pm_panel_title(c, r, "External fragmentation events (extfrag): steal vs claim", sub);
 	for (int i = 0; i < v->n; i++) {
 		const struct pm_style *st = pm_style(i);
@@ -120,13 +127,21 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			pm_text(c, (v->x0 + v->x1) / 2, (ytop + ybot) / 2, 14, 0x777777, PM_CENTER,
 				0, "no extfrag events in %s", v->n > 1 ? "these runs" : "this run");
 	}
-	{
-		char bx[160];
+	for (int i = 0; i < v->n; i++) {
+		const struct pm_run *run = v->runs[i];
+		uint64_t all = run->bad + run->good + run->neutral;
 
-		snprintf(bx, sizeof(bx), "Bad: %llu | Good: %llu",
-			 (unsigned long long)v->runs[0]->bad, (unsigned long long)v->runs[0]->good);
-		if (v->n == 1)
-			pm_text(c, v->x0 + 10, ytop + 14, 12, 0x333333, PM_LEFT, 0, "%s", bx);
+		/* good and bad as shares of all fallbacks: a count alone says nothing */
+		if (all)
+			pm_text(
+			    c, v->x0 + 10, ytop + 14 + 18 * i, 12, 0x333333, PM_LEFT, 0,
+			    "%s%sbad %llu (%.0f%%), neutral %llu (%.0f%%), good %llu (%.0f%%) of "
+			    "%llu fallbacks",
+			    v->n > 1 ? v->tag[i] : "", v->n > 1 ? ": " : "",
+			    (unsigned long long)run->bad, 100.0 * run->bad / all,
+			    (unsigned long long)run->neutral, 100.0 * run->neutral / all,
+			    (unsigned long long)run->good, 100.0 * run->good / all,
+			    (unsigned long long)all);
 	}
 
 	for (int s = 0; s < nser; s++) {

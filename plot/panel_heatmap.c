@@ -2,10 +2,10 @@
 /*
  * Panel 3: migratetype fallback patterns over time.  One row per FROM->TO,
  * worst severity at the top; columns are time bins of the shared axis; cell
- * colour on a log scale (white, yellow, orange, red) so one busy bin does
- * not wash out the rest; counts printed where they fit, black or white by
- * background.  A/B: A in the upper half of each cell (blue), B in the lower
- * half (orange).
+ * colour on a log scale of one hue (blue: how many, never how bad; the
+ * severity is the box left of each row) so one busy bin does not wash out
+ * the rest; counts printed where they fit, black or white by background.
+ * A/B: A in the upper half of each cell (blue), B in the lower half (orange).
  */
 #include <math.h>
 #include <stdio.h>
@@ -80,14 +80,14 @@ int pm_heatmap_height(const struct pm_view *v)
 
 static unsigned heat(double t)
 {
-	/* white -> #ffeb3b -> #ff9800 -> #f44336 */
+	/* counts, one hue (ColorBrewer Blues): white -> #c6dbef -> #4292c6 -> #08306b */
 	if (t <= 0)
 		return 0xffffff;
 	if (t < 1.0 / 3)
-		return pm_mix(0xfffde7, 0xffeb3b, t * 3);
+		return pm_mix(0xeff3ff, 0xc6dbef, t * 3);
 	if (t < 2.0 / 3)
-		return pm_mix(0xffeb3b, 0xff9800, (t - 1.0 / 3) * 3);
-	return pm_mix(0xff9800, 0xf44336, (t - 2.0 / 3) * 3);
+		return pm_mix(0xc6dbef, 0x4292c6, (t - 1.0 / 3) * 3);
+	return pm_mix(0x4292c6, 0x08306b, (t - 2.0 / 3) * 3);
 }
 
 static unsigned heat2(int run, double t)
@@ -111,9 +111,7 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	if (ncols > 48)
 		ncols = 48;
 	/* columns of a round width, aligned with the time axis */
-	colw = pm_nice_step(v->t1, ncols);
-	if (v->t1 / colw > ncols)
-		colw *= 2;
+	colw = pm_nice_time(v->t1 / ncols);
 	ncols = (int)ceil(v->t1 / colw - 1e-9);
 	if (ncols < 1)
 		ncols = 1;
@@ -128,10 +126,13 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 		for (int i = 0; i < nr; i++)
 			over += v->runs[i]->pat_overflow;
 		/* more distinct patterns than rows kept: say how many events have no row */
+		char dur[32];
+
+		pm_fmt_duration(colw, dur, sizeof(dur));
 		snprintf(sub, sizeof(sub),
-			 "%d patterns, %g s per column; Total: %llu | Bad: %llu | Good: %llu%s", n,
-			 colw, (unsigned long long)tot, (unsigned long long)bad,
-			 (unsigned long long)good,
+			 "%d patterns, %s per column; %llu fallbacks: bad %.0f%%, good %.0f%%%s", n,
+			 dur, (unsigned long long)tot, tot ? 100.0 * bad / tot : 0.0,
+			 tot ? 100.0 * good / tot : 0.0,
 			 over ? " | events in patterns past the 64th: " : "");
 		if (over)
 			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "%llu",
@@ -249,7 +250,11 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			PM_LEFT, 0, "upper half of each row: %s (blue); lower half: %s (orange)",
 			v->tag[0], v->tag[1]);
 	else
-		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
-			PM_LEFT, 0, "colour: log scale, darkest = %u events in one cell", maxc);
+		pm_text(
+		    c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444, PM_LEFT,
+		    0,
+		    "colour: how many (log scale), darkest = %u events in one cell; how bad: the "
+		    "box left of each row",
+		    maxc);
 	free(cells);
 }

@@ -1,24 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Panel 4, from the agent's buddyinfo/pagetypeinfo snapshots: free memory by
- * order over time (stacked; A/B: total and high-order lines), and the real
- * fragmentation index per order over time for the zone with the most free
- * memory (A/B: the high order's index as lines).  Legacy files have no
- * snapshots: the panel says so in a short band.
+ * Panel 4, from the agent's buddyinfo/pagetypeinfo snapshots:
+ *   free memory by order over time (stacked; A/B: total and high-order lines);
+ *   the fragmentation index per order over time, zone with the most free
+ *     memory: green for the share of snapshots in which a block of the order
+ *     was free (the kernel's -1000, never averaged), orange for the index
+ *     when none was; a one-line note instead when a block of every order was
+ *     free all run (nothing to show);
+ *   the unusable free space index per order over time (lasting fragmentation:
+ *     how much free memory is useless for an allocation of the order);
+ *   pageblocks owned by each migratetype other than MOVABLE over time.
+ * A/B: one row per order and run, A above B.  Legacy files have no
+ * snapshots: a short note.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "metrics.h"
 #include "view.h"
 
-#define FREE_H 280
-#define ROWH 24
-#define NOTE_H 60
+#define FREE_H 240
+#define PB_H 200
+#define NOTE_H 50
 
 static const unsigned order_col[] = {
     0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e, 0x1f9e89, 0x35b779, 0x6ece58,
     0xb5de2b, 0xfde725, 0xf4a261, 0xe76f51, 0xc44536, 0x8d2a2a, 0x5a1e1e, 0x2b0f0f,
+};
+
+static const unsigned owner_col[PM_MT_KINDS] = {
+    [FM_MT_UNMOVABLE] = 0xb2182b,  [FM_MT_MOVABLE] = 0x2166ac, [FM_MT_RECLAIMABLE] = 0xef8a62,
+    [FM_MT_HIGHATOMIC] = 0x762a83, [FM_MT_CMA] = 0x878787,     [FM_MT_ISOLATE] = 0x1a1a1a,
+    [FM_MT_OTHER] = 0xbababa,
 };
 
 static int have_snapshots(const struct pm_view *v)
@@ -29,6 +44,22 @@ static int have_snapshots(const struct pm_view *v)
 	return 0;
 }
 
+static int have_pb(const struct pm_view *v)
+{
+	for (int i = 0; i < v->n; i++)
+		if (v->runs[i]->have_pb)
+			return 1;
+	return 0;
+}
+
+static int plentiful(const struct pm_view *v)
+{
+	for (int i = 0; i < v->n; i++)
+		if (v->runs[i]->nzones && !pm_run_plentiful(v->runs[i]))
+			return 0;
+	return 1;
+}
+
 static int nr_orders(const struct pm_view *v)
 {
 	int n = 0;
@@ -37,15 +68,52 @@ static int nr_orders(const struct pm_view *v)
 		for (int z = 0; z < v->runs[i]->nzones; z++)
 			if (v->runs[i]->zone[z]->nr_orders > n)
 				n = v->runs[i]->zone[z]->nr_orders;
-	return n;
+	return n > FM_MAX_ORDERS ? FM_MAX_ORDERS : n;
+}
+
+static int row_h(const struct pm_view *v)
+{
+	return v->n == 1 ? 22 : 15;
+}
+
+static int strips_h(const struct pm_view *v)
+{
+	return 40 + 10 + nr_orders(v) * v->n * row_h(v) + 50;
+}
+
+static int free_h(void)
+{
+	return 40 + 10 + FREE_H + 50;
+}
+
+static int fi_h(const struct pm_view *v)
+{
+	return plentiful(v) ? 40 + NOTE_H + 16 : strips_h(v);
+}
+
+static int pb_h(const struct pm_view *v)
+{
+	return have_pb(v) ? 40 + 22 + PB_H + 50 : 0;
 }
 
 int pm_snapshot_height(const struct pm_view *v)
 {
 	if (!have_snapshots(v))
-		return 40 + NOTE_H + 20;
-	return (40 + 10 + FREE_H + 50) +
-	       (40 + 10 + (v->n == 1 ? nr_orders(v) * ROWH : FREE_H) + 50);
+		return 40 + NOTE_H + 30;
+	return free_h() + fi_h(v) + strips_h(v) + pb_h(v);
+}
+
+/* [x0, x1) of fine bin b of run: to the next bin with snapshots of z (or of
+ * the run when z is NULL), so that the snapshots' gaps are filled */
+static void cell_x(const struct pm_view *v, const struct pm_run *run, const struct pm_zone *z,
+		   int b, int *x0, int *x1)
+{
+	int nb = b + 1;
+
+	while (nb < run->nbins && (z ? !pm_zbin(z, nb)->n : !pm_bin(run, nb)->nsnap))
+		nb++;
+	*x0 = pm_x(v, b * run->bw);
+	*x1 = nb < run->nbins ? pm_x(v, nb * run->bw) : *x0 + 2;
 }
 
 static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
@@ -79,11 +147,10 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 			leg[nleg] = (struct pm_legend_item){lab[nleg], order_col[o], PM_SQUARE};
 			nleg++;
 		}
-		snprintf(lab[nleg], sizeof(lab[0]), "order:");
 		pm_text(c, pm_legend(c, v->x1, r.y + 16, 12, leg, nleg) + 10, r.y + 16, 12,
 			0x222222, PM_RIGHT, 0, "order (top to bottom):");
 	} else {
-		for (int i = 0; i < v->n && i < 2; i++) {
+		for (int i = 0; i < v->n; i++) {
 			const struct pm_style *st = pm_style(i);
 
 			snprintf(lab[nleg], sizeof(lab[0]), "%s total", v->tag[i]);
@@ -101,20 +168,17 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	ybot = ytop + FREE_H;
 	pm_y_axis(c, v, ytop, ybot, 0, ymax, "free MiB");
 	pm_time_axis(c, v, ytop, ybot);
-	for (int i = 0; i < v->n && i < 2; i++) {
+	for (int i = 0; i < v->n; i++) {
 		const struct pm_run *run = v->runs[i];
 		int prev = -1, ptot = 0, phigh = 0;
 
 		for (int b = 0; b < run->nbins; b++) {
-			int nb, x0, x1;
+			int x0, x1;
 			double acc = 0, high = 0;
 
 			if (!pm_run_free_pages(run, b, pages))
 				continue;
-			for (nb = b + 1; nb < run->nbins && !run->tot_n[nb]; nb++)
-				;
-			x0 = pm_x(v, b * run->bw);
-			x1 = nb < run->nbins ? pm_x(v, nb * run->bw) : x0 + 2;
+			cell_x(v, run, NULL, b, &x0, &x1);
 			if (v->n == 1) {
 				for (int o = 0; o < nord; o++) {
 					int ya = ybot - (int)lround(acc / ymax * (ybot - ytop));
@@ -149,111 +213,214 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	}
 }
 
-static void fi_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
+/* what a strip shows: the fragmentation index, or the unusable free space index */
+enum strip { FI, US };
+
+static unsigned fi_col(double fi)
 {
-	const struct pm_zone *z = pm_run_main_zone(v->runs[0]);
-	int ytop, ybot, ho = pm_high_order(v->runs[0]);
-	char sub[200];
+	return pm_mix(0xfff5eb, 0x7f2704, fi / 1000.0);
+}
 
-	if (v->n == 1) {
-		struct pm_legend_item leg[] = {
-		    {"-1000: a free block existed", 0xd9f2d9, PM_SQUARE},
-		    {"0: lack of memory", 0xfff5eb, PM_SQUARE},
-		    {"500", pm_mix(0xfff5eb, 0x7f0000, 0.5), PM_SQUARE},
-		    {"1000: fragmentation", 0x7f0000, PM_SQUARE},
-		};
+static unsigned us_col(double us)
+{
+	return pm_mix(0xfcfbfd, 0x3f007d, us / 1000.0);
+}
 
-		snprintf(sub, sizeof(sub),
-			 "kernel formula (extfrag_index x1000), zone %s of node %d",
-			 z ? z->name : "?", z ? z->node : 0);
-		ytop = pm_panel_title(c, r, "Fragmentation index per order over time", sub);
-		pm_legend(c, v->x1, r.y + 16, 12, leg, 4);
-		ytop += 10;
-		ybot = ytop + nord * ROWH;
-		for (int o = 0; o < nord; o++)
-			pm_text(c, v->x0 - 8, ybot - o * ROWH - ROWH / 2, 11.5, 0x333333, PM_RIGHT,
-				0, "order %d", o);
-		pm_text_up(c, v->x0 - 75, (ytop + ybot) / 2, 12, 0x444444, "order");
-		for (int b = 0; z && b < v->runs[0]->nbins; b++) {
-			int nb, x0, x1;
+static void strip_rows(struct pm_canvas *c, const struct pm_view *v, int ytop, int nord,
+		       enum strip what)
+{
+	int rh = row_h(v), rows = nord * v->n;
 
-			if (!z->n[b])
-				continue;
-			for (nb = b + 1; nb < v->runs[0]->nbins && !z->n[nb]; nb++)
-				;
-			x0 = pm_x(v, b * v->runs[0]->bw);
-			x1 = nb < v->runs[0]->nbins ? pm_x(v, nb * v->runs[0]->bw) : x0 + 2;
-			for (int o = 0; o < nord; o++) {
-				unsigned col;
+	for (int o = 0; o < nord; o++)
+		for (int i = 0; i < v->n; i++) {
+			/* order 0 at the bottom, as on a y axis */
+			int row = (nord - 1 - o) * v->n + i, y0 = ytop + row * rh, y1 = y0 + rh - 1;
+			const struct pm_run *run = v->runs[i];
+			const struct pm_zone *z = pm_run_main_zone(run);
 
-				if (z->fi_ok[b][o] >= z->fi_n[b][o])
-					col = z->fi_ok[b][o] ? 0xd9f2d9 : 0xffffff;
-				else
-					col = pm_mix(0xfff5eb, 0x7f0000,
-						     z->fi_sum[b][o] / z->fi_n[b][o] / 1000.0);
-				pm_rect_fill(c, x0, ybot - (o + 1) * ROWH + 1, x1 - 1,
-					     ybot - o * ROWH, pm_rgb(col));
+			pm_text(c, v->x0 - 8, (y0 + y1) / 2, rh >= 20 ? 11.5 : 10, 0x333333,
+				PM_RIGHT, 0, v->n > 1 ? "order %d  %s" : "order %d", o, v->tag[i]);
+			for (int b = 0; z && b < run->nbins; b++) {
+				const struct pm_zbin *zb = pm_zbin(z, b);
+				int x0, x1;
+
+				if (!zb->n)
+					continue;
+				cell_x(v, run, z, b, &x0, &x1);
+				if (what == US) {
+					if (zb->us_n[o])
+						pm_rect_fill(
+						    c, x0, y0, x1 - 1, y1,
+						    pm_rgb(us_col(zb->us_sum[o] / zb->us_n[o])));
+					continue;
+				}
+				{
+					uint32_t free = zb->fi_ok[o], none = zb->fi_n[o];
+					int yg;
+
+					if (!(free + none))
+						continue;
+					/* green: the share of snapshots with a free block */
+					yg = y0 + (int)lround((double)(y1 - y0 + 1) * free /
+							      (free + none));
+					if (free)
+						pm_rect_fill(c, x0, y0, x1 - 1, yg - 1,
+							     pm_rgb(0xa1d99b));
+					if (none)
+						pm_rect_fill(c, x0, yg, x1 - 1, y1,
+							     pm_rgb(fi_col(zb->fi_sum[o] / none)));
+				}
 			}
 		}
-		pm_time_axis(c, v, ytop, ybot);
+	pm_text_up(c, v->x0 - 150, ytop + rows * rh / 2, 12, 0x444444, "order");
+	pm_time_axis(c, v, ytop, ytop + rows * rh);
+}
+
+static void zone_name(const struct pm_view *v, char *buf, size_t cap)
+{
+	const struct pm_zone *z = pm_run_main_zone(v->runs[0]);
+
+	snprintf(buf, cap, "zone %s of node %d (the most free memory)", z ? z->name : "?",
+		 z ? z->node : 0);
+}
+
+static void fi_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
+{
+	char sub[200], zn[96];
+	int ytop;
+	struct pm_legend_item leg[] = {
+	    {"a block of the order was free (-1000), share of time", 0xa1d99b, PM_SQUARE},
+	    {"none free: index 0 (lack of memory)", fi_col(0), PM_SQUARE},
+	    {"500", fi_col(500), PM_SQUARE},
+	    {"1000 (fragmentation)", fi_col(1000), PM_SQUARE},
+	};
+
+	zone_name(v, zn, sizeof(zn));
+	snprintf(sub, sizeof(sub), "kernel formula (extfrag_index x1000), %s", zn);
+	ytop = pm_panel_title(c, r, "Fragmentation index per order over time", sub);
+	if (plentiful(v)) {
+		if (getenv("FRAGMON_PLOT_LAYOUT"))
+			fprintf(stderr, "layout: note plentiful\n");
+		pm_note(c, (struct pm_rect){v->x0, ytop, v->x1 - v->x0, NOTE_H},
+			"memory was plentiful all run: a block of every order was free in every "
+			"snapshot (index -1000 throughout), so there is no fragmentation to show");
 		return;
 	}
+	pm_legend(c, v->x1, r.y + 16, 11.5, leg, 4);
+	strip_rows(c, v, ytop + 10, nord, FI);
+}
+
+static void us_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
+{
+	char sub[200], zn[96];
+	int ytop;
+	struct pm_legend_item leg[] = {
+	    {"0: all free memory usable at the order", us_col(0), PM_SQUARE},
+	    {"500", us_col(500), PM_SQUARE},
+	    {"1000: none", us_col(1000), PM_SQUARE},
+	};
+
+	zone_name(v, zn, sizeof(zn));
 	snprintf(sub, sizeof(sub),
-		 "order %d, zone with the most free memory; -1000 = a free block existed", ho);
-	ytop = pm_panel_title(c, r, "Fragmentation index over time", sub);
-	{
-		struct pm_legend_item leg[2];
-		static char lab[2][64];
+		 "share of free memory in blocks too small for the order, x1000; %s", zn);
+	ytop = pm_panel_title(c, r, "Unusable free space index per order over time", sub);
+	pm_legend(c, v->x1, r.y + 16, 11.5, leg, 3);
+	strip_rows(c, v, ytop + 10, nord, US);
+}
 
-		for (int i = 0; i < 2; i++) {
-			snprintf(lab[i], sizeof(lab[i]), "%s", v->tag[i]);
-			leg[i] = (struct pm_legend_item){lab[i], i ? 0xa04000 : 0x1a5276,
-							 i ? PM_DASH : PM_LINE};
-		}
-		pm_legend(c, v->x1, r.y + 16, 12, leg, 2);
-	}
-	ytop += 10;
-	ybot = ytop + FREE_H;
-	pm_y_axis(c, v, ytop, ybot, -1000, 1000, "fragmentation index (x1000)");
-	pm_time_axis(c, v, ytop, ybot);
-	for (int i = 0; i < 2; i++) {
+static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
+{
+	double ymax = 0;
+	int ytop, ybot, nleg = 0;
+	struct pm_legend_item leg[2 * PM_MT_KINDS];
+	static char lab[2 * PM_MT_KINDS][96];
+	int shown[PM_MT_KINDS] = {0};
+
+	/* the owners other than MOVABLE (MOVABLE owns the rest) that appear */
+	for (int i = 0; i < v->n; i++) {
 		const struct pm_run *run = v->runs[i];
-		const struct pm_zone *zn = pm_run_main_zone(run);
-		int prev = -1, py = 0;
 
-		for (int b = 0; zn && b < run->nbins; b++) {
-			double fi;
-			int x, y;
+		for (int b = 0; b < run->nbins; b++) {
+			const struct pm_bin *bn = pm_bin(run, b);
 
-			if (!zn->n[b] || ho >= zn->nr_orders)
+			for (int k = 0; bn->npb && k < PM_MT_KINDS; k++)
+				if (k != FM_MT_MOVABLE && bn->pageblocks[k] > 0) {
+					shown[k] = 1;
+					if (bn->pageblocks[k] / bn->npb > ymax)
+						ymax = bn->pageblocks[k] / bn->npb;
+				}
+		}
+	}
+	if (ymax <= 0)
+		ymax = 1;
+	ymax = ceil(ymax * 1.1 / pm_nice_step(ymax, 5)) * pm_nice_step(ymax, 5);
+	ytop = pm_panel_title(c, r, "Pageblocks owned by migratetype over time",
+			      "all zones (pagetypeinfo); MOVABLE owns the rest; first -> last "
+			      "snapshot in the legend");
+	for (int i = 0; i < v->n; i++)
+		for (int k = 0; k < PM_MT_KINDS; k++) {
+			const struct pm_run *run = v->runs[i];
+
+			if (!shown[k] || !run->have_pb || nleg >= 2 * PM_MT_KINDS)
 				continue;
-			fi =
-			    (zn->fi_sum[b][ho] - 1000.0 * zn->fi_ok[b][ho]) /
-			    (zn->fi_n[b][ho] + zn->fi_ok[b][ho] ? zn->fi_n[b][ho] + zn->fi_ok[b][ho]
-								: 1);
-			x = pm_x(v, (b + 0.5) * run->bw);
-			y = ybot - (int)lround((fi + 1000) / 2000 * (ybot - ytop));
-			if (prev >= 0)
-				pm_line(c, prev, py, x, y, pm_rgb(i ? 0xa04000 : 0x1a5276), 2, i);
-			prev = x;
-			py = y;
+			snprintf(lab[nleg], sizeof(lab[0]), "%s%s%s %.0f%s%.0f",
+				 v->n > 1 ? v->tag[i] : "", v->n > 1 ? " " : "", pm_mt_kind_name(k),
+				 run->pb0[k], pm_arrow(c), run->pb1[k]);
+			leg[nleg] = (struct pm_legend_item){
+			    lab[nleg], owner_col[k], pm_style(i)->dashed ? PM_DASH : PM_LINE};
+			nleg++;
+		}
+	pm_legend(c, v->x1, r.y + 16, 11.5, leg, nleg);
+	ytop += 22;
+	ybot = ytop + PB_H;
+	pm_y_axis(c, v, ytop, ybot, 0, ymax, "pageblocks");
+	pm_time_axis(c, v, ytop, ybot);
+	for (int i = 0; i < v->n; i++) {
+		const struct pm_run *run = v->runs[i];
+
+		for (int k = 0; k < PM_MT_KINDS; k++) {
+			int px = -1, py = 0;
+
+			if (!shown[k])
+				continue;
+			for (int b = 0; b < run->nbins; b++) {
+				const struct pm_bin *bn = pm_bin(run, b);
+				int x, y;
+
+				if (!bn->npb)
+					continue;
+				x = pm_x(v, (b + 0.5) * run->bw);
+				y = ybot -
+				    (int)lround(bn->pageblocks[k] / bn->npb / ymax * (ybot - ytop));
+				if (px >= 0)
+					pm_line(c, px, py, x, y, pm_rgb(owner_col[k]), 2,
+						pm_style(i)->dashed);
+				px = x;
+				py = y;
+			}
 		}
 	}
 }
 
 void pm_panel_snapshot(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
 {
-	int nord = nr_orders(v), h1 = 40 + 10 + FREE_H + 50;
+	int nord = nr_orders(v), y = r.y;
 
 	if (!have_snapshots(v)) {
-		int y = pm_panel_title(c, r, "Free memory and fragmentation index by order", NULL);
+		int yt = pm_panel_title(c, r, "Free memory, fragmentation and pageblocks", NULL);
 
 		pm_note(
-		    c, (struct pm_rect){v->x0, y, v->x1 - v->x0, NOTE_H},
+		    c, (struct pm_rect){v->x0, yt, v->x1 - v->x0, NOTE_H},
 		    "no buddyinfo/pagetypeinfo snapshots in this file (legacy tracker format, or "
 		    "agent mode without snapshots)");
 		return;
 	}
-	free_panel(c, v, (struct pm_rect){r.x, r.y, r.w, h1}, nord);
-	fi_panel(c, v, (struct pm_rect){r.x, r.y + h1, r.w, r.h - h1}, nord);
+	free_panel(c, v, (struct pm_rect){r.x, y, r.w, free_h()}, nord);
+	y += free_h();
+	fi_panel(c, v, (struct pm_rect){r.x, y, r.w, fi_h(v)}, nord);
+	y += fi_h(v);
+	us_panel(c, v, (struct pm_rect){r.x, y, r.w, strips_h(v)}, nord);
+	y += strips_h(v);
+	if (have_pb(v))
+		pb_panel(c, v, (struct pm_rect){r.x, y, r.w, pb_h(v)});
 }

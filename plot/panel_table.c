@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Panel 5: statistics.  Single run: three columns of key metrics, events by
- * type and compaction by order.  A/B: one row per metric with A, B, delta,
- * delta % and which is better (green) or worse (red) where that is defined.
+ * Panel 5: statistics.  Single run: rates, shares and means with their 95%
+ * intervals, then the counts, then compaction and extfrag by order.  A/B:
+ * one row per compared metric with A and B (95% intervals), B - A, its
+ * simultaneous 95% interval and the verdict: better or worse only where the
+ * interval excludes 0, else "within noise" (plot/stats.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,21 +15,14 @@
 
 #define LINE 26
 
-static int nr_orders_used(const struct pm_view *v)
+static int nr_orders_used(const struct pm_run *r)
 {
 	int n = 0;
 
 	for (int s = 0; s < PM_ORD; s++)
-		for (int i = 0; i < v->n; i++)
-			if (v->runs[i]->succ[s] + v->runs[i]->fail[s]) {
-				n++;
-				break;
-			}
+		n += r->succ[s] + r->fail[s] != 0;
 	return n;
 }
-
-static int order_rows(const struct pm_view *v, struct pm_metric *a, struct pm_metric *b,
-		      char (*labels)[64]);
 
 static int ef_orders_used(const struct pm_run *r)
 {
@@ -38,104 +33,132 @@ static int ef_orders_used(const struct pm_run *r)
 	return n;
 }
 
-/* metrics with a value in any of the runs (the rows the tables draw) */
-static int valid_metrics(const struct pm_view *v)
+static int ab_rows(const struct pm_view *v)
 {
-	struct pm_metric m[PM_MAX_RUNS][PM_M_N];
 	int n = 0;
 
-	for (int i = 0; i < v->n; i++)
-		pm_metrics(v->runs[i], m[i]);
-	for (int k = 0; k < PM_M_N; k++) {
-		int any = 0;
-
-		for (int i = 0; i < v->n; i++)
-			any |= m[i][k].valid;
-		n += any;
-	}
+	for (int k = 0; k < v->cmp->nrows; k++)
+		n += v->cmp->a[k].v.valid || v->cmp->b[k].v.valid;
 	return n;
 }
 
 int pm_table_height(const struct pm_view *v)
 {
-	int rows = valid_metrics(v) + 1; /* + the header row */
-	int ord = nr_orders_used(v);
+	int rows = 0;
 
-	if (v->n == 2) {
-		struct pm_metric a[2 * PM_ORD], b[2 * PM_ORD];
-		char labels[2 * PM_ORD][64];
+	if (v->n == 2 && v->cmp)
+		return 40 + 20 + (v->cmp->nwarn + 2) * LINE + (ab_rows(v) + 2) * LINE + 30;
+	if (v->n == 1) {
+		int info = 0, cmp = 0, third;
 
-		rows += order_rows(v, a, b, labels);
+		for (int k = 0; k < v->nrows; k++) {
+			if (!v->est[k].v.valid)
+				continue;
+			if (v->rows[k].type == PM_INFO)
+				info++;
+			else
+				cmp++;
+		}
+		third = nr_orders_used(v->runs[0]) + ef_orders_used(v->runs[0]) + 8;
+		rows = cmp + 1;
+		if (info + 12 > rows)
+			rows = info + 12;
+		if (third > rows)
+			rows = third;
 	}
-
-	/* third column: compaction by order, extfrag, extfrag by order */
-	if (v->n == 1 && ord + ef_orders_used(v->runs[0]) + 10 > rows)
-		rows = ord + ef_orders_used(v->runs[0]) + 10;
-	return 40 + 20 + rows * LINE + 30;
+	return 40 + 20 + (rows + 2) * LINE + 30;
 }
 
 static void kv(struct pm_canvas *c, int x, int y, int w, const char *k, const char *val,
 	       unsigned col)
 {
-	pm_text(c, x, y, 12.5, 0x333333, PM_LEFT, 0, "%s", k);
+	double pt = pm_fit(c, 12.5, 8, 0, k, w - pm_text_w(c, 12.5, 1, val) - 16);
+
+	pm_text(c, x, y, pt > 0 ? pt : 8, 0x333333, PM_LEFT, 0, "%s", k);
 	pm_text(c, x + w, y, 12.5, col, PM_RIGHT, 1, "%s", val);
 	gdImageLine(c->im, x, y + LINE / 2, x + w, y + LINE / 2, pm_rgb(0xeeeeee));
+}
+
+static void label_unit(const struct pm_mrow *m, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s%s", m->label, m->unit[0] ? " (" : "", m->unit,
+		 m->unit[0] ? ")" : "");
 }
 
 static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 {
 	const struct pm_run *r = v->runs[0];
-	struct pm_metric m[PM_M_N];
-	int colw = (c->w - 2 * 60 - 2 * 80) / 3, x = 60;
-	char buf[64];
+	int x = 60, w1 = 900, w2 = 560, w3 = 560, gap = 80;
+	char buf[96], lab[128];
 	int yy = y;
 
-	pm_metrics(r, m);
-	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "Key metrics");
+	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "Rates, shares and means");
+	pm_text(c, x + w1, yy, 11.5, 0x666666, PM_RIGHT, 0, "value  [95%% interval]");
 	yy += LINE + 4;
-	for (int k = 0; k < PM_M_N; k++) {
-		if (k == PM_M_CSUCC || k == PM_M_CFAIL || k == PM_M_SUCC_NEG)
+	for (int k = 0; k < v->nrows; k++) {
+		const struct pm_mrow *m = &v->rows[k];
+		const struct pm_est *e = &v->est[k];
+
+		if (m->type == PM_INFO || !e->v.valid)
 			continue;
-		if (!m[k].valid && k >= PM_M_SNAPSHOTS)
-			continue;
-		pm_metric_str(&m[k], buf, sizeof(buf));
-		if (m[k].unit[0] && m[k].valid)
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %s", m[k].unit);
-		kv(c, x, yy, colw, m[k].label, buf,
-		   k == PM_M_DROPPED && m[k].v > 0 ? 0xc0392b : 0x111111);
+		pm_val_str(m, e->v, buf, sizeof(buf));
+		if (e->have_ci) {
+			int d = pm_decimals(m, e->v.v);
+
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  [%.*f, %.*f]", d,
+				 e->lo, d, e->hi);
+		}
+		label_unit(m, lab, sizeof(lab));
+		kv(c, x, yy, w1, lab, buf, 0x111111);
 		yy += LINE;
 	}
+	if (v->info.bins < 4)
+		pm_text(c, x, yy + 4, 11, 0x777777, PM_LEFT, 0,
+			"no intervals: the run is %d bin%s long (snapshots every %g s)",
+			v->info.bins, v->info.bins == 1 ? "" : "s", r->snap_interval);
+	else
+		pm_text(
+		    c, x, yy + 4, 11, 0x777777, PM_LEFT, 0,
+		    "95%%: circular block bootstrap, %d bins of %g s, blocks of %d (events) and %d "
+		    "(snapshots), %d replicates",
+		    v->info.bins, v->info.bin_s, v->info.block, v->info.block_snap, PM_BOOT_R);
 
-	x += colw + 80;
+	x += w1 + gap;
 	yy = y;
-	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "Events by type");
+	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "Counts");
 	yy += LINE + 4;
-	for (int t = 0; t < PM_EV_N; t++) {
-		if (!r->by_type[t] && t > PM_EV_CFAIL)
+	for (int k = 0; k < v->nrows; k++) {
+		const struct pm_mrow *m = &v->rows[k];
+
+		if (m->type != PM_INFO || !v->est[k].v.valid)
 			continue;
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->by_type[t]);
-		kv(c, x, yy, colw, pm_evtype_name((enum pm_evtype)t), buf, 0x111111);
+		pm_val_str(m, v->est[k].v, buf, sizeof(buf));
+		if (m->unit[0])
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %s", m->unit);
+		kv(c, x, yy, w2, m->label, buf,
+		   (!strcmp(m->key, "events_dropped") || !strcmp(m->key, "events_outside_run")) &&
+			   v->est[k].v.v > 0
+		       ? 0xc0392b
+		       : 0x111111);
 		yy += LINE;
 	}
 	yy += 10;
 	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "Run");
 	yy += LINE + 4;
-	kv(c, x, yy, colw, "kernel", r->kernel[0] ? r->kernel : "unknown", 0x111111);
+	kv(c, x, yy, w2, "kernel", r->kernel[0] ? r->kernel : "unknown", 0x111111);
 	yy += LINE;
-	kv(c, x, yy, colw, "host", r->hostname[0] ? r->hostname : "unknown", 0x111111);
+	kv(c, x, yy, w2, "host", r->hostname[0] ? r->hostname : "unknown", 0x111111);
 	yy += LINE;
-	kv(c, x, yy, colw, "format",
+	kv(c, x, yy, w2, "format",
 	   r->have_run ? (r->truncated	     ? "fragmon (truncated)"
 			  : r->have_metadata ? "fragmon"
 					     : "fragmon (no metadata)")
 		       : (r->truncated ? "legacy (truncated)" : "legacy"),
 	   r->truncated || !r->have_metadata ? 0xc0392b : 0x111111);
-	yy += LINE;
 
-	x += colw + 80;
+	x += w2 + gap;
 	yy = y;
-	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1,
-		"Compaction by order: success / failure (rate)");
+	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "Compaction by order: success / failure");
 	yy += LINE + 4;
 	for (int s = 0; s < PM_ORD; s++) {
 		char k[32];
@@ -146,160 +169,185 @@ static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 		snprintf(buf, sizeof(buf), "%llu / %llu (%.1f%%)", (unsigned long long)r->succ[s],
 			 (unsigned long long)r->fail[s],
 			 100.0 * r->succ[s] / (double)(r->succ[s] + r->fail[s]));
-		kv(c, x, yy, colw, k, buf, 0x111111);
+		kv(c, x, yy, w3, k, buf, 0x111111);
 		yy += LINE;
 	}
 	if (yy == y + LINE + 4)
-		kv(c, x, yy, colw, "no compaction events", "", 0x777777);
+		kv(c, x, yy, w3, "no compaction events", "", 0x777777);
 	yy += LINE + 10;
-	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "ExtFrag");
+	pm_text(c, x, yy, 13.5, 0x111111, PM_LEFT, 1, "ExtFrag by allocation order");
 	yy += LINE + 4;
-	snprintf(buf, sizeof(buf), "%llu / %llu", (unsigned long long)r->steal,
-		 (unsigned long long)r->claim);
-	kv(c, x, yy, colw, "steal / claim", buf, 0x111111);
-	yy += LINE;
-	snprintf(buf, sizeof(buf), "%llu / %llu / %llu", (unsigned long long)r->bad,
-		 (unsigned long long)r->neutral, (unsigned long long)r->good);
-	kv(c, x, yy, colw, "bad / neutral / good fallbacks", buf, 0x111111);
-	yy += LINE;
 	for (int s = 0; s < PM_ORD; s++) {
 		char k[48];
 
 		if (!r->ef_order[s])
 			continue;
-		snprintf(k, sizeof(k), "extfrag events, allocation order %d", s - 1);
+		snprintf(k, sizeof(k), "order %d", s - 1);
 		snprintf(buf, sizeof(buf), "%llu (%.1f%%)", (unsigned long long)r->ef_order[s],
 			 100.0 * (double)r->ef_order[s] / (double)(r->steal + r->claim));
-		kv(c, x, yy, colw, k, buf, 0x111111);
+		kv(c, x, yy, w3, k, buf, 0x111111);
 		yy += LINE;
 	}
+	if (!r->steal && !r->claim)
+		kv(c, x, yy, w3, "no extfrag events", "", 0x777777);
 }
 
-/* one row of the A/B table: A, B, delta, delta %, which is better */
-static void ab_row(struct pm_canvas *c, const struct pm_view *v, int y, int shade,
-		   const struct pm_metric *a, const struct pm_metric *b)
+/* verdict cell colours: background, text */
+static void verdict_style(enum pm_verdict vd, unsigned *bg, unsigned *fg)
 {
-	static const int cols[] = {60, 700, 1000, 1300, 1600, 1900};
-	char sa[48], sb[48], sd[48], sp[48];
-	const char *better = "";
-	unsigned ca = 0xffffff, cb = 0xffffff;
-
-	pm_metric_str(a, sa, sizeof(sa));
-	pm_metric_str(b, sb, sizeof(sb));
-	if (a->valid && b->valid) {
-		struct pm_metric d = *b;
-		double diff = b->v - a->v;
-
-		d.v = diff;
-		pm_metric_str(&d, sd, sizeof(sd));
-		if (diff > 0)
-			memmove(sd + 1, sd, strlen(sd) + 1), sd[0] = '+';
-		if (a->v != 0)
-			snprintf(sp, sizeof(sp), "%+.1f%%", 100.0 * diff / fabs(a->v));
-		else
-			snprintf(sp, sizeof(sp), diff == 0 ? "0.0%%" : "n/a");
-		if (a->better != PM_NEUTRAL && diff != 0) {
-			int b_wins = (diff > 0) == (a->better == PM_HIGHER);
-
-			better = b_wins ? v->tag[1] : v->tag[0];
-			ca = b_wins ? 0xf8d7da : 0xd4edda;
-			cb = b_wins ? 0xd4edda : 0xf8d7da;
-		} else if (a->better != PM_NEUTRAL) {
-			better = "same";
-		}
-	} else {
-		snprintf(sd, sizeof(sd), "n/a");
-		snprintf(sp, sizeof(sp), "n/a");
+	switch (vd) {
+	case PM_V_BETTER:
+		*bg = 0xd4edda, *fg = 0x155724;
+		break;
+	case PM_V_WORSE:
+		*bg = 0xf8d7da, *fg = 0x721c24;
+		break;
+	case PM_V_HIGHER:
+	case PM_V_LOWER:
+		*bg = 0xe3ecf7, *fg = 0x1d3c6e;
+		break;
+	case PM_V_SAME:
+		*bg = 0xededed, *fg = 0x555555;
+		break;
+	default:
+		*bg = 0xffffff, *fg = 0x999999;
+		break;
 	}
-	if (shade)
-		pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2, pm_rgb(0xf7f7f7));
-	pm_rect_fill(c, cols[1] + 20, y - LINE / 2 + 1, cols[1] + 270, y + LINE / 2 - 1,
-		     pm_rgb(ca));
-	pm_rect_fill(c, cols[2] + 20, y - LINE / 2 + 1, cols[2] + 270, y + LINE / 2 - 1,
-		     pm_rgb(cb));
-	pm_text(c, cols[0], y, 12.5, 0x222222, PM_LEFT, 0, "%s%s%s%s", a->label,
-		a->unit[0] ? " (" : "", a->unit, a->unit[0] ? ")" : "");
-	pm_text(c, cols[1] + 260, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", sa);
-	pm_text(c, cols[2] + 260, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", sb);
-	pm_text(c, cols[3] + 260, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", sd);
-	pm_text(c, cols[4] + 260, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", sp);
-	pm_text(c, cols[5] + 260, y, 12.5, 0x111111, PM_RIGHT, 1, "%s", better);
 }
 
-/* per-order rows of the A/B table: extfrag events and compaction success rate for
- * each order either run has; the question "do large folios fragment more" is per order */
-static int order_rows(const struct pm_view *v, struct pm_metric *a, struct pm_metric *b,
-		      char (*labels)[64])
+static const char *verdict_text(const struct pm_canvas *c, const struct pm_view *v,
+				const struct pm_diff *d, char *buf, size_t cap)
 {
-	int n = 0;
+	enum pm_verdict vd = d->verdict;
 
-	for (int s = 0; s < PM_ORD; s++) {
-		const struct pm_run *r[2] = {v->runs[0], v->runs[1]};
-
-		if (r[0]->ef_order[s] || r[1]->ef_order[s]) {
-			snprintf(labels[n], 64, "ExtFrag events, order %d", s - 1);
-			for (int i = 0; i < 2; i++)
-				(i ? b : a)[n] = (struct pm_metric){
-				    "", labels[n], "", 0, PM_LOWER, 1, (double)r[i]->ef_order[s]};
-			n++;
-		}
-		if (r[0]->succ[s] + r[0]->fail[s] + r[1]->succ[s] + r[1]->fail[s]) {
-			snprintf(labels[n], 64, "Compaction success rate, order %d", s - 1);
-			for (int i = 0; i < 2; i++) {
-				uint64_t t = r[i]->succ[s] + r[i]->fail[s];
-
-				(i ? b : a)[n] = (struct pm_metric){
-				    "",
-				    labels[n],
-				    "%",
-				    1,
-				    PM_HIGHER,
-				    t != 0,
-				    t ? 100.0 * (double)r[i]->succ[s] / (double)t : 0};
-			}
-			n++;
-		}
+	switch (vd) {
+	case PM_V_BETTER:
+	case PM_V_WORSE:
+		snprintf(buf, cap, "%s %s", v->tag[1], pm_verdict_word(vd));
+		break;
+	case PM_V_HIGHER:
+	case PM_V_LOWER:
+		snprintf(buf, cap, "%s %s", v->tag[1], pm_verdict_word(vd));
+		break;
+	case PM_V_SAME:
+		snprintf(buf, cap, "%s within noise", c->ft ? "\xe2\x89\x88" : "~");
+		break;
+	default:
+		snprintf(buf, cap, "%s", d->empty ? "none in either run" : "n/a: too few data");
+		break;
 	}
-	return n;
+	return buf;
+}
+
+static void ci_str(const struct pm_mrow *m, const struct pm_est *e, char *buf, size_t cap)
+{
+	pm_val_str(m, e->v, buf, cap);
+	if (e->v.valid && e->have_ci) {
+		int d = pm_decimals(m, e->v.v);
+
+		snprintf(buf + strlen(buf), cap - strlen(buf), "  [%.*f, %.*f]", d, e->lo, d,
+			 e->hi);
+	}
 }
 
 static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 {
-	struct pm_metric a[PM_M_N], b[PM_M_N], oa[2 * PM_ORD], ob[2 * PM_ORD];
-	char labels[2 * PM_ORD][64];
-	const char *hdr[] = {"Metric", v->tag[0], v->tag[1], "delta (B - A)", "delta %", "better"};
-	static const int cols[] = {60, 700, 1000, 1300, 1600, 1900};
-	int row = 0, no;
+	const struct pm_compare *cmp = v->cmp;
+	/* right edges of the value columns; the verdict is centred in its cell */
+	static const int xa = 1080, xb = 1440, xd = 1700, xi = 2010, xv0 = 2040, xv1 = 2330;
+	char buf[160], lab[128];
+	int row = 0;
 
-	pm_metrics(v->runs[0], a);
-	pm_metrics(v->runs[1], b);
-	pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2, pm_rgb(0x34495e));
-	for (int k = 0; k < 6; k++)
-		pm_text(c, k ? cols[k] + 260 : cols[k], y, 12.5, 0xffffff, k ? PM_RIGHT : PM_LEFT,
-			1, "%s", hdr[k]);
-	y += LINE;
-	for (int k = 0; k < PM_M_N; k++) {
-		if (!a[k].valid && !b[k].valid)
-			continue;
-		ab_row(c, v, y, row++ % 2, &a[k], &b[k]);
+	for (int i = 0; i < cmp->nwarn; i++) {
+		double pt = pm_fit(c, 13, 8, 1, cmp->warn[i], c->w - 150);
+
+		pm_rect_fill(c, 50, y - LINE / 2 + 1, c->w - 60, y + LINE / 2 - 1,
+			     pm_rgb(0xfff3cd));
+		pm_text(c, 60, y, pt > 0 ? pt : 8, 0x7a4a00, PM_LEFT, 1, "warning: %s",
+			cmp->warn[i]);
 		y += LINE;
 	}
-	no = order_rows(v, oa, ob, labels);
-	for (int k = 0; k < no; k++) {
-		ab_row(c, v, y, row++ % 2, &oa[k], &ob[k]);
+	snprintf(buf, sizeof(buf),
+		 "%s: %d bins of %g s, blocks of %d/%d; %s: %d bins of %g s, blocks of %d/%d "
+		 "(events/snapshots); %d replicates, seed %llu%s",
+		 v->tag[0], cmp->ia.bins, cmp->ia.bin_s, cmp->ia.block, cmp->ia.block_snap,
+		 v->tag[1], cmp->ib.bins, cmp->ib.bin_s, cmp->ib.block, cmp->ib.block_snap,
+		 cmp->reps, (unsigned long long)PM_BOOT_SEED,
+		 cmp->repeats ? "; repeated runs: runs resampled, then blocks" : "");
+	pm_text(c, 60, y,
+		pm_fit(c, 11.5, 7, 0, buf, c->w - 140) > 0 ? pm_fit(c, 11.5, 7, 0, buf, c->w - 140)
+							   : 7,
+		0x666666, PM_LEFT, 0, "method: %s", buf);
+	y += LINE;
+	pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2, pm_rgb(0x34495e));
+	pm_text(c, 60, y, 12.5, 0xffffff, PM_LEFT, 1, "Metric (per second of run unless stated)");
+	pm_text(c, xa, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s  [95%%]", v->tag[0]);
+	pm_text(c, xb, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s  [95%%]", v->tag[1]);
+	pm_text(c, xd, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s - %s", v->tag[1], v->tag[0]);
+	pm_text(c, xi, y, 12.5, 0xffffff, PM_RIGHT, 1, "95%% interval (simultaneous)");
+	pm_text(c, (xv0 + xv1) / 2, y, 12.5, 0xffffff, PM_CENTER, 1, "verdict");
+	y += LINE;
+	for (int k = 0; k < cmp->nrows; k++) {
+		const struct pm_mrow *m = &cmp->rows[k];
+		const struct pm_diff *d = &cmp->d[k];
+		unsigned bg, fg;
+		double ref = cmp->a[k].v.valid ? cmp->a[k].v.v : cmp->b[k].v.v;
+		int dec = pm_decimals(m, ref);
+		double pt;
+
+		if (!cmp->a[k].v.valid && !cmp->b[k].v.valid)
+			continue;
+		if (row++ % 2)
+			pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2,
+				     pm_rgb(0xf7f7f7));
+		label_unit(m, lab, sizeof(lab));
+		pt = pm_fit(c, 12.5, 8, 0, lab, xa - 300 - 70);
+		pm_text(c, 60, y, pt > 0 ? pt : 8, 0x222222, PM_LEFT, 0, "%s", lab);
+		ci_str(m, &cmp->a[k], buf, sizeof(buf));
+		pm_text(c, xa, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", buf);
+		ci_str(m, &cmp->b[k], buf, sizeof(buf));
+		pm_text(c, xb, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", buf);
+		if (d->valid) {
+			snprintf(buf, sizeof(buf), "%+.*f", dec, d->d);
+			if (cmp->a[k].v.v != 0 && m->unit[0] != '%')
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%+.0f%%)",
+					 100 * d->d / fabs(cmp->a[k].v.v));
+		} else {
+			snprintf(buf, sizeof(buf), "n/a");
+		}
+		pm_text(c, xd, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", buf);
+		if (d->have_ci)
+			snprintf(buf, sizeof(buf), "[%+.*f, %+.*f]", dec, d->lo, dec, d->hi);
+		else
+			snprintf(buf, sizeof(buf), "n/a");
+		pm_text(c, xi, y, 12.5, 0x111111, PM_RIGHT, 0, "%s", buf);
+		verdict_style(d->verdict, &bg, &fg);
+		pm_rect_fill(c, xv0, y - LINE / 2 + 2, xv1, y + LINE / 2 - 2, pm_rgb(bg));
+		verdict_text(c, v, d, buf, sizeof(buf));
+		pt = pm_fit(c, 12.5, 7, 1, buf, xv1 - xv0 - 10);
+		pm_text(c, (xv0 + xv1) / 2, y, pt > 0 ? pt : 7, fg, PM_CENTER, 1, "%s", buf);
 		y += LINE;
 	}
 }
 
 void pm_panel_table(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
 {
-	int y =
-	    pm_panel_title(c, r, v->n == 1 ? "Statistics" : "Comparison",
-			   v->n == 1 ? "counts are over every event in the file; nothing is sampled"
-				     : "green: better, red: worse, where better is defined");
+	char sub[200];
 
-	if (v->n == 1)
-		single(c, v, y + 14);
+	if (v->n == 2 && v->cmp)
+		snprintf(
+		    sub, sizeof(sub),
+		    "rates per second of run; intervals hold together for all %d rows with one "
+		    "(x%.2f standard errors); a verdict only where B - A excludes 0",
+		    v->cmp->nfam, v->cmp->q);
 	else
-		compare(c, v, y + 14);
+		snprintf(sub, sizeof(sub), "every event in the file counts; nothing is sampled");
+	{
+		int y = pm_panel_title(c, r, v->n == 1 ? "Statistics" : "Comparison", sub);
+
+		if (v->n == 1)
+			single(c, v, y + 14);
+		else if (v->cmp)
+			compare(c, v, y + 14);
+	}
 }

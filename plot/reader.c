@@ -24,6 +24,8 @@ enum ctx {
 	C_ZONE,
 	C_ZFREE,
 	C_ZFI,
+	C_ZUS,
+	C_ZPB,
 	C_VMSTAT,
 	C_SKIP,
 };
@@ -65,6 +67,10 @@ enum key {
 	K_VM_STALL,
 	K_VM_FAIL,
 	K_VM_SUCCESS,
+	K_VM_PGALLOC,
+	K_SNAPIV,
+	K_US,
+	K_PB,
 	K_NODE,
 	K_ZONE,
 	K_FREE,
@@ -103,6 +109,7 @@ static const struct keydef meta_keys[] = {
     KD(FM_K_NR_ORDERS, K_NRORD),
     KD(FM_K_PAGE_SIZE, K_PAGESIZE),
     KD(FM_K_FI_SOURCE, K_FISRC),
+    KD("snapshot_interval_ms", K_SNAPIV),
     {NULL, 0, K_NONE},
 };
 static const struct keydef event_keys[] = {
@@ -128,8 +135,9 @@ static const struct keydef vmstat_keys[] = {
     {NULL, 0, K_NONE},
 };
 static const struct keydef zone_keys[] = {
-    KD(FM_K_NODE, K_NODE),     KD(FM_K_ZONE, K_ZONE), KD(FM_K_FREE, K_FREE),
-    KD(FM_K_FRAG_INDEX, K_FI), {NULL, 0, K_NONE},
+    KD(FM_K_NODE, K_NODE),     KD(FM_K_ZONE, K_ZONE),	      KD(FM_K_FREE, K_FREE),
+    KD(FM_K_FRAG_INDEX, K_FI), KD(FM_K_UNUSABLE_INDEX, K_US), KD(FM_K_PAGEBLOCKS, K_PB),
+    {NULL, 0, K_NONE},
 };
 static const struct keydef stats_keys[] = {
     KD(FM_K_EVENTS_BY_TYPE, K_BYTYPE),
@@ -365,6 +373,25 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 		if (is_num && f->key >= K_VM_STALL && f->key <= K_VM_SUCCESS) {
 			ev->vm[f->key - K_VM_STALL] = ll;
 			ev->have_vm = 1;
+		} else if (is_num && f->key == K_VM_PGALLOC && ll > 0) {
+			/* pgalloc_dma, _dma32, _normal, _movable, ...: pages allocated */
+			ev->vm[PM_VM_PGALLOC] += ll;
+			ev->have_pgalloc = 1;
+		}
+		break;
+	case C_ZUS:
+		if (rd->zone && is_num && f->idx < FM_MAX_ORDERS) {
+			rd->zone->us[f->idx] = (int)ll;
+			rd->zone->nus = f->idx + 1;
+		}
+		f->idx++;
+		break;
+	case C_ZPB:
+		/* pageblocks: {"UNMOVABLE": 60, ...}; the key is the owner (kind + 200) */
+		if (rd->zone && is_num && ll > 0 && (int)f->key >= 200 &&
+		    (int)f->key < 200 + PM_MT_KINDS) {
+			rd->zone->pb[f->key - 200] += (double)ll;
+			rd->zone->have_pb = 1;
 		}
 		break;
 	case C_ZFREE:
@@ -439,6 +466,10 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 		case K_NRORD:
 			if (is_num)
 				r->nr_orders = (int)ll;
+			break;
+		case K_SNAPIV:
+			if (is_num && d > 0 && d < 1e9)
+				r->snap_interval = d / 1000.0;
 			break;
 		case K_PAGESIZE:
 			if (is_num && ll >= 512 && ll <= (1 << 24))
@@ -572,6 +603,10 @@ static int open_container(struct pm_reader *rd, int is_map)
 			return push(rd, C_ZFREE);
 		if (!is_map && f->key == K_FI)
 			return push(rd, C_ZFI);
+		if (!is_map && f->key == K_US)
+			return push(rd, C_ZUS);
+		if (is_map && f->key == K_PB)
+			return push(rd, C_ZPB);
 		break;
 	case C_STATS:
 		if (is_map && f->key == K_BYTYPE)
@@ -604,6 +639,11 @@ static int close_container(struct pm_reader *rd)
 			ev->tot_free[o] += rd->zone->free[o];
 		if (rd->zone->nfree > ev->tot_nfree)
 			ev->tot_nfree = rd->zone->nfree;
+		if (rd->zone->have_pb) {
+			for (int k = 0; k < PM_MT_KINDS; k++)
+				ev->pageblocks[k] += rd->zone->pb[k];
+			ev->have_pb = 1;
+		}
 		break;
 	}
 	case C_META:
@@ -663,7 +703,17 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 		break;
 	case C_VMSTAT:
 		f->key = lookup(vmstat_keys, s, len);
+		if (f->key == K_NONE && len > 8 && !memcmp(s, "pgalloc_", 8))
+			f->key = K_VM_PGALLOC;
 		break;
+	case C_ZPB: {
+		char name[FM_MT_NAME_LEN], canon[FM_MT_NAME_LEN];
+
+		set_str(name, sizeof(name), s, len);
+		fm_mt_canonical(name, canon, sizeof(canon));
+		f->key = (enum key)(200 + fm_mt_kind_of(canon));
+		break;
+	}
 	case C_BYTYPE:
 		/* statistics.events_by_type: the key is an event type, kept as 100 + type */
 		f->key = (enum key)(100 + pm_evtype_of((const char *)s, len));
@@ -791,6 +841,7 @@ int pm_reader_finish(struct pm_reader *rd)
 {
 	struct pm_run *r = rd->run;
 
+	pm_run_finish(r);
 	if (!rd->started) {
 		/* an empty file is no run at all, even a killed one: say so */
 		snprintf(rd->err, sizeof(rd->err), "no JSON data: the input is %s",

@@ -9,55 +9,162 @@
 
 #include "metrics.h"
 #include "output.h"
+#include "stats.h"
+
+static int summary_reps = PM_BOOT_R;
+
+void pm_summary_set_reps(int reps)
+{
+	summary_reps = reps > 0 ? reps : PM_BOOT_R;
+}
 
 static const char *run_format(const struct pm_run *r)
 {
 	return r->have_run ? "fragmon" : "legacy";
 }
 
+static void fmt(const struct pm_mrow *m, double x, double ref, int sign, char *buf, size_t cap)
+{
+	snprintf(buf, cap, sign ? "%+.*f" : "%.*f", pm_decimals(m, ref), x);
+}
+
+static void method_text(FILE *out, const char *who, const struct pm_boot_info *in, int reps)
+{
+	fprintf(out,
+		"%s%s%d run%s, %d bins of %g s, blocks of %d (events) and %d (snapshots) bins "
+		"(circular block bootstrap, %d replicates, seed %llu)",
+		who, *who ? ": " : "", in->runs, in->runs == 1 ? "" : "s", in->bins, in->bin_s,
+		in->block, in->block_snap, reps, (unsigned long long)PM_BOOT_SEED);
+}
+
+/* one run's rows, values and intervals, and its fallback patterns */
+struct runvals {
+	struct pm_mrow rows[PM_MAX_ROWS];
+	struct pm_est est[PM_MAX_ROWS];
+	struct pm_boot_info in;
+	const struct pm_pattern *pat[PM_MAX_PAT];
+	int nrows, np, have_est;
+};
+
+static void runvals(const struct pm_run *r, struct runvals *rv)
+{
+	struct pm_side side = {{(struct pm_run *)r}, 1, ""};
+	struct pm_run *one = (struct pm_run *)r;
+
+	rv->nrows = pm_rows(&one, 1, 0, rv->rows, PM_MAX_ROWS);
+	rv->np = pm_run_sorted_patterns(r, rv->pat);
+	rv->have_est = !pm_estimate(&side, rv->rows, rv->nrows, summary_reps, rv->est, &rv->in);
+}
+
 static void run_text(FILE *out, const struct pm_run *r)
 {
-	{
-		struct pm_metric m[PM_M_N];
-		const struct pm_pattern *pat[PM_MAX_PAT];
-		int np = pm_run_sorted_patterns(r, pat);
+	static struct runvals rv;
+	const struct pm_mrow *rows = rv.rows;
+	const struct pm_est *est = rv.est;
+	const struct pm_pattern *const *pat = rv.pat;
+	int nrows, np, have_est;
 
-		pm_metrics(r, m);
-		fprintf(out, "== %s (%s)\n", r->label, r->name);
-		fprintf(out, "format: %s\nkernel: %s\nhost: %s\ncomplete: %s\n", run_format(r),
-			r->kernel[0] ? r->kernel : "unknown",
-			r->hostname[0] ? r->hostname : "unknown",
-			r->truncated	    ? "no (truncated)"
-			: !r->have_metadata ? "no (no metadata)"
-			: r->complete == 0  ? "no (checkpoint)"
-					    : "yes");
-		for (int k = 0; k < PM_M_N; k++) {
-			if (!m[k].valid)
-				continue;
-			if (m[k].decimals)
-				fprintf(out, "%s: %.*f\n", m[k].key, m[k].decimals, m[k].v);
-			else
-				fprintf(out, "%s: %.0f\n", m[k].key, m[k].v);
+	runvals(r, &rv);
+	nrows = rv.nrows;
+	np = rv.np;
+	have_est = rv.have_est;
+
+	fprintf(out, "== %s (%s)\n", r->label, r->name);
+	fprintf(out, "format: %s\nkernel: %s\nhost: %s\ncomplete: %s\n", run_format(r),
+		r->kernel[0] ? r->kernel : "unknown", r->hostname[0] ? r->hostname : "unknown",
+		r->truncated	    ? "no (truncated)"
+		: !r->have_metadata ? "no (no metadata)"
+		: r->complete == 0  ? "no (checkpoint)"
+				    : "yes");
+	for (int k = 0; k < nrows; k++) {
+		struct pm_val v = have_est ? est[k].v : pm_value(&rows[k], r, NULL);
+		char buf[64], lo[32], hi[32];
+
+		if (!v.valid)
+			continue;
+		pm_val_plain(&rows[k], v, buf, sizeof(buf));
+		if (have_est && est[k].have_ci) {
+			fmt(&rows[k], est[k].lo, v.v, 0, lo, sizeof(lo));
+			fmt(&rows[k], est[k].hi, v.v, 0, hi, sizeof(hi));
+			fprintf(out, "%s: %s [%s, %s]\n", rows[k].key, buf, lo, hi);
+		} else {
+			fprintf(out, "%s: %s\n", rows[k].key, buf);
 		}
-		for (int s = 0; s < PM_ORD; s++)
-			if (r->succ[s] + r->fail[s])
-				fprintf(
-				    out,
-				    "compaction_order_%d: %llu success, %llu failure (%.1f%%)\n",
-				    s - 1, (unsigned long long)r->succ[s],
-				    (unsigned long long)r->fail[s],
-				    100.0 * (double)r->succ[s] / (double)(r->succ[s] + r->fail[s]));
-		for (int s = 0; s < PM_ORD; s++)
-			if (r->ef_order[s])
-				fprintf(out, "extfrag_order_%d: %llu\n", s - 1,
-					(unsigned long long)r->ef_order[s]);
-		fprintf(out, "patterns: %d\n", np);
-		for (int p = 0; p < np; p++)
-			fprintf(out, "pattern: %s %s->%s %llu steal, %llu claim\n",
-				pat[p]->sev.marker, pat[p]->from[0] ? pat[p]->from : "?",
-				pat[p]->to, (unsigned long long)pat[p]->steal,
-				(unsigned long long)pat[p]->claim);
 	}
+	for (int s = 0; s < PM_ORD; s++)
+		if (r->succ[s] + r->fail[s])
+			fprintf(out, "compaction_order_%d: %llu success, %llu failure (%.1f%%)\n",
+				s - 1, (unsigned long long)r->succ[s],
+				(unsigned long long)r->fail[s],
+				100.0 * (double)r->succ[s] / (double)(r->succ[s] + r->fail[s]));
+	for (int s = 0; s < PM_ORD; s++)
+		if (r->ef_order[s])
+			fprintf(out, "extfrag_order_%d: %llu\n", s - 1,
+				(unsigned long long)r->ef_order[s]);
+	fprintf(out, "patterns: %d\n", np);
+	for (int p = 0; p < np; p++)
+		fprintf(out, "pattern: %s %s->%s %llu steal, %llu claim\n", pat[p]->sev.marker,
+			pat[p]->from[0] ? pat[p]->from : "?", pat[p]->to,
+			(unsigned long long)pat[p]->steal, (unsigned long long)pat[p]->claim);
+	if (have_est) {
+		fputs("intervals: 95%, ", out);
+		method_text(out, "", &rv.in, summary_reps);
+		fputs(rv.in.bins < 4 ? "; too few bins for intervals\n" : "\n", out);
+	}
+}
+
+static void compare_text(FILE *out, const struct pm_side *a, const struct pm_side *b)
+{
+	struct pm_compare *c = malloc(sizeof(*c));
+
+	if (!c || pm_compare(a, b, summary_reps, c)) {
+		fprintf(out, "comparison: out of memory\n");
+		free(c);
+		return;
+	}
+	fprintf(out, "\ncomparison: B = %s vs A = %s\n", b->label, a->label);
+	fprintf(out,
+		"B - A with 95%% intervals, simultaneous over the %d rows that have one (x%.2f "
+		"standard errors); a verdict only where the interval excludes 0\n",
+		c->nfam, c->q);
+	fputs("method: ", out);
+	method_text(out, "A", &c->ia, c->reps);
+	fputs("; ", out);
+	method_text(out, "B", &c->ib, c->reps);
+	fprintf(out, "%s\n",
+		c->repeats ? "; repeated runs: runs drawn with replacement, then blocks" : "");
+	for (int i = 0; i < c->nwarn; i++)
+		fprintf(out, "warning: %s\n", c->warn[i]);
+	fprintf(out, "%-36s %12s %12s %12s %24s  %s\n", "metric", "A", "B", "B-A", "95% interval",
+		"verdict");
+	for (int k = 0; k < c->nrows; k++) {
+		const struct pm_mrow *m = &c->rows[k];
+		const struct pm_diff *d = &c->d[k];
+		char sa[32], sb[32], sd[48], ci[64], lo[32], hi[32];
+		double ref = c->a[k].v.valid ? c->a[k].v.v : c->b[k].v.v;
+
+		if (!c->a[k].v.valid && !c->b[k].v.valid)
+			continue;
+		pm_val_plain(m, c->a[k].v, sa, sizeof(sa));
+		pm_val_plain(m, c->b[k].v, sb, sizeof(sb));
+		if (d->valid)
+			fmt(m, d->d, ref, 1, sd, sizeof(sd));
+		else
+			snprintf(sd, sizeof(sd), "n/a");
+		if (d->have_ci) {
+			fmt(m, d->lo, ref, 1, lo, sizeof(lo));
+			fmt(m, d->hi, ref, 1, hi, sizeof(hi));
+			snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+		} else {
+			snprintf(ci, sizeof(ci), "%s", "n/a");
+		}
+		fprintf(out, "%-36s %12s %12s %12s %24s  %s\n", m->key, sa, sb, sd, ci,
+			d->verdict == PM_V_SAME ? "\xe2\x89\x88 (within noise)"
+			: d->verdict == PM_V_NA
+			    ? (d->empty ? "none in either run" : "n/a (too few data)")
+			    : pm_verdict_word(d->verdict));
+	}
+	free(c);
 }
 
 void pm_summary_text(FILE *out, struct pm_side *sides, int n)
@@ -71,6 +178,9 @@ void pm_summary_text(FILE *out, struct pm_side *sides, int n)
 			first = 0;
 			run_text(out, sides[i].run[k]);
 		}
+	/* A/B, or N-way: every side against the first */
+	for (int i = 1; i < n; i++)
+		compare_text(out, &sides[0], &sides[i]);
 }
 
 #define S(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
@@ -86,27 +196,70 @@ static void num(yajl_gen g, double v, int decimals)
 		yajl_gen_null(g);
 		return;
 	}
-	if (decimals <= 0 && fabs(v) < 9e15)
+	if (decimals <= 0 && fabs(v) < 9e15 && v == floor(v))
 		len = snprintf(buf, sizeof(buf), "%.0f", v);
 	else
 		len = snprintf(buf, sizeof(buf), "%.6g", v);
 	yajl_gen_number(g, buf, (size_t)len);
 }
 
+static void pair(yajl_gen g, int have, double lo, double hi)
+{
+	if (!have) {
+		yajl_gen_null(g);
+		return;
+	}
+	yajl_gen_array_open(g);
+	num(g, lo, 1);
+	num(g, hi, 1);
+	yajl_gen_array_close(g);
+}
+
+static const char *better_word(enum pm_better b)
+{
+	return b == PM_LOWER ? "lower" : b == PM_HIGHER ? "higher" : NULL;
+}
+
+/*
+ * {"generator": ..., "runs": [...], "comparisons": [...]}: the two arrays are
+ * built side by side (each --results-dir page adds to both) and joined at the
+ * end.
+ */
 struct pm_report {
-	yajl_gen g;
+	yajl_gen runs, cmp;
 	const struct pm_run *seen[1024];
 	int nseen;
-	int ncmp;
 };
+
+static void method_json(yajl_gen g, const struct pm_boot_info *in)
+{
+	yajl_gen_map_open(g);
+	S(g, "runs");
+	yajl_gen_integer(g, in->runs);
+	S(g, "bins");
+	yajl_gen_integer(g, in->bins);
+	S(g, "bin_s");
+	num(g, in->bin_s, 1);
+	S(g, "block_bins");
+	yajl_gen_integer(g, in->block);
+	S(g, "block_bins_snapshots");
+	yajl_gen_integer(g, in->block_snap);
+	yajl_gen_map_close(g);
+}
 
 static void run_json(yajl_gen g, const struct pm_run *r)
 {
-	struct pm_metric m[PM_M_N];
-	const struct pm_pattern *pat[PM_MAX_PAT];
-	int np = pm_run_sorted_patterns(r, pat);
+	static struct runvals rv;
+	const struct pm_mrow *rows = rv.rows;
+	const struct pm_est *est = rv.est;
+	const struct pm_pattern *const *pat = rv.pat;
+	int nrows, np, have_est;
 
-	pm_metrics(r, m);
+	runvals(r, &rv);
+	nrows = rv.nrows;
+	np = rv.np;
+	have_est = rv.have_est;
+
 	yajl_gen_map_open(g);
 	S(g, "label");
 	S(g, r->label);
@@ -124,14 +277,28 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 	yajl_gen_bool(g, !r->truncated && r->have_metadata && r->complete != 0);
 	S(g, "metrics");
 	yajl_gen_map_open(g);
-	for (int k = 0; k < PM_M_N; k++) {
-		S(g, m[k].key);
-		if (!m[k].valid)
+	for (int k = 0; k < nrows; k++) {
+		struct pm_val v = have_est ? est[k].v : pm_value(&rows[k], r, NULL);
+
+		S(g, rows[k].key);
+		if (!v.valid)
 			yajl_gen_null(g);
 		else
-			num(g, m[k].v, m[k].decimals);
+			num(g, v.v, rows[k].type == PM_INFO ? rows[k].decimals : 1);
 	}
 	yajl_gen_map_close(g);
+	S(g, "intervals");
+	yajl_gen_map_open(g);
+	for (int k = 0; have_est && k < nrows; k++)
+		if (est[k].have_ci) {
+			S(g, rows[k].key);
+			pair(g, 1, est[k].lo, est[k].hi);
+		}
+	yajl_gen_map_close(g);
+	if (have_est) {
+		S(g, "interval_method");
+		method_json(g, &rv.in);
+	}
 	S(g, "compaction_by_order");
 	yajl_gen_map_open(g);
 	for (int s = 0; s < PM_ORD; s++) {
@@ -181,24 +348,123 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 	yajl_gen_map_close(g);
 }
 
+static void side_sources(yajl_gen g, const struct pm_side *s)
+{
+	yajl_gen_array_open(g);
+	for (int i = 0; i < s->n; i++)
+		S(g, s->run[i]->name);
+	yajl_gen_array_close(g);
+}
+
+static void compare_json(yajl_gen g, const struct pm_side *a, const struct pm_side *b)
+{
+	struct pm_compare *c = malloc(sizeof(*c));
+
+	if (!c || pm_compare(a, b, summary_reps, c)) {
+		free(c);
+		return;
+	}
+	yajl_gen_map_open(g);
+	S(g, "a");
+	S(g, a->label);
+	S(g, "b");
+	S(g, b->label);
+	S(g, "a_sources");
+	side_sources(g, a);
+	S(g, "b_sources");
+	side_sources(g, b);
+	S(g, "method");
+	yajl_gen_map_open(g);
+	S(g, "kind");
+	S(g, c->repeats ? "two-stage bootstrap: runs with replacement, then circular blocks of "
+			  "time bins"
+			: "circular block bootstrap over time bins");
+	S(g, "replicates");
+	yajl_gen_integer(g, c->reps);
+	S(g, "seed");
+	yajl_gen_integer(g, (long long)PM_BOOT_SEED);
+	S(g, "confidence");
+	num(g, 0.95, 2);
+	S(g, "simultaneous_rows");
+	yajl_gen_integer(g, c->nfam);
+	S(g, "multiplier");
+	num(g, c->q, 3);
+	S(g, "a");
+	method_json(g, &c->ia);
+	S(g, "b");
+	method_json(g, &c->ib);
+	yajl_gen_map_close(g);
+	S(g, "warnings");
+	yajl_gen_array_open(g);
+	for (int i = 0; i < c->nwarn; i++)
+		S(g, c->warn[i]);
+	yajl_gen_array_close(g);
+	S(g, "metrics");
+	yajl_gen_map_open(g);
+	for (int k = 0; k < c->nrows; k++) {
+		const struct pm_mrow *m = &c->rows[k];
+		const struct pm_diff *d = &c->d[k];
+		const char *bw = better_word(m->better);
+
+		if (!c->a[k].v.valid && !c->b[k].v.valid)
+			continue;
+		S(g, m->key);
+		yajl_gen_map_open(g);
+		S(g, "unit");
+		S(g, m->unit);
+		S(g, "better");
+		if (bw)
+			S(g, bw);
+		else
+			yajl_gen_null(g);
+		S(g, "a");
+		c->a[k].v.valid ? num(g, c->a[k].v.v, 1) : (void)yajl_gen_null(g);
+		S(g, "a_ci");
+		pair(g, c->a[k].have_ci, c->a[k].lo, c->a[k].hi);
+		S(g, "b");
+		c->b[k].v.valid ? num(g, c->b[k].v.v, 1) : (void)yajl_gen_null(g);
+		S(g, "b_ci");
+		pair(g, c->b[k].have_ci, c->b[k].lo, c->b[k].hi);
+		S(g, "delta");
+		d->valid ? num(g, d->d, 1) : (void)yajl_gen_null(g);
+		S(g, "delta_ci");
+		pair(g, d->have_ci, d->lo, d->hi);
+		S(g, "verdict");
+		S(g, d->verdict == PM_V_SAME ? "within_noise"
+		     : d->empty		     ? "none"
+					     : pm_verdict_word(d->verdict));
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	free(c);
+}
+
+static yajl_gen gen_new(void)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	if (g) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	}
+	return g;
+}
+
 struct pm_report *pm_report_new(void)
 {
 	struct pm_report *rep = calloc(1, sizeof(*rep));
 
 	if (!rep)
 		return NULL;
-	rep->g = yajl_gen_alloc(NULL);
-	if (!rep->g) {
-		free(rep);
+	rep->runs = gen_new();
+	rep->cmp = gen_new();
+	if (!rep->runs || !rep->cmp) {
+		pm_report_free(rep);
 		return NULL;
 	}
-	yajl_gen_config(rep->g, yajl_gen_beautify, 1);
-	yajl_gen_config(rep->g, yajl_gen_validate_utf8, 1);
-	yajl_gen_map_open(rep->g);
-	S(rep->g, "generator");
-	S(rep->g, "fragmon-plot " FRAGMON_VERSION);
-	S(rep->g, "runs");
-	yajl_gen_array_open(rep->g);
+	yajl_gen_array_open(rep->runs);
+	yajl_gen_array_open(rep->cmp);
 	return rep;
 }
 
@@ -216,26 +482,46 @@ void pm_report_add(struct pm_report *rep, struct pm_side *sides, int n, int kind
 				continue;
 			if (rep->nseen < (int)(sizeof(rep->seen) / sizeof(rep->seen[0])))
 				rep->seen[rep->nseen++] = r;
-			run_json(rep->g, r);
+			run_json(rep->runs, r);
 		}
+	for (int i = 1; i < n; i++)
+		compare_json(rep->cmp, &sides[0], &sides[i]);
 }
 
 int pm_report_write(struct pm_report *rep, const char *path, char *err, size_t cap)
 {
-	const unsigned char *buf;
-	size_t len;
+	static const char head[] =
+	    "{\"generator\": \"fragmon-plot " FRAGMON_VERSION "\",\n\"runs\": ";
+	const unsigned char *runs, *cmp;
+	size_t nr, nc, len;
+	char *doc;
+	int ret;
 
-	yajl_gen_array_close(rep->g);
-	yajl_gen_map_close(rep->g);
-	yajl_gen_get_buf(rep->g, &buf, &len);
-	return pm_write_file(path, buf, len, err, cap);
+	yajl_gen_array_close(rep->runs);
+	yajl_gen_array_close(rep->cmp);
+	yajl_gen_get_buf(rep->runs, &runs, &nr);
+	yajl_gen_get_buf(rep->cmp, &cmp, &nc);
+	len = sizeof(head) - 1 + nr + 20 + nc + 4;
+	doc = malloc(len);
+	if (!doc) {
+		snprintf(err, cap, "out of memory");
+		return -1;
+	}
+	len = (size_t)snprintf(doc, len, "%s%.*s,\n\"comparisons\": %.*s}\n", head, (int)nr,
+			       (const char *)runs, (int)nc, (const char *)cmp);
+	ret = pm_write_file(path, doc, len, err, cap);
+	free(doc);
+	return ret;
 }
 
 void pm_report_free(struct pm_report *rep)
 {
 	if (!rep)
 		return;
-	yajl_gen_free(rep->g);
+	if (rep->runs)
+		yajl_gen_free(rep->runs);
+	if (rep->cmp)
+		yajl_gen_free(rep->cmp);
 	free(rep);
 }
 

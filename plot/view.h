@@ -9,6 +9,7 @@
 
 #include "canvas.h"
 #include "model.h"
+#include "stats.h"
 
 #define PM_WIDTH 2400
 #define PM_X0 420	/* left edge of every plot area (row labels go left of it) */
@@ -16,14 +17,30 @@
 #define PM_TAG_CHARS 24 /* labels longer than this are shortened in the middle */
 #define PM_TAG_CAP (PM_TAG_CHARS * 4 + 8)
 
+/* the time axis' unit and step: seconds below 10 min, minutes below 6 h,
+ * hours below 6 days, then days; steps of 1-2-5 (minutes: 1, 2, 5, 10, 15,
+ * 20, 30; hours: 1, 2, 3, 6, 12) */
+struct pm_tunit {
+	double step; /* s */
+	double div;  /* s per unit */
+	const char *name;
+};
 struct pm_view {
-	struct pm_run *runs[PM_MAX_RUNS];
+	struct pm_run *runs[PM_MAX_RUNS]; /* the run drawn of each side (its first) */
+	const struct pm_side *sides;
 	int n;
-	/* short name of each run in legends and tables: its label, or A/B when the
-	 * label is too long (the header spells out which is which) */
+	/* short name of each run in legends and tables (pm_make_tags; the header
+	 * spells out which is which) */
 	char tag[PM_MAX_RUNS][PM_TAG_CAP];
-	double t1;  /* end of the shared time axis, s */
-	double bin; /* --bin, 0 = automatic */
+	/* the statistics table: a single run's values with intervals, or A/B */
+	struct pm_mrow *rows;
+	struct pm_est *est;
+	int nrows;
+	struct pm_boot_info info;
+	struct pm_compare *cmp;
+	double t1;	    /* end of the shared time axis, s */
+	struct pm_tunit tu; /* its unit and tick step (pm_view_span) */
+	double bin;	    /* --bin, 0 = automatic */
 	int x0, x1;
 };
 
@@ -37,7 +54,7 @@ const struct pm_style *pm_style(int i);
 
 static inline int pm_x(const struct pm_view *v, double t)
 {
-	double f = t / v->t1;
+	double f = v->t1 > 0 ? t / v->t1 : 0;
 
 	if (f < 0)
 		f = 0;
@@ -45,6 +62,16 @@ static inline int pm_x(const struct pm_view *v, double t)
 		f = 1;
 	return v->x0 + (int)(f * (v->x1 - v->x0));
 }
+
+struct pm_tunit pm_time_unit(double t1, int max_ticks);
+/* the time axis of v: [0, span] ending on a tick */
+void pm_view_span(struct pm_view *v, double span);
+/* the smallest "round" duration >= raw s (bins, heatmap columns) */
+double pm_nice_time(double raw);
+/* a round duration as text: "0.25 s", "30 s", "5 min", "2 h", "1 d" */
+void pm_fmt_duration(double s, char *buf, size_t cap);
+/* a run's length for people: "58.3 s", "12 min 5 s", "3 h 20 min", "7 d 2 h" */
+void pm_fmt_length(double s, char *buf, size_t cap);
 
 /* vertical grid over [ytop, ybot] and time labels under ybot */
 void pm_time_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int ybot);

@@ -2,9 +2,10 @@
 /*
  * libFuzzer harness for fragmon-plot's streaming JSON reader (plot/reader.c,
  * fragmon and legacy formats) and what is computed from a run without drawing:
- * the model, the key metrics and the --summary text.  The input is fed in two
- * chunks split at a point taken from its first byte, so the reader also meets
- * tokens cut across read() boundaries.
+ * the model, the metrics, their intervals (a few bootstrap replicates: the
+ * code paths, not the precision) and the --summary text.  The input is fed in
+ * two chunks split at a point taken from its first byte, so the reader also
+ * meets tokens cut across read() boundaries.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "reader.h"
+#include "stats.h"
 #include "summary.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,14 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
-	struct pm_metric m[PM_M_N];
 	struct pm_reader *rd;
 	struct pm_run *r;
 	size_t cut;
 	int bad;
 
-	if (!devnull)
+	if (!devnull) {
 		devnull = fopen("/dev/null", "w");
+		pm_summary_set_reps(8);
+	}
 	r = pm_run_new("fuzz");
 	if (!r)
 		return 0;
@@ -51,17 +54,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	pm_reader_free(rd);
 	if (!bad) {
+		static struct pm_mrow rows[PM_MAX_ROWS];
+		double ch[CH_N];
 		char buf[64];
+		int n = pm_rows(&r, 1, 0, rows, PM_MAX_ROWS);
+		struct pm_side side = {{r}, 1, "fuzz"};
 
-		pm_metrics(r, m);
-		for (int i = 0; i < PM_M_N; i++)
-			pm_metric_str(&m[i], buf, sizeof(buf));
+		pm_run_channels(r, 0, r->nbins, ch);
+		for (int i = 0; i < n; i++)
+			pm_val_str(&rows[i], pm_value(&rows[i], r, ch), buf, sizeof(buf));
 		(void)pm_run_span(r);
-		(void)pm_run_main_zone(r);
+		(void)pm_run_plentiful(r);
 		if (devnull) {
-			struct pm_side side = {{r}, 1, "fuzz"};
+			struct pm_side two[2] = {side, side};
 
-			pm_summary_text(devnull, &side, 1);
+			/* the run alone, then against itself (an A/B comparison) */
+			pm_summary_text(devnull, two, 2);
 		}
 	}
 	pm_run_free(r);
