@@ -2,20 +2,28 @@
 #
 # fragmon: quiet by default, V=1 shows the commands.
 #   make            build fragmon-agent (static) and fragmon-plot
-#   make check      install missing Debian packages, build, run the bats suite
+#   make check      install missing Debian packages, build, run the tests
 #   make demo       install, build, run the agent with a workload, plot the result
+#   make install    PREFIX=/usr/local DESTDIR=: programs, the Ansible role, docs
 #   make help       every target
 
 BUILD ?= build
-CC ?= gcc
+# make's built-in default "cc" is replaced, a CC given by the user is kept
+ifeq ($(origin CC),default)
+CC := gcc
+endif
 CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/;s/ppc64le/powerpc/;s/s390x/s390/')
 VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 CFLAGS ?= -O2 -g
+# -MMD -MP: every object depends on the headers it includes
 FM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DFRAGMON_VERSION='"$(VERSION)"' \
-	-I common -I $(BUILD) $(EXTRA_CFLAGS)
+	-MMD -MP -I contract -I common -I $(BUILD) $(EXTRA_CFLAGS)
 # SANITIZE=address,undefined builds both programs with sanitizers (dynamic agent)
 ifneq ($(SANITIZE),)
 FM_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
@@ -35,14 +43,16 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all agent plot clean check demo deps help format format-check bench
+.PHONY: all agent plot clean check demo deps help format format-check bench install uninstall
 
 all: agent plot
 
 help:
 	@echo "make [all]        build fragmon-agent and fragmon-plot"
-	@echo "make check        install missing packages, build, run tests/bats"
+	@echo "make check        install missing packages, build, run the tests"
 	@echo "make demo         install, build, capture a workload for DEMO_SECONDS (30), plot it"
+	@echo "make install      PREFIX=$(PREFIX) DESTDIR=: programs, Ansible role, docs; make uninstall"
+	@echo "make vm-test      the agent on Debian's 5.10, 6.1, 6.1-rt, 6.12 kernels under qemu"
 	@echo "make check-asan   the bats suite against -fsanitize=address,undefined builds"
 	@echo "make check-leaks  LeakSanitizer/valgrind on an agent cycle and plot runs"
 	@echo "make fuzz         libFuzzer harnesses, FUZZ_SECONDS=N each (default 30)"
@@ -53,7 +63,7 @@ help:
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_OBJS := $(patsubst common/%.c,$(BUILD)/common/%.o,$(COMMON_SRCS))
 
-$(BUILD)/common/%.o: common/%.c $(wildcard common/*.h) | $(BUILD)/common
+$(BUILD)/common/%.o: common/%.c | $(BUILD)/common
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -c $< -o $@
 
@@ -63,17 +73,19 @@ $(BUILD) $(BUILD)/common $(BUILD)/agent $(BUILD)/bpf $(BUILD)/tests:
 # ---- BPF: one object for every kernel, skeleton ----
 # The object includes no kernel headers (only the UAPI ones of linux-libc-dev)
 # and needs no BTF of the build machine: everything kernel-specific is set by
-# the agent at load (bpf/fragmon.bpf.c).
+# the agent at load (bpf/fragmon.bpf.c).  Its DWARF is stripped: the agent
+# embeds the object, BTF stays.
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_INCLUDES := -I contract $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard common/*.h) | $(BUILD)/bpf
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror $(BPF_EXTRA_CFLAGS) \
-		-I common -I bpf $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH)) -c $< -o $@
-	$(Q)llvm-strip -g $@ 2>/dev/null || true
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -MMD -MP \
+		$(BPF_EXTRA_CFLAGS) $(BPF_INCLUDES) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -83,10 +95,10 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 AGENT_SRCS := $(wildcard agent/*.c)
 AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
 AGENT_LIBS := -lbpf -lelf -lz -lzstd -lyaml -lyajl_s -lm -lpthread
-# bpftool names skeletons after the object; libbpf wants the object embedded
-$(BUILD)/agent/%.o: agent/%.c $(wildcard agent/*.h) $(wildcard common/*.h) $(BPF_SKELS) | $(BUILD)/agent
+# the skeleton is generated before any agent object is compiled
+$(BUILD)/agent/%.o: agent/%.c | $(BUILD)/agent $(BPF_SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -I bpf -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -c $< -o $@
 
 fragmon-agent: $(AGENT_OBJS) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
@@ -102,14 +114,16 @@ $(BUILD)/tests/fragload: tests/workload/fragload.c | $(BUILD)/tests
 workload: $(BUILD)/tests/fragload
 .PHONY: workload
 
-# ---- components owned elsewhere ----
--include plot/plot.mk
--include kconfig/kconfig.mk
--include ansible/ansible.mk
--include bench/bench.mk
--include tests/reliability.mk
--include tests/fuzz/fuzz.mk
+# ---- components ----
+include plot/plot.mk
+include kconfig/kconfig.mk
+include ansible/ansible.mk
+include bench/bench.mk
+include tests/reliability.mk
+include tests/fuzz/fuzz.mk
 include tests/vm/vm.mk
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
 # ---- deps, tests, demo ----
 deps:
@@ -125,12 +139,35 @@ demo: deps
 	$(Q)tools/demo.sh $(DEMO_SECONDS)
 
 # benchmarks print their figures (README "figures"); the agent's needs root
-bench-agent: agent workload
-	$(Q)bench/agent-bench.sh
+bench-agent: agent workload bench-tools
+	$(Q)BUILD=$(BUILD) bench/agent-bench.sh
 bench: bench-agent bench-plot
 .PHONY: bench-agent
 
-C_SOURCES = $(wildcard agent/*.[ch] bpf/*.[ch] common/*.[ch] plot/*.[ch] tests/workload/*.c bench/*.c tests/fuzz/*.c)
+# ---- install: the programs, the Ansible role and playbooks, Kconfig, docs ----
+SHARE := $(DESTDIR)$(PREFIX)/share/fragmon
+install: all
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(SHARE) $(DESTDIR)$(PREFIX)/share/doc/fragmon/docs
+	$(Q)install -m 0755 fragmon-agent fragmon-plot $(DESTDIR)$(PREFIX)/bin/
+	$(Q)install -d $(SHARE)/ansible
+	$(Q)cp -R ansible/roles ansible/examples $(SHARE)/ansible/
+	$(Q)install -m 0644 ansible/*.yml $(SHARE)/ansible/
+	@# the role finds the programs three levels above itself, as in the source tree
+	$(Q)ln -sf ../../bin/fragmon-agent $(SHARE)/fragmon-agent
+	$(Q)ln -sf ../../bin/fragmon-plot $(SHARE)/fragmon-plot
+	$(Q)install -d $(SHARE)/kconfig
+	$(Q)install -m 0644 kconfig/Kconfig* $(SHARE)/kconfig/
+	$(Q)install -m 0644 README.md COPYING $(DESTDIR)$(PREFIX)/share/doc/fragmon/
+	$(Q)install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/fragmon/docs/
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/fragmon-agent $(DESTDIR)$(PREFIX)/bin/fragmon-plot
+	$(Q)rm -rf $(SHARE) $(DESTDIR)$(PREFIX)/share/doc/fragmon
+
+C_SOURCES = $(wildcard agent/*.[ch] bpf/*.[ch] contract/*.h common/*.[ch] plot/*.[ch] \
+	tests/workload/*.c bench/*.c tests/fuzz/*.c tests/unit/*.[ch])
 format:
 	$(Q)clang-format -i $(C_SOURCES)
 format-check:

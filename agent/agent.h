@@ -7,7 +7,9 @@
 #include <linux/types.h>
 #include <yajl/yajl_gen.h>
 
+#include "clock.h"
 #include "config.h"
+#include "ingest.h"
 #include "kinfo.h"
 #include "procfs.h"
 #include "tracer.h"
@@ -44,25 +46,13 @@ struct fm_agent {
 	bool complete;
 };
 
-/* main.c: one ring-buffer record into the output (ring_buffer_sample_fn) */
-int fm_on_event(void *ctx, void *data, size_t size);
-/* bench.c */
-void fm_bench_synthetic(struct fm_agent *a, unsigned long n);
-
 /* probe.c: `fragmon-agent --probe`: JSON on out; returns 0 when mode full
  * would capture extfrag events here */
 int fm_probe(FILE *out, const struct fm_config *cfg);
 
-/* seconds since the agent started, for a CLOCK_MONOTONIC ns stamp */
-double fm_rel_time(const struct fm_agent *a, __u64 ns);
-__u64 fm_mono_ns(void);
-
 /* event_json.c */
 const char *fm_kind_name(const struct fm_agent *a, int kind);
-void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e);
-const char *fm_zone_name(const struct fm_agent *a, int node, int idx);
-/* node and zone index of a pfn from the zone spans; -1 if in none */
-int fm_pfn_zone(const struct fm_agent *a, __u64 pfn, int *node);
+void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record *r);
 
 /* snapshot.c: take a snapshot into a->snap and write it as an event */
 int fm_snapshot_take(struct fm_agent *a);

@@ -42,16 +42,7 @@ static const char usage[] =
     "Exit status: 0 clean end, 1 runtime error, 2 bad config or usage,\n"
     "3 another agent holds the pidfile.\n";
 
-enum {
-	OPT_MAX_OUTPUT = 256,
-	OPT_RINGBUF,
-	OPT_PROM,
-	OPT_PROBE,
-	OPT_BENCH_BARE,
-	OPT_BENCH_SYNTH,
-	OPT_INDEX,
-	OPT_BTF
-};
+enum { OPT_MAX_OUTPUT = 256, OPT_RINGBUF, OPT_PROM, OPT_PROBE, OPT_INDEX, OPT_BTF };
 
 static const struct option longopts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -66,8 +57,6 @@ static const struct option longopts[] = {
     {"index-source", required_argument, NULL, OPT_INDEX},
     {"btf", required_argument, NULL, OPT_BTF},
     {"probe", no_argument, NULL, OPT_PROBE},
-    {"bench-bare", optional_argument, NULL, OPT_BENCH_BARE},
-    {"bench-synthetic", required_argument, NULL, OPT_BENCH_SYNTH},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
@@ -130,12 +119,6 @@ int fm_cli_parse(int argc, char **argv, struct fm_config *cfg, struct fm_cli *cl
 			return FM_EXIT_OK;
 		case OPT_PROBE:
 			cli->probe = true;
-			break;
-		case OPT_BENCH_BARE:
-			cli->bench_bare = optarg && !strcmp(optarg, "first") ? 2 : 1;
-			break;
-		case OPT_BENCH_SYNTH:
-			cli->bench_synthetic = strtoul(optarg, NULL, 10);
 			break;
 		case 'q':
 			cfg->quiet = true;

@@ -14,8 +14,6 @@
 
 struct fm_cli {
 	bool probe;
-	int bench_bare;		       /* hidden: bare reference program, 1 after ours, 2 before */
-	unsigned long bench_synthetic; /* hidden: feed N synthetic events, then stop */
 	const char *config_path;
 };
 

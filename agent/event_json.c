@@ -7,19 +7,6 @@
 #include "jsonw.h"
 #include "schema.h"
 
-__u64 fm_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-double fm_rel_time(const struct fm_agent *a, __u64 ns)
-{
-	return ((double)(long long)(ns - a->t0_ns)) / 1e9;
-}
-
 const char *fm_kind_name(const struct fm_agent *a, int kind)
 {
 	switch (kind) {
@@ -53,61 +40,24 @@ const char *fm_kind_name(const struct fm_agent *a, int kind)
 	return "unknown";
 }
 
-const char *fm_zone_name(const struct fm_agent *a, int node, int idx)
-{
-	for (int i = 0; i < a->nspans; i++)
-		if (a->spans[i].node == node && a->spans[i].idx == idx)
-			return a->spans[i].name;
-	return "";
-}
-
-int fm_pfn_zone(const struct fm_agent *a, __u64 pfn, int *node)
-{
-	for (int i = 0; i < a->nspans; i++) {
-		const struct fm_zone_span *s = &a->spans[i];
-
-		if (pfn >= s->start_pfn && pfn < s->start_pfn + s->spanned) {
-			*node = s->node;
-			return s->idx;
-		}
-	}
-	return -1;
-}
-
 static void node_zone(yajl_gen g, const struct fm_agent *a, const struct fm_event *e)
 {
 	jw_kint(g, FM_K_NODE, e->node);
-	jw_kstr(g, FM_K_ZONE, e->zone >= 0 ? fm_zone_name(a, e->node, e->zone) : "");
+	jw_kstr(g, FM_K_ZONE,
+		e->zone >= 0 ? fm_zone_name(a->spans, a->nspans, e->node, e->zone) : "");
 }
 
-/* the index from BPF, else from the latest snapshot */
-static void frag_index(yajl_gen g, struct fm_agent *a, const struct fm_event *e, int order)
+/* the index enrichment found (ingest.c), or null */
+static void frag_index(yajl_gen g, const struct fm_record *r)
 {
-	int fi = e->fi, ui = e->ui;
-	const char *src = "bpf";
-
-	if (fi == FM_FI_NONE) {
-		const struct fm_zone_free *z =
-		    a->have_snap ? fm_snapshot_zone(&a->snap, e->node, e->zone) : NULL;
-
-		src = "snapshot";
-		fi = z ? fm_fragmentation_index(z->free, a->snap.nr_orders, order) : FM_FI_NONE;
-		ui = z ? fm_unusable_index(z->free, a->snap.nr_orders, order) : FM_FI_NONE;
-	}
-	if (e->kind == FM_KIND_EXTFRAG && fi != FM_FI_NONE) {
-		if (!strcmp(src, "bpf"))
-			a->fi_bpf++;
-		else
-			a->fi_snapshot++;
-	}
-	if (fi == FM_FI_NONE) {
+	if (!r->fi_source) {
 		jw_key(g, FM_K_FRAG_INDEX);
 		yajl_gen_null(g);
 		return;
 	}
-	jw_kint(g, FM_K_FRAG_INDEX, fi);
-	jw_kint(g, FM_K_UNUSABLE_INDEX, ui);
-	jw_kstr(g, FM_K_FI_SOURCE, src);
+	jw_kint(g, FM_K_FRAG_INDEX, r->e.fi);
+	jw_kint(g, FM_K_UNUSABLE_INDEX, r->e.ui);
+	jw_kstr(g, FM_K_FI_SOURCE, r->fi_source);
 }
 
 static const char *mt_name(const struct fm_agent *a, int v, char *buf, size_t len)
@@ -115,12 +65,13 @@ static const char *mt_name(const struct fm_agent *a, int v, char *buf, size_t le
 	return fm_enum_name(&a->kinfo.migratetype, v, buf, len);
 }
 
-void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e)
+void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record *r)
 {
+	const struct fm_event *e = &r->e;
 	char b1[24], b2[24];
 
 	yajl_gen_map_open(g);
-	jw_kfixed(g, FM_K_TIMESTAMP, fm_rel_time(a, e->ts_ns), 9);
+	jw_kfixed(g, FM_K_TIMESTAMP, fm_secs(a->t0_ns, e->ts_ns), 9);
 	jw_kstr(g, FM_K_EVENT_TYPE, fm_kind_name(a, e->kind));
 	jw_kuint(g, FM_K_PID, e->pid);
 	jw_kuint(g, FM_K_TID, e->tid);
@@ -139,7 +90,7 @@ void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e)
 		jw_kuint(g, FM_K_PFN, e->extfrag.pfn);
 		jw_kuint(g, FM_K_PAGEBLOCK, e->extfrag.pfn >> a->pageblock_order);
 		jw_kbool(g, FM_K_FRAGMENTING, e->extfrag.fallback_order < a->pageblock_order);
-		frag_index(g, a, e, e->order);
+		frag_index(g, r);
 		break;
 	case FM_KIND_COMPACT_SUCCESS:
 	case FM_KIND_COMPACT_FAILURE:
@@ -153,7 +104,7 @@ void fm_event_json(yajl_gen g, struct fm_agent *a, const struct fm_event *e)
 		if (e->kind == FM_KIND_COMPACT_FAILURE && !a->tracer.oot)
 			jw_kint(g, FM_K_FRAG_INDEX, -1);
 		else
-			frag_index(g, a, e, e->order < 0 ? a->pageblock_order : e->order);
+			frag_index(g, r);
 		break;
 	case FM_KIND_OOT_SUCCESS:
 	case FM_KIND_OOT_FAILURE:

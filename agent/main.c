@@ -98,63 +98,10 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-static inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
-{
-	if (idx < FM_CNT_MAX)
-		cnt[idx] += n;
-}
-
-#include "../bpf/fm_count.h"
-
-/* one ring-buffer record: 1..FM_BATCH events back to back */
-int fm_on_event(void *ctx, void *data, size_t size)
-{
-	struct fm_agent *a = ctx;
-	struct fm_event e;
-
-	for (; size >= sizeof(e); size -= sizeof(e), data = (char *)data + sizeof(e)) {
-		yajl_gen g;
-
-		memcpy(&e, data, sizeof(e));
-		if (e.kind >= FM_KIND_MAX)
-			continue;
-		/* without the index read in BPF, the zone comes from the pfn here */
-		if (e.kind == FM_KIND_EXTFRAG && e.zone < 0)
-			e.zone = fm_pfn_zone(a, e.extfrag.pfn, &e.node);
-		a->received[e.kind]++;
-		fm_count_event(a->delivered, &e, a->pageblock_order);
-		g = fm_writer_event_begin(&a->writer);
-		if (!g)
-			continue;
-		fm_event_json(g, a, &e);
-		fm_writer_event_end(&a->writer);
-	}
-	return 0;
-}
-
-static unsigned long long total_received(const struct fm_agent *a)
-{
-	unsigned long long n = 0;
-
-	for (int k = 0; k < FM_KIND_MAX; k++)
-		n += a->received[k];
-	return n;
-}
-
-/* exact totals: what was received plus what BPF could not deliver */
-static void refresh_counts(struct fm_agent *a)
-{
-	memset(a->counts, 0, sizeof(a->counts));
-	if (a->bpf)
-		fm_tracer_counts(&a->tracer, a->counts);
-	for (int k = 0; k < FM_CNT_MAX; k++)
-		a->counts[k] += a->delivered[k];
-}
-
 static void status(struct fm_agent *a, double t, double *last_t, unsigned long long *last_n,
 		   bool tty)
 {
-	unsigned long long n = total_received(a);
+	unsigned long long n = fm_ingest_received(a);
 	double rate = t > *last_t ? (double)(n - *last_n) / (t - *last_t) : 0;
 
 	char rejected[48] = "";
@@ -180,11 +127,9 @@ static void status(struct fm_agent *a, double t, double *last_t, unsigned long l
 static int setup_kernel_view(struct fm_agent *a)
 {
 	struct utsname u;
-	struct timespec rt;
 
 	a->t0_ns = fm_mono_ns();
-	clock_gettime(CLOCK_REALTIME, &rt);
-	a->start_epoch = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
+	a->start_epoch = fm_epoch();
 	if (!uname(&u)) {
 		snprintf(a->kernel, sizeof(a->kernel), "%s", u.release);
 		snprintf(a->hostname, sizeof(a->hostname), "%s", u.nodename);
@@ -211,7 +156,7 @@ static int setup_kernel_view(struct fm_agent *a)
  * a->bpf_error when BPF capture is impossible here: the run goes on with the
  * snapshots, which need no BPF.
  */
-static int start_bpf(struct fm_agent *a, const struct fm_cli *cli)
+static int start_bpf(struct fm_agent *a)
 {
 	struct fm_tracer_opts o = {
 	    .cfg = &a->cfg,
@@ -220,9 +165,8 @@ static int start_bpf(struct fm_agent *a, const struct fm_cli *cli)
 	    .nspans = a->nspans,
 	    .nr_orders = a->nr_orders,
 	    .pageblock_order = a->pageblock_order,
-	    .on_event = fm_on_event,
+	    .on_event = fm_ingest,
 	    .ctx = a,
-	    .bench_bare = cli->bench_bare,
 	};
 
 	if (fm_tracer_load(&a->tracer, &o, a->bpf_error, sizeof(a->bpf_error)) ||
@@ -234,7 +178,7 @@ static int start_bpf(struct fm_agent *a, const struct fm_cli *cli)
 	return 0;
 }
 
-static int run(struct fm_agent *a, const struct fm_cli *cli)
+static int run(struct fm_agent *a)
 {
 	struct fm_config *c = &a->cfg;
 	bool tty = isatty(STDERR_FILENO) && !c->quiet;
@@ -248,7 +192,7 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		return FM_EXIT_RUNTIME;
 	fm_tracefs(&a->kinfo);
 	fm_kinfo_from_tracefs(&a->kinfo);
-	if (c->mode != FM_MODE_SNAPSHOT && start_bpf(a, cli))
+	if (c->mode != FM_MODE_SNAPSHOT && start_bpf(a))
 		logmsg("BPF capture unavailable: %s; writing snapshots only", a->bpf_error);
 	a->attach_ms = (double)(fm_mono_ns() - a->main_ns) / 1e6;
 	if (a->bpf && c->index_at_event && !a->tracer.index_at_event)
@@ -281,10 +225,6 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 	}
 	fm_snapshot_take(a);
 	fm_prom_write(a);
-	if (cli->bench_synthetic) {
-		fm_bench_synthetic(a, cli->bench_synthetic);
-		stop_signal = SIGINT;
-	}
 
 	while (!stop_signal) {
 		int wait_ms = 100, n = 0;
@@ -305,14 +245,14 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 			rc = FM_EXIT_RUNTIME;
 			break;
 		}
-		t = fm_rel_time(a, fm_mono_ns());
+		t = fm_secs(a->t0_ns, fm_mono_ns());
 		if (c->duration && t >= (double)c->duration)
 			break;
 		if (c->snapshot_interval_ms &&
 		    (t - last_snap) * 1000.0 >= (double)c->snapshot_interval_ms) {
 			fm_snapshot_take(a);
 			last_snap = t;
-			refresh_counts(a);
+			fm_ingest_totals(a);
 			fm_prom_write(a);
 		}
 		if (t - last_flush >= 0.5) {
@@ -322,7 +262,7 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		}
 		if (checkpoint_requested) {
 			checkpoint_requested = 0;
-			refresh_counts(a);
+			fm_ingest_totals(a);
 			a->end_epoch = a->start_epoch + t;
 			a->complete = false;
 			a->end_reason = NULL;
@@ -332,7 +272,7 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 				logmsg("checkpoint written: %s", a->writer.ckpt);
 		}
 		if (!c->quiet && t - last_status >= status_every) {
-			refresh_counts(a);
+			fm_ingest_totals(a);
 			status(a, t, &status_t, &status_n, tty);
 			last_status = t;
 		}
@@ -346,30 +286,12 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 		a->end_reason = "error";
 	/* detach, then drain: every event the counters saw is either written,
 	 * capped, or counted as dropped */
-	if (a->bpf && cli->bench_bare) {
-		static const char *const progs[] = {"handle_extfrag", "bench_bare_extfrag",
-						    "flush_stage"};
-
-		for (int i = 0; i < 3; i++) {
-			__u64 cnt = 0, ns = 0;
-
-			if (!fm_tracer_prog_stats(&a->tracer, progs[i], &cnt, &ns))
-				printf("bpf_stats %s %llu %llu\n", progs[i],
-				       (unsigned long long)cnt, (unsigned long long)ns);
-		}
-		fflush(stdout);
-	}
 	if (a->bpf)
 		fm_tracer_stop(&a->tracer);
 	fm_snapshot_take(a);
-	refresh_counts(a);
+	fm_ingest_totals(a);
 	fm_prom_write(a);
-	{
-		struct timespec rt;
-
-		clock_gettime(CLOCK_REALTIME, &rt);
-		a->end_epoch = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9;
-	}
+	a->end_epoch = fm_epoch();
 	a->complete = true;
 	if (fm_writer_finish(&a->writer, fm_tail_json, a, err, sizeof(err))) {
 		logmsg("%s", err);
@@ -377,7 +299,7 @@ static int run(struct fm_agent *a, const struct fm_cli *cli)
 	}
 	if (!c->quiet)
 		logmsg("%s: %llu events written, %llu received, %llu dropped, %llu capped (%s)",
-		       a->writer.final, a->writer.nwritten, total_received(a),
+		       a->writer.final, a->writer.nwritten, fm_ingest_received(a),
 		       (unsigned long long)a->counts[FM_CNT_DROPPED], a->writer.ncapped,
 		       a->end_reason);
 	return rc;
@@ -392,6 +314,7 @@ int main(int argc, char **argv)
 	int rc, pidfd, holder = 0;
 
 	a->main_ns = fm_mono_ns();
+	fm_writer_init(&a->writer);
 	install_signals();
 	fm_config_defaults(&a->cfg);
 	rc = fm_cli_parse(argc, argv, &a->cfg, &cli);
@@ -421,7 +344,7 @@ int main(int argc, char **argv)
 		logmsg("%s", err);
 		return FM_EXIT_RUNTIME;
 	}
-	rc = run(a, &cli);
+	rc = run(a);
 	if (a->bpf)
 		fm_tracer_destroy(&a->tracer);
 	fm_writer_close(&a->writer);

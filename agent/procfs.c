@@ -278,3 +278,21 @@ int fm_read_snapshot(struct fm_mem_snapshot *snap, const struct fm_zone_span *sp
 	read_vmstat(snap, root);
 	return 0;
 }
+
+int fm_zone_of_pfn(const struct fm_zone_span *spans, int nspans, unsigned long long pfn, int *node)
+{
+	for (int i = 0; i < nspans; i++)
+		if (pfn >= spans[i].start_pfn && pfn < spans[i].start_pfn + spans[i].spanned) {
+			*node = spans[i].node;
+			return spans[i].idx;
+		}
+	return -1;
+}
+
+const char *fm_zone_name(const struct fm_zone_span *spans, int nspans, int node, int idx)
+{
+	for (int i = 0; i < nspans; i++)
+		if (spans[i].node == node && spans[i].idx == idx)
+			return spans[i].name;
+	return "";
+}

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include "fragindex.h"
 #include "migratetype.h"
-#include "../bpf/fragmon.h"
+#include "fragmon.h"
 
 #define FM_ZONE_NAME_LEN 16
 #define FM_MAX_VMSTAT 48
@@ -51,6 +51,12 @@ int fm_read_zoneinfo(struct fm_zone_span *spans, int max);
  */
 int fm_read_snapshot(struct fm_mem_snapshot *snap, const struct fm_zone_span *spans, int nspans,
 		     const char *root);
+
+/* The zone index (and its node) of a pfn from the spans; -1 if in none. */
+int fm_zone_of_pfn(const struct fm_zone_span *spans, int nspans, unsigned long long pfn, int *node);
+
+/* The name of zone idx of node ("" if unknown). */
+const char *fm_zone_name(const struct fm_zone_span *spans, int nspans, int node, int idx);
 
 /* The zone of snap for (node, zone index), or NULL. */
 const struct fm_zone_free *fm_snapshot_zone(const struct fm_mem_snapshot *snap, int node, int idx);

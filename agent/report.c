@@ -139,8 +139,8 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 
 	jw_key(g, "extfrag_patterns");
 	yajl_gen_map_open(g);
-	for (int from = 0; from < FM_MT_SLOTS; from++)
-		for (int to = 0; to < FM_MT_SLOTS; to++) {
+	for (int from = 0; from < FM_MT_MAX; from++)
+		for (int to = 0; to < FM_MT_MAX; to++) {
 			unsigned long long st = a->counts[FM_CNT_PATTERN(from, to, 1)];
 			unsigned long long cl = a->counts[FM_CNT_PATTERN(from, to, 0)];
 

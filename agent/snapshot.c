@@ -75,7 +75,7 @@ void fm_snapshot_json(yajl_gen g, struct fm_agent *a, double t)
 
 int fm_snapshot_take(struct fm_agent *a)
 {
-	double t = fm_rel_time(a, fm_mono_ns());
+	double t = fm_secs(a->t0_ns, fm_mono_ns());
 	yajl_gen g;
 
 	if (fm_read_snapshot(&a->snap, a->spans, a->nspans, "/proc"))

@@ -15,7 +15,6 @@ struct fm_tracepoint {
 	const char *category;
 	const char *alt_category[3]; /* NULL-terminated other places it may live */
 	const char *name;
-	const char *prog; /* BPF program (function) name */
 	unsigned int modes;
 	bool out_of_tree;
 	/*

@@ -11,7 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
-#include "agent.h" /* fm_mono_ns(): CLOCK_MONOTONIC, bpf_ktime_get_ns()'s clock */
+#include "clock.h"
 #include "fragmon.skel.h"
 #include "kbtf.h"
 #include "tpformat.h"
@@ -45,6 +45,44 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ar
 		return 0;
 	}
 	return vfprintf(stderr, fmt, args);
+}
+
+/* The program of tracepoint id (FM_NTP: flush_stage), from the skeleton. */
+static struct bpf_program *prog_of(struct fragmon_bpf *s, int id)
+{
+	switch (id) {
+	case FM_TP_EXTFRAG:
+		return s->progs.handle_extfrag;
+	case FM_TP_COMPACT_BEGIN:
+		return s->progs.handle_compaction_begin;
+	case FM_TP_COMPACT_FINISHED:
+		return s->progs.handle_compaction_finished;
+	case FM_TP_COMPACT_END:
+		return s->progs.handle_compaction_end;
+	case FM_TP_OOT_SUCCESS:
+		return s->progs.handle_oot_success;
+	case FM_TP_OOT_FAILURE:
+		return s->progs.handle_oot_failure;
+	case FM_TP_COMPACT_TRY:
+		return s->progs.handle_compaction_try;
+	case FM_TP_COMPACT_SUITABLE:
+		return s->progs.handle_compaction_suitable;
+	case FM_TP_COMPACT_DEFERRED:
+		return s->progs.handle_compaction_deferred;
+	case FM_TP_COMPACT_DEFER:
+		return s->progs.handle_compaction_defer;
+	case FM_TP_COMPACT_DEFER_RESET:
+		return s->progs.handle_compaction_defer_reset;
+	case FM_TP_KCOMPACTD_WAKE:
+		return s->progs.handle_kcompactd_wake;
+	case FM_TP_KCOMPACTD_SLEEP:
+		return s->progs.handle_kcompactd_sleep;
+	case FM_TP_MIGRATE:
+		return s->progs.handle_migrate;
+	case FM_NTP:
+		return s->progs.flush_stage;
+	}
+	return NULL;
 }
 
 static bool wanted(const struct fm_tracepoint *tp, const struct fm_tracer_opts *o)
@@ -177,7 +215,7 @@ static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 	const char *reject = getenv("FRAGMON_FAULT_REJECT");
 
 	for (int i = 0; reject && i <= FM_NTP; i++)
-		if (!strcmp(reject, i < FM_NTP ? fm_tracepoints[i].prog : "flush_stage"))
+		if (!strcmp(reject, bpf_program__name(prog_of(t->skel, i))))
 			k->fault_reject = i;
 #endif
 	bpf_map__set_max_entries(t->skel->maps.events, (__u32)o->cfg->ringbuf_kb * 1024);
@@ -222,15 +260,9 @@ static int load_once(struct fm_tracer *t, const struct fm_tracer_opts *o,
 	set_knobs(t, o, layout, koff);
 	bpf_object__for_each_program(prog, t->skel->obj) bpf_program__set_autoload(prog, false);
 	for (int i = 0; i <= FM_NTP; i++) {
-		const char *name = i < FM_NTP ? fm_tracepoints[i].prog : "flush_stage";
-
 		if (i < FM_NTP && t->status[i])
 			continue;
-		progs[i] = bpf_object__find_program_by_name(t->skel->obj, name);
-		if (!progs[i]) {
-			snprintf(err, errlen, "the BPF object has no program %s", name);
-			return -1;
-		}
+		progs[i] = prog_of(t->skel, i);
 		if (!logs[i] && !(logs[i] = malloc(FM_LOG_SIZE))) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
@@ -239,8 +271,6 @@ static int load_once(struct fm_tracer *t, const struct fm_tracer_opts *o,
 		bpf_program__set_autoload(progs[i], true);
 		bpf_program__set_log_buf(progs[i], logs[i], FM_LOG_SIZE);
 	}
-	if (o->bench_bare)
-		bpf_program__set_autoload(t->skel->progs.bench_bare_extfrag, true);
 	libbpf_last[0] = '\0';
 	quiet_libbpf = true;
 	rc = fragmon_bpf__load(t->skel);
@@ -362,18 +392,6 @@ int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *er
 	return 0;
 }
 
-/* the benchmark's reference: one array increment on the same tracepoint */
-static int attach_bare(struct fm_tracer *t, char *err, size_t errlen)
-{
-	t->bare = bpf_program__attach_tracepoint(t->skel->progs.bench_bare_extfrag, "kmem",
-						 "mm_page_alloc_extfrag");
-	if (!t->bare) {
-		snprintf(err, errlen, "cannot attach the bare reference program");
-		return -1;
-	}
-	return 0;
-}
-
 int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
@@ -395,16 +413,13 @@ int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *
 	/* the agent sends staged records by running flush_stage on a CPU */
 	if (fm_tracer_check_flush(t, err, errlen))
 		return -1;
-	if (o->bench_bare == 2 && attach_bare(t, err, errlen))
-		return -1;
 	for (int i = 0; i < FM_NTP; i++) {
 		const struct fm_tracepoint *tp = &fm_tracepoints[i];
-		struct bpf_program *prog;
 
 		if (!t->status[i] || strcmp(t->status[i], "loaded"))
 			continue;
-		prog = bpf_object__find_program_by_name(t->skel->obj, tp->prog);
-		t->links[i] = bpf_program__attach_tracepoint(prog, t->category[i], tp->name);
+		t->links[i] =
+		    bpf_program__attach_tracepoint(prog_of(t->skel, i), t->category[i], tp->name);
 		if (t->links[i]) {
 			t->status[i] = "attached";
 			attached++;
@@ -416,8 +431,6 @@ int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *
 		snprintf(err, errlen, "no tracepoint could be attached");
 		return -1;
 	}
-	if (o->bench_bare == 1 && attach_bare(t, err, errlen))
-		return -1;
 	t->cpus_len = (size_t)t->ncpus * sizeof(struct fm_cpu);
 	t->cpus =
 	    mmap(NULL, t->cpus_len, PROT_READ, MAP_SHARED, bpf_map__fd(t->skel->maps.cpu_state), 0);
@@ -489,8 +502,6 @@ int fm_tracer_stop(struct fm_tracer *t)
 {
 	int n = 0, left = 0;
 
-	bpf_link__destroy(t->bare);
-	t->bare = NULL;
 	for (int i = 0; i < FM_NTP; i++) {
 		if (t->links[i])
 			bpf_link__destroy(t->links[i]);
@@ -526,20 +537,6 @@ int fm_tracer_counts(struct fm_tracer *t, __u64 *out)
 	for (int c = 0; c < t->ncpus; c++)
 		for (int k = 0; k < FM_CNT_MAX; k++)
 			out[k] += t->cpus[c].cnt.c[k];
-	return 0;
-}
-
-int fm_tracer_prog_stats(struct fm_tracer *t, const char *name, __u64 *cnt, __u64 *ns)
-{
-	struct bpf_program *p = bpf_object__find_program_by_name(t->skel->obj, name);
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (!p || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-		return -1;
-	*cnt = info.run_cnt;
-	*ns = info.run_time_ns;
 	return 0;
 }
 

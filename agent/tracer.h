@@ -32,7 +32,6 @@ struct fm_tracer {
 	char reason[FM_NTP][FM_REASON_LEN];
 	const char *category[FM_NTP];  /* where it lives on this kernel */
 	int nrejected;		       /* rejected + unsupported + failed */
-	struct bpf_link *bare;	       /* benchmark reference program */
 	bool oot;		       /* out-of-tree compaction tracepoints attached */
 	bool index_at_event;	       /* the index is read in BPF */
 	char index_why[FM_REASON_LEN]; /* why not, when asked for */
@@ -53,7 +52,6 @@ struct fm_tracer_opts {
 	bool all_modes; /* --probe: every tracepoint, whatever cfg->mode */
 	ring_buffer_sample_fn on_event;
 	void *ctx;
-	int bench_bare; /* attach the bare-counter reference: 1 after ours, 2 before */
 };
 
 /*
@@ -76,7 +74,5 @@ int fm_tracer_stop(struct fm_tracer *t);
 /* Add the per-CPU counters (events BPF could not deliver) to out[FM_CNT_MAX]. */
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
 void fm_tracer_destroy(struct fm_tracer *t);
-/* run count and time of one program (kernel.bpf_stats_enabled), for the benchmark */
-int fm_tracer_prog_stats(struct fm_tracer *t, const char *prog, __u64 *cnt, __u64 *ns);
 
 #endif

@@ -73,16 +73,21 @@ static char *build(fm_json_fn fn, void *ctx, size_t *len)
 	return out;
 }
 
+void fm_writer_init(struct fm_writer *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->dirfd = -1;
+}
+
 int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, fm_json_fn header,
 		   void *ctx, char *err, size_t errlen)
 {
 	struct stat st;
-	char *hdr;
+	char *hdr = NULL;
 	size_t len;
 	int fd;
 
-	memset(w, 0, sizeof(*w));
-	w->dirfd = -1;
+	fm_writer_init(w);
 	w->cap = cap;
 	w->first = true;
 	snprintf(w->partial, sizeof(w->partial), "%s/%s", dir, FM_PARTIAL_NAME);
@@ -111,32 +116,36 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 	fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	w->f = fdopen(fd, "w");
 	if (!w->f) {
 		snprintf(err, errlen, "cannot open %s: %s", w->partial, strerror(errno));
 		close(fd);
-		return -1;
+		goto fail_unlink;
 	}
 	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
 	w->g = yajl_gen_alloc(NULL);
-	yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, w);
-
-	hdr = build(header, ctx, &len);
+	hdr = w->g ? build(header, ctx, &len) : NULL;
 	if (!hdr || len < 2) {
-		free(hdr);
 		snprintf(err, errlen, "cannot build the header");
-		return -1;
+		goto fail_unlink;
 	}
+	yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, w);
 	raw(w, hdr, len - 1); /* without the closing brace */
-	free(hdr);
 	raws(w, ",\n\"events\": [\n");
 	if (fm_writer_flush(w)) {
 		snprintf(err, errlen, "cannot write %s: %s", w->partial, strerror(w->err));
-		return -1;
+		goto fail_unlink;
 	}
+	free(hdr);
 	return 0;
+fail_unlink:
+	unlink(w->partial);
+fail:
+	free(hdr);
+	fm_writer_close(w);
+	return -1;
 }
 
 yajl_gen fm_writer_event_begin(struct fm_writer *w)

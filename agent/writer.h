@@ -35,12 +35,16 @@ struct fm_writer {
 	bool first;
 };
 
+/* A writer that owns nothing yet (fm_writer_close() is then a no-op). */
+void fm_writer_init(struct fm_writer *w);
+
 /* fn builds one complete JSON object with g */
 typedef void (*fm_json_fn)(yajl_gen g, void *ctx);
 
 /*
  * Create the partial file in dir (which must exist) and write the header:
- * header() builds {"run": {...}}.  Returns 0 or -1 with a message in err.
+ * header() builds {"run": {...}}.  Returns 0 or -1 with a message in err;
+ * on failure nothing is left open and no partial file is left behind.
  */
 int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, fm_json_fn header,
 		   void *ctx, char *err, size_t errlen);

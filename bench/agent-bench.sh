@@ -1,40 +1,71 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Agent benchmarks: BPF cost per event vs a bare counter (and bpftrace when
-# installed), start-to-attached time, RSS over 1,000,000 events.
-# Run as root after `make agent workload`:  bench/agent-bench.sh
+# installed), start-to-attached time, RSS over 1,000,000 events.  The bare
+# counter and the synthetic feeder are programs of their own (bench/bench.mk).
+# Run as root:  make bench-agent   (REPS runs per attachment order, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AGENT=${FRAGMON_AGENT:-./fragmon-agent}
 LOAD=build/tests/fragload
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; sysctl -qw kernel.bpf_stats_enabled=0; rm -rf "$tmp"' EXIT
+bare=
 
 
-# One agent run: prints "handle_n handle_ns bare_n bare_ns flush_n flush_ns".
-# $1: --bench-bare (the bare counter attached after ours) or --bench-bare=first
+BENCH=${BUILD:-build}/bench
+[ -x "$BENCH/bare" ] && [ -x "$BENCH/synthetic" ] || { echo "run make bench-tools first" >&2; exit 1; }
+
+# run count and time of the BPF program NAME that process PID holds (its
+# fdinfo lists its programs' ids; bpftool has their bpf_stats)
+prog_stats() { # pid name
+	local ids
+	ids=$(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u | tr '\n' ' ')
+	bpftool prog show -j | python3 -c '
+import json, sys
+ids, name = set(sys.argv[1].split()), sys.argv[2]
+p = [p for p in json.load(sys.stdin) if str(p["id"]) in ids and p.get("name") == name]
+print(p[0].get("run_cnt", 0), p[0].get("run_time_ns", 0)) if p else print(0, 0)' "$ids" "$2"
+}
+
+start_bare() {
+	"$BENCH/bare" >"$tmp/bare.out" 2>&1 &
+	bare=$!
+	while ! grep -q ready "$tmp/bare.out" 2>/dev/null; do
+		kill -0 $bare 2>/dev/null || { cat "$tmp/bare.out" >&2; exit 1; }
+		sleep 0.05
+	done
+}
+
+# One agent run with the bare counter on the same tracepoint, attached
+# before ($1 = first) or after ($1 = after) ours; prints
+# "handle_n handle_ns bare_n bare_ns flush_n flush_ns".
 cost_run() {
-	local bare=$1
+	local order=$1
 	shift
 	rm -rf "$tmp/cost"
 	sysctl -qw kernel.bpf_stats_enabled=1
-	"$AGENT" -o "$tmp/cost" -q -m extfrag "$bare" "$@" >"$tmp/stats" 2>"$tmp/cost.log" &
+	[ "$order" = first ] && start_bare
+	"$AGENT" -o "$tmp/cost" -q -m extfrag "$@" 2>"$tmp/cost.log" &
 	agent=$!
 	while [ ! -e "$tmp/cost/fragmentation_data.json.partial" ]; do
 		kill -0 $agent 2>/dev/null || { cat "$tmp/cost.log" >&2; exit 1; }
 		sleep 0.05
 	done
+	[ "$order" = after ] && start_bare
 	for _ in 1 2 3; do
 		$LOAD pipes >/dev/null
 	done
+	sleep 0.4 # the agent's next poll sends what is staged
+	h=$(prog_stats $agent handle_extfrag)
+	f=$(prog_stats $agent flush_stage)
+	kill -INT "$bare"
+	wait "$bare"
 	kill -INT "$agent"
 	wait "$agent"
 	sysctl -qw kernel.bpf_stats_enabled=0
-	# the agent reports its own programs' bpf_stats as it stops
-	awk '/^bpf_stats/ {n[$2] = $3; t[$2] = $4}
-	     END {print n["handle_extfrag"] + 0, t["handle_extfrag"] + 0,
-		  n["bench_bare_extfrag"] + 0, t["bench_bare_extfrag"] + 0,
-		  n["flush_stage"] + 0, t["flush_stage"] + 0}' "$tmp/stats"
+	read -r bn bt < <(awk '/^bare_extfrag/ {print $2, $3}' "$tmp/bare.out")
+	echo "$h $bn $bt $f"
 }
 
 # cost LABEL REPS AGENT-ARGS...: both attachment orders, REPS runs each
@@ -44,8 +75,8 @@ cost() {
 	echo "== BPF cost per extfrag event, $label ($reps runs per order; kernel.bpf_stats_enabled, same tracepoint, same run)"
 	: >"$tmp/after" && : >"$tmp/first"
 	for _ in $(seq "$reps"); do
-		cost_run --bench-bare "$@" >>"$tmp/after"
-		cost_run --bench-bare=first "$@" >>"$tmp/first"
+		cost_run after "$@" >>"$tmp/after"
+		cost_run first "$@" >>"$tmp/first"
 	done
 	python3 - "$tmp/after" "$tmp/first" <<'PY'
 import sys
@@ -113,7 +144,8 @@ idle=$!
 sleep 9.5
 rss_idle=$(awk '/VmRSS/ {print $2}' /proc/$idle/status)
 wait $idle
-/usr/bin/time -f "%M" -o "$tmp/peak" "$AGENT" -m snapshot -o "$tmp/synth" -q --bench-synthetic 1000000 >"$tmp/rss"
+mkdir -p "$tmp/synth"
+/usr/bin/time -f "%M" -o "$tmp/peak" "$BENCH/synthetic" 1000000 "$tmp/synth" >"$tmp/rss"
 rss_1m=$(awk '$1 == 1000000 {print $2}' "$tmp/rss")
 rss_0=$(awk '$1 == 0 {print $2}' "$tmp/rss")
 size=$(stat -c %s "$tmp/synth/fragmentation_data.json")

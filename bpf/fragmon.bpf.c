@@ -191,7 +191,7 @@ static __always_inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
 		__sync_fetch_and_add(&cnt[idx], n);
 }
 
-#include "fm_count.h"
+#include "counts.h"
 
 /*
  * Global (not static) BPF functions are verified once, not at every call

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define FM_MT_MAX 8 /* more than any kernel has had */
+#include "fm_limits.h" /* FM_MT_MAX */
 #define FM_MT_NAME_LEN 16
 
 enum fm_mt_kind {

@@ -27,7 +27,7 @@ $(BUILD)/plot/pngprobe: tests/data/plot/pngprobe.c | $(BUILD)/plot
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) $< -lgd -o $@
 
-$(BUILD)/plot/gen-events: bench/gen-events.c common/fragindex.h common/schema.h | $(BUILD)/plot
+$(BUILD)/plot/gen-events: bench/gen-events.c contract/fragindex.h common/schema.h | $(BUILD)/plot
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) $< -lm -o $@
 

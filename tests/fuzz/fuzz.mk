@@ -13,7 +13,7 @@ FUZZ_ARGS ?=
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-omit-frame-pointer -std=gnu11 -Wall -Wextra -Werror \
-	-D_GNU_SOURCE -DFRAGMON_VERSION='"$(VERSION)"' -I common -I agent -I plot
+	-D_GNU_SOURCE -DFRAGMON_VERSION='"$(VERSION)"' -I contract -I common -I agent -I plot
 FUZZ_TARGETS := fuzz_config fuzz_plot_reader
 # what reads and summarises a run, no drawing (and not the whole plotter: a
 # half-edited panel must not stop the fuzzing)

@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared between fragmon.bpf.c and the agent: the ring-buffer record and the
- * layout of the exact counters kept in BPF maps.
+ * The contract between the BPF side (bpf/fragmon.bpf.c) and the agent: the
+ * tracepoints and the fields their handlers read, the read-only knobs, the
+ * event record that crosses the ring buffer, the exact counters and the
+ * per-CPU state the agent maps.
  */
-#ifndef FRAGMON_BPF_H
-#define FRAGMON_BPF_H
+#ifndef FRAGMON_CONTRACT_H
+#define FRAGMON_CONTRACT_H
 
 #include <linux/types.h>
+#include "fm_limits.h"
 
-#define FM_COMM_LEN 16
-#define FM_MAX_NODES 8
-#define FM_MAX_ZONES 8
-#define FM_ORDER_SLOTS 18   /* order -1 .. 16, slot = order + 1 */
 #define FM_FI_NONE (-32768) /* index not computed */
 
 /*
@@ -217,7 +216,7 @@ struct fm_event {
 /*
  * Exact totals, u64 counters in this index layout (struct fm_counts).  They
  * are kept in two halves that add up: the agent counts every event it
- * receives (fm_count_event(), fm_count.h), and the BPF side counts, with the
+ * receives (fm_count_event(), counts.h), and the BPF side counts, with the
  * same function, every event it could not deliver.  Counting all events in
  * BPF would touch three more cold cache lines per event.
  */
@@ -228,11 +227,10 @@ struct fm_event {
 #define FM_CNT_KIND_BASE 4
 #define FM_CNT_KIND(kind, order) (FM_CNT_KIND_BASE + (kind)*FM_ORDER_SLOTS + (order) + 1)
 #define FM_CNT_PATTERN_BASE (FM_CNT_KIND_BASE + FM_KIND_MAX * FM_ORDER_SLOTS)
-#define FM_MT_SLOTS 8
 /* extfrag from x to x steal(1)/claim(0) */
 #define FM_CNT_PATTERN(from, to, steal)                                                            \
-	(FM_CNT_PATTERN_BASE + ((from)*FM_MT_SLOTS + (to)) * 2 + (steal))
-#define FM_CNT_MAX (FM_CNT_PATTERN_BASE + FM_MT_SLOTS * FM_MT_SLOTS * 2)
+	(FM_CNT_PATTERN_BASE + ((from)*FM_MT_MAX + (to)) * 2 + (steal))
+#define FM_CNT_MAX (FM_CNT_PATTERN_BASE + FM_MT_MAX * FM_MT_MAX * 2)
 
 struct fm_counts {
 	__u64 c[FM_CNT_MAX];

@@ -16,7 +16,7 @@
 #ifndef FRAGMON_FRAGINDEX_H
 #define FRAGMON_FRAGINDEX_H
 
-#define FM_MAX_ORDERS 16 /* NR_PAGE_ORDERS is 11 on most configs */
+#include "fm_limits.h"
 
 struct fm_contig_info {
 	unsigned long long free_pages;

@@ -5,8 +5,8 @@
  * could not deliver, so the two halves add up to exact totals.  The
  * includer defines fm_cnt_add(cnt, idx, n) first (BPF: a bounded atomic add).
  */
-#ifndef FRAGMON_FM_COUNT_H
-#define FRAGMON_FM_COUNT_H
+#ifndef FRAGMON_COUNTS_H
+#define FRAGMON_COUNTS_H
 
 #include "fragmon.h"
 
@@ -22,7 +22,7 @@ static inline void fm_count_event(__u64 *cnt, const struct fm_event *e, int page
 	if (kind == FM_KIND_EXTFRAG) {
 		int from = e->extfrag.fallback_mt, to = e->extfrag.alloc_mt;
 
-		if (from >= 0 && from < FM_MT_SLOTS && to >= 0 && to < FM_MT_SLOTS)
+		if (from >= 0 && from < FM_MT_MAX && to >= 0 && to < FM_MT_MAX)
 			fm_cnt_add(cnt, FM_CNT_PATTERN(from, to, !e->extfrag.change_ownership), 1);
 		if (e->extfrag.fallback_order < pageblock_order)
 			fm_cnt_add(cnt, FM_CNT_FRAGMENTING, 1);

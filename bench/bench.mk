@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# The agent's benchmarks (bench/agent-bench.sh): their own programs, none of
+# it in the agent.
+#   $(BUILD)/bench/bare       the bare-counter reference (bare.bpf.c) and its loader
+#   $(BUILD)/bench/synthetic  N synthetic events through the agent's userspace path
+
+$(BUILD)/bench:
+	$(Q)mkdir -p $@
+
+$(BUILD)/bench/bare.bpf.o: bench/bare.bpf.c | $(BUILD)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -Wall -Werror $(BPF_INCLUDES) -c $< -o $@
+
+$(BUILD)/bench/bare.skel.h: $(BUILD)/bench/bare.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/bench/bare: bench/bare.c $(BUILD)/bench/bare.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -I $(BUILD)/bench $< -lbpf -lelf -lz -o $@
+
+$(BUILD)/bench/synthetic.o: bench/synthetic.c | $(BUILD)/bench $(BPF_SKELS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -I agent -c $< -o $@
+
+$(BUILD)/bench/synthetic: $(BUILD)/bench/synthetic.o $(filter-out $(BUILD)/agent/main.o,$(AGENT_OBJS)) \
+		$(COMMON_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(AGENT_LIBS) -o $@
+
+bench-tools: $(BUILD)/bench/bare $(BUILD)/bench/synthetic
+.PHONY: bench-tools
