@@ -63,7 +63,8 @@ help:
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_OBJS := $(patsubst common/%.c,$(BUILD)/common/%.o,$(COMMON_SRCS))
 
-$(BUILD)/common/%.o: common/%.c | $(BUILD)/common
+# objects depend on the headers they include (-MMD) and on this Makefile (flags)
+$(BUILD)/common/%.o: common/%.c Makefile | $(BUILD)/common
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -c $< -o $@
 
@@ -81,7 +82,7 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c Makefile | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -MMD -MP \
 		$(BPF_EXTRA_CFLAGS) $(BPF_INCLUDES) -c $< -o $@
@@ -96,7 +97,7 @@ AGENT_SRCS := $(wildcard agent/*.c)
 AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
 AGENT_LIBS := -lbpf -lelf -lz -lzstd -lyaml -lyajl_s -lm -lpthread
 # the skeleton is generated before any agent object is compiled
-$(BUILD)/agent/%.o: agent/%.c | $(BUILD)/agent $(BPF_SKELS)
+$(BUILD)/agent/%.o: agent/%.c Makefile | $(BUILD)/agent $(BPF_SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -c $< -o $@
 

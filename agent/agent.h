@@ -24,6 +24,7 @@ struct fm_agent {
 	int pageblock_order;
 	struct fm_mem_snapshot snap; /* latest */
 	bool have_snap;
+	bool snap_failing; /* the last snapshot failed (logged once) */
 	struct fm_tracer tracer;
 	bool bpf;	     /* tracer started */
 	char bpf_error[512]; /* why BPF capture is not running ("" = it is, or mode snapshot) */

@@ -100,7 +100,7 @@ void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record 
 			fm_enum_name(&a->kinfo.compact_result, e->compact.status, b1, sizeof(b1)));
 		jw_kbool(g, FM_K_SYNC, e->compact.sync);
 		jw_kfixed(g, FM_K_DURATION_US, (double)e->compact.duration_ns / 1e3, 3);
-		jw_kstr(g, "source", "run");
+		jw_kstr(g, FM_K_SOURCE, "run");
 		if (e->kind == FM_KIND_COMPACT_FAILURE && !a->tracer.oot)
 			jw_kint(g, FM_K_FRAG_INDEX, -1);
 		else
@@ -110,13 +110,13 @@ void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record 
 	case FM_KIND_OOT_FAILURE:
 		jw_kint(g, FM_K_ORDER, e->order);
 		node_zone(g, a, e);
-		jw_kstr(g, "source", "tracepoint");
+		jw_kstr(g, FM_K_SOURCE, "tracepoint");
 		jw_kint(g, FM_K_FRAG_INDEX, e->kind == FM_KIND_OOT_SUCCESS ? e->oot.ret : -1);
 		break;
 	case FM_KIND_COMPACT_TRY:
 		jw_kint(g, FM_K_ORDER, e->order);
-		jw_kint(g, "priority", e->try_.prio);
-		jw_kuint(g, "gfp_mask", e->try_.gfp_mask);
+		jw_kint(g, FM_K_PRIORITY, e->try_.prio);
+		jw_kuint(g, FM_K_GFP_MASK, e->try_.gfp_mask);
 		break;
 	case FM_KIND_COMPACT_SUITABLE:
 		jw_kint(g, FM_K_ORDER, e->order);
@@ -129,9 +129,9 @@ void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record 
 	case FM_KIND_COMPACT_DEFER_RESET:
 		jw_kint(g, FM_K_ORDER, e->order);
 		node_zone(g, a, e);
-		jw_kuint(g, "considered", e->defer.considered);
-		jw_kuint(g, "defer_shift", e->defer.defer_shift);
-		jw_kint(g, "order_failed", e->defer.order_failed);
+		jw_kuint(g, FM_K_CONSIDERED, e->defer.considered);
+		jw_kuint(g, FM_K_DEFER_SHIFT, e->defer.defer_shift);
+		jw_kint(g, FM_K_ORDER_FAILED, e->defer.order_failed);
 		break;
 	case FM_KIND_KCOMPACTD_WAKE:
 		jw_kint(g, FM_K_ORDER, e->order);
@@ -143,12 +143,12 @@ void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record 
 	case FM_KIND_MIGRATE:
 		jw_kuint(g, FM_K_SUCCEEDED, e->migrate.succeeded);
 		jw_kuint(g, FM_K_FAILED, e->migrate.failed);
-		jw_kuint(g, "thp_succeeded", e->migrate.thp_succeeded);
-		jw_kuint(g, "thp_failed", e->migrate.thp_failed);
-		jw_kuint(g, "thp_split", e->migrate.thp_split);
-		jw_kstr(g, "mode",
+		jw_kuint(g, FM_K_THP_SUCCEEDED, e->migrate.thp_succeeded);
+		jw_kuint(g, FM_K_THP_FAILED, e->migrate.thp_failed);
+		jw_kuint(g, FM_K_THP_SPLIT, e->migrate.thp_split);
+		jw_kstr(g, FM_K_MODE,
 			fm_enum_name(&a->kinfo.migrate_mode, e->migrate.mode, b1, sizeof(b1)));
-		jw_kstr(g, "reason",
+		jw_kstr(g, FM_K_REASON,
 			fm_enum_name(&a->kinfo.migrate_reason, e->migrate.reason, b2, sizeof(b2)));
 		break;
 	}

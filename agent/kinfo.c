@@ -82,8 +82,6 @@ void fm_kinfo_from_tracefs(struct fm_kinfo *k)
 
 void fm_kinfo_load(struct fm_kinfo *k, const char *btf_path, const struct fm_mem_snapshot *snap)
 {
-	static const char *const mt_def[] = {"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC",
-					     "CMA",	  "ISOLATE", NULL};
 	static const char *const cr_def[] = {
 	    "not_suitable_zone", "skipped",	    "deferred",	 "no_suitable_page", "continue",
 	    "complete",		 "partial_skipped", "contended", "success",	     NULL};
@@ -112,8 +110,13 @@ void fm_kinfo_load(struct fm_kinfo *k, const char *btf_path, const struct fm_mem
 		k->migratetype.n = snap->ntypes;
 		k->migratetype.source = "pagetypeinfo";
 	}
-	if (!k->migratetype.n)
+	if (!k->migratetype.n) {
+		const char *mt_def[FM_MT_MAX + 1] = {NULL};
+
+		for (int i = 0; i < FM_MT_MAX && fm_mt_default_name(i); i++)
+			mt_def[i] = fm_mt_default_name(i);
 		set_defaults(&k->migratetype, mt_def);
+	}
 	if (!k->compact_result.n)
 		enum_from_btf(btf, "compact_result", "COMPACT_", true, NULL, &k->compact_result);
 	if (!k->migrate_reason.n)

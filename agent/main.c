@@ -77,27 +77,6 @@ static void logmsg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, path, len + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 static void status(struct fm_agent *a, double t, double *last_t, unsigned long long *last_n,
 		   bool tty)
 {
@@ -151,6 +130,21 @@ static int setup_kernel_view(struct fm_agent *a)
 	return 0;
 }
 
+/* A snapshot; the first failure is logged (path, errno), and the recovery. */
+static void snapshot(struct fm_agent *a)
+{
+	if (fm_snapshot_take(a)) {
+		if (!a->snap_failing)
+			logmsg("snapshot failed: cannot read /proc/buddyinfo: %s; the index comes "
+			       "from the last snapshot that worked",
+			       strerror(errno));
+		a->snap_failing = true;
+	} else if (a->snap_failing) {
+		logmsg("snapshots work again");
+		a->snap_failing = false;
+	}
+}
+
 /*
  * Load and attach the BPF programs.  Returns 0, or -1 with the reason in
  * a->bpf_error when BPF capture is impossible here: the run goes on with the
@@ -186,7 +180,7 @@ static int run(struct fm_agent *a)
 	double status_every = tty ? 1.0 : 60.0;
 	unsigned long long status_n = 0;
 	char err[PATH_MAX + 256];
-	int rc = FM_EXIT_OK;
+	int rc = FM_EXIT_OK, rc_ck;
 
 	if (setup_kernel_view(a))
 		return FM_EXIT_RUNTIME;
@@ -223,7 +217,7 @@ static int run(struct fm_agent *a)
 			logmsg("ready: mode %s, snapshots only, in %.1f ms, writing %s",
 			       fm_mode_name(c->mode), ms, a->writer.partial);
 	}
-	fm_snapshot_take(a);
+	snapshot(a);
 	fm_prom_write(a);
 
 	while (!stop_signal) {
@@ -250,14 +244,20 @@ static int run(struct fm_agent *a)
 			break;
 		if (c->snapshot_interval_ms &&
 		    (t - last_snap) * 1000.0 >= (double)c->snapshot_interval_ms) {
-			fm_snapshot_take(a);
+			snapshot(a);
 			last_snap = t;
 			fm_ingest_totals(a);
 			fm_prom_write(a);
 		}
 		if (t - last_flush >= 0.5) {
+			bool removed = a->writer.removed;
+
 			if (fm_writer_flush(&a->writer) && !a->writer.err)
 				logmsg("flush failed");
+			if (a->writer.removed && !removed)
+				logmsg("%s was removed (with its directory?): the data is kept and "
+				       "written there again at the end",
+				       a->writer.partial);
 			last_flush = t;
 		}
 		if (checkpoint_requested) {
@@ -266,9 +266,10 @@ static int run(struct fm_agent *a)
 			a->end_epoch = a->start_epoch + t;
 			a->complete = false;
 			a->end_reason = NULL;
-			if (fm_writer_checkpoint(&a->writer, fm_tail_json, a, err, sizeof(err)))
+			rc_ck = fm_writer_checkpoint(&a->writer, fm_tail_json, a, err, sizeof(err));
+			if (rc_ck)
 				logmsg("%s", err);
-			else
+			if (rc_ck >= 0)
 				logmsg("checkpoint written: %s", a->writer.ckpt);
 		}
 		if (!c->quiet && t - last_status >= status_every) {
@@ -288,15 +289,18 @@ static int run(struct fm_agent *a)
 	 * capped, or counted as dropped */
 	if (a->bpf)
 		fm_tracer_stop(&a->tracer);
-	fm_snapshot_take(a);
+	snapshot(a);
 	fm_ingest_totals(a);
 	fm_prom_write(a);
 	a->end_epoch = fm_epoch();
 	a->complete = true;
-	if (fm_writer_finish(&a->writer, fm_tail_json, a, err, sizeof(err))) {
+	if (a->writer.removed)
+		logmsg("making %s again for the final file", a->writer.dir);
+	rc_ck = fm_writer_finish(&a->writer, fm_tail_json, a, err, sizeof(err));
+	if (rc_ck)
 		logmsg("%s", err);
+	if (rc_ck < 0)
 		return FM_EXIT_RUNTIME;
-	}
 	if (!c->quiet)
 		logmsg("%s: %llu events written, %llu received, %llu dropped, %llu capped (%s)",
 		       a->writer.final, a->writer.nwritten, fm_ingest_received(a),
@@ -327,7 +331,7 @@ int main(int argc, char **argv)
 		fm_config_free(&a->cfg);
 		return rc;
 	}
-	if (mkdir_p(a->cfg.output_dir)) {
+	if (fm_mkdir_p(a->cfg.output_dir)) {
 		logmsg("cannot create output directory %s: %s", a->cfg.output_dir, strerror(errno));
 		return FM_EXIT_RUNTIME;
 	}

@@ -11,6 +11,7 @@
 
 #include "agent.h"
 #include "jsonw.h"
+#include "schema.h"
 
 static void print_cb(void *ctx, const char *s, size_t len)
 {
@@ -87,18 +88,18 @@ int fm_probe(FILE *out, const struct fm_config *cfg)
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_print_callback, print_cb, out);
 	yajl_gen_map_open(g);
-	jw_kstr(g, "agent_version", FRAGMON_VERSION);
-	jw_kstr(g, "kernel", kernel);
-	jw_kbool(g, "root", root);
-	jw_kstr(g, "btf", k.btf_source);
+	jw_kstr(g, FM_K_AGENT_VERSION, FRAGMON_VERSION);
+	jw_kstr(g, FM_K_KERNEL, kernel);
+	jw_kbool(g, FM_K_ROOT, root);
+	jw_kstr(g, FM_K_BTF, k.btf_source);
 	if (!strcmp(k.btf_source, "none"))
-		jw_kstr(g, "btf_missing", k.btf_why);
+		jw_kstr(g, FM_K_BTF_MISSING, k.btf_why);
 	if (cfg->btf_path && *cfg->btf_path)
-		jw_kstr(g, "btf_path", cfg->btf_path);
-	jw_kstr(g, "tracefs", k.tracefs);
-	jw_kstr(g, "field_offsets", k.tracefs[0] ? "tracefs" : "none");
-	jw_kstr(g, "bpf", bpf ? "ok" : err);
-	jw_key(g, "tracepoints");
+		jw_kstr(g, FM_K_BTF_PATH, cfg->btf_path);
+	jw_kstr(g, FM_K_TRACEFS, k.tracefs);
+	jw_kstr(g, FM_K_FIELD_OFFSETS, k.tracefs[0] ? "tracefs" : "none");
+	jw_kstr(g, FM_K_BPF, bpf ? "ok" : err);
+	jw_key(g, FM_K_TRACEPOINTS);
 	yajl_gen_map_open(g);
 	for (int i = 0; i < FM_NTP; i++) {
 		const struct fm_tracepoint *tp = &fm_tracepoints[i];
@@ -110,30 +111,30 @@ int fm_probe(FILE *out, const struct fm_config *cfg)
 		jw_kstr(g, full, !strcmp(s, "loaded") ? "ok" : s);
 	}
 	yajl_gen_map_close(g);
-	jw_kstr(g, "index_source_event",
+	jw_kstr(g, FM_K_INDEX_SOURCE_EVENT,
 		!bpf		   ? "unavailable"
 		: t.index_at_event ? "ok"
 		: t.index_why[0]   ? t.index_why
 				   : "not asked for (index_source: snapshot)");
-	jw_key(g, "migratetypes");
+	jw_key(g, FM_K_MIGRATETYPES);
 	yajl_gen_array_open(g);
 	for (int i = 0; i < k.migratetype.n; i++)
 		jw_str(g, k.migratetype.names[i]);
 	yajl_gen_array_close(g);
-	jw_kstr(g, "migratetype_source", k.migratetype.source);
-	jw_key(g, "modes");
+	jw_kstr(g, FM_K_MIGRATETYPE_SOURCE, k.migratetype.source);
+	jw_key(g, FM_K_MODES);
 	yajl_gen_map_open(g);
 	for (int m = FM_MODE_FULL; m <= FM_MODE_SNAPSHOT; m++) {
 		jw_key(g, fm_mode_name((enum fm_mode)m));
 		mode_capture(g, &t, bpf, (enum fm_mode)m);
 	}
 	yajl_gen_map_close(g);
-	jw_kbool(g, "debugfs_extfrag_index",
+	jw_kbool(g, FM_K_DEBUGFS_EXTFRAG_INDEX,
 		 !access("/sys/kernel/debug/extfrag/extfrag_index", R_OK));
-	jw_kbool(g, "buddyinfo", !access("/proc/buddyinfo", R_OK));
-	jw_kbool(g, "pagetypeinfo", !access("/proc/pagetypeinfo", R_OK));
-	jw_kbool(g, "can_run", can_run);
-	jw_kbool(g, "can_run_snapshot_mode", snap_ok);
+	jw_kbool(g, FM_K_BUDDYINFO, !access("/proc/buddyinfo", R_OK));
+	jw_kbool(g, FM_K_PAGETYPEINFO, !access("/proc/pagetypeinfo", R_OK));
+	jw_kbool(g, FM_K_CAN_RUN, can_run);
+	jw_kbool(g, FM_K_CAN_RUN_SNAPSHOT_MODE, snap_ok);
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 	fputc('\n', out);

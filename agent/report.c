@@ -12,16 +12,16 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 {
 	jw_kstr(g, FM_K_FORMAT, FM_FORMAT_NAME);
 	jw_kint(g, FM_K_FORMAT_VERSION, FM_FORMAT_VERSION);
-	jw_kstr(g, "agent_version", FRAGMON_VERSION);
+	jw_kstr(g, FM_K_AGENT_VERSION, FRAGMON_VERSION);
 	jw_kfixed(g, FM_K_START_TIME, a->start_epoch, 6);
 	jw_kstr(g, FM_K_KERNEL_VERSION, a->kernel);
 	jw_kstr(g, FM_K_HOSTNAME, a->hostname);
 	jw_kstr(g, FM_K_MODE, fm_mode_name(a->cfg.mode));
-	jw_kint(g, "duration_limit", a->cfg.duration);
-	jw_kint(g, "snapshot_interval_ms", a->cfg.snapshot_interval_ms);
-	jw_kint(g, "max_output_mb", a->cfg.max_output_mb);
-	jw_kint(g, "ringbuf_kb", a->cfg.ringbuf_kb);
-	jw_kstr(g, "index_source", a->cfg.index_at_event ? "event" : "snapshot");
+	jw_kint(g, FM_K_DURATION_LIMIT, a->cfg.duration);
+	jw_kint(g, FM_K_SNAPSHOT_INTERVAL_MS, a->cfg.snapshot_interval_ms);
+	jw_kint(g, FM_K_MAX_OUTPUT_MB, a->cfg.max_output_mb);
+	jw_kint(g, FM_K_RINGBUF_KB, a->cfg.ringbuf_kb);
+	jw_kstr(g, FM_K_INDEX_SOURCE, a->cfg.index_at_event ? "event" : "snapshot");
 	jw_kint(g, FM_K_PAGEBLOCK_ORDER, a->pageblock_order);
 	jw_kint(g, FM_K_PAGE_SIZE, sysconf(_SC_PAGESIZE));
 	jw_kint(g, FM_K_NR_ORDERS, a->nr_orders);
@@ -30,27 +30,27 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 	for (int i = 0; i < a->kinfo.migratetype.n; i++)
 		jw_str(g, a->kinfo.migratetype.names[i]);
 	yajl_gen_array_close(g);
-	jw_kstr(g, "migratetype_source", a->kinfo.migratetype.source);
-	jw_kstr(g, "btf", a->kinfo.btf_source ? a->kinfo.btf_source : "none");
+	jw_kstr(g, FM_K_MIGRATETYPE_SOURCE, a->kinfo.migratetype.source);
+	jw_kstr(g, FM_K_BTF, a->kinfo.btf_source ? a->kinfo.btf_source : "none");
 	if (a->cfg.btf_path && *a->cfg.btf_path)
-		jw_kstr(g, "btf_path", a->cfg.btf_path);
-	jw_kstr(g, "field_offsets", "tracefs");
-	jw_kfixed(g, "attach_ms", a->attach_ms, 1);
-	jw_key(g, "bpf_error");
+		jw_kstr(g, FM_K_BTF_PATH, a->cfg.btf_path);
+	jw_kstr(g, FM_K_FIELD_OFFSETS, "tracefs");
+	jw_kfixed(g, FM_K_ATTACH_MS, a->attach_ms, 1);
+	jw_key(g, FM_K_BPF_ERROR);
 	if (a->bpf_error[0])
 		jw_str(g, a->bpf_error);
 	else
 		yajl_gen_null(g);
 	if (a->cfg.index_at_event && !a->tracer.index_at_event)
-		jw_kstr(g, "index_source_fallback", a->tracer.index_why);
+		jw_kstr(g, FM_K_INDEX_SOURCE_FALLBACK, a->tracer.index_why);
 	jw_key(g, FM_K_ZONES);
 	yajl_gen_array_open(g);
 	for (int i = 0; i < a->nspans; i++) {
 		yajl_gen_map_open(g);
 		jw_kint(g, FM_K_NODE, a->spans[i].node);
 		jw_kstr(g, FM_K_ZONE, a->spans[i].name);
-		jw_kuint(g, "start_pfn", a->spans[i].start_pfn);
-		jw_kuint(g, "spanned", a->spans[i].spanned);
+		jw_kuint(g, FM_K_START_PFN, a->spans[i].start_pfn);
+		jw_kuint(g, FM_K_SPANNED, a->spans[i].spanned);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -93,7 +93,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 	char key[48], b1[24], b2[24];
 
 	yajl_gen_map_open(g);
-	jw_key(g, "extfrag");
+	jw_key(g, FM_K_EXTFRAG);
 	yajl_gen_map_open(g);
 	for (int o = -1; o < FM_ORDER_SLOTS - 1; o++) {
 		unsigned long long n = a->counts[FM_CNT_KIND(FM_KIND_EXTFRAG, o)];
@@ -104,7 +104,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 		jw_kuint(g, key, n);
 	}
 	yajl_gen_map_close(g);
-	jw_key(g, "compaction");
+	jw_key(g, FM_K_COMPACTION);
 	yajl_gen_map_open(g);
 	for (int o = -1; o < FM_ORDER_SLOTS - 1; o++) {
 		unsigned long long s = a->counts[FM_CNT_KIND(ok_kind, o)];
@@ -115,8 +115,8 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 		snprintf(key, sizeof(key), "%d", o);
 		jw_key(g, key);
 		yajl_gen_map_open(g);
-		jw_kuint(g, "success", s);
-		jw_kuint(g, "failure", f);
+		jw_kuint(g, FM_K_SUCCESS, s);
+		jw_kuint(g, FM_K_FAILURE, f);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
@@ -137,7 +137,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 		jw_kuint(g, FM_EV_SNAPSHOT, a->snapshots);
 	yajl_gen_map_close(g);
 
-	jw_key(g, "extfrag_patterns");
+	jw_key(g, FM_K_EXTFRAG_PATTERNS);
 	yajl_gen_map_open(g);
 	for (int from = 0; from < FM_MT_MAX; from++)
 		for (int to = 0; to < FM_MT_MAX; to++) {
@@ -153,15 +153,15 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 				 fm_enum_name(&a->kinfo.migratetype, to, b2, sizeof(b2)));
 			jw_key(g, key);
 			yajl_gen_map_open(g);
-			jw_kuint(g, "steal", st);
-			jw_kuint(g, "claim", cl);
+			jw_kuint(g, FM_K_STEAL, st);
+			jw_kuint(g, FM_K_CLAIM, cl);
 			yajl_gen_map_close(g);
 		}
 	yajl_gen_map_close(g);
 	jw_kuint(g, FM_K_EXTFRAG_STEAL, steal);
 	jw_kuint(g, FM_K_EXTFRAG_CLAIM, claim);
-	jw_kuint(g, "extfrag_fragmenting", a->counts[FM_CNT_FRAGMENTING]);
-	jw_key(g, "migrate");
+	jw_kuint(g, FM_K_EXTFRAG_FRAGMENTING, a->counts[FM_CNT_FRAGMENTING]);
+	jw_key(g, FM_K_MIGRATE);
 	yajl_gen_map_open(g);
 	jw_kuint(g, FM_K_SUCCEEDED, a->counts[FM_CNT_MIGRATE_OK]);
 	jw_kuint(g, FM_K_FAILED, a->counts[FM_CNT_MIGRATE_FAIL]);
@@ -187,8 +187,8 @@ void fm_tail_json(yajl_gen g, void *agent)
 	jw_kuint(g, FM_K_TOTAL_EVENTS, a->writer.nwritten);
 	jw_kbool(g, FM_K_COMPLETE, a->complete);
 	jw_kstr(g, FM_K_END_REASON, a->end_reason ? a->end_reason : "checkpoint");
-	jw_kuint(g, "events_received", received);
-	jw_kuint(g, "snapshots", a->snapshots);
+	jw_kuint(g, FM_K_EVENTS_RECEIVED, received);
+	jw_kuint(g, FM_K_SNAPSHOTS, a->snapshots);
 	jw_kuint(g, FM_K_EVENTS_DROPPED, a->counts[FM_CNT_DROPPED]);
 	jw_kuint(g, FM_K_EVENTS_CAPPED, a->writer.ncapped);
 	jw_kbool(g, FM_K_OUTPUT_CAPPED, a->writer.capped);
@@ -197,8 +197,8 @@ void fm_tail_json(yajl_gen g, void *agent)
 			: (a->fi_snapshot && !a->fi_bpf ? "snapshot"
 			   : a->fi_snapshot		? "bpf+snapshot"
 							: "bpf"));
-	jw_kuint(g, "fragmentation_index_bpf_events", a->fi_bpf);
-	jw_kuint(g, "fragmentation_index_snapshot_events", a->fi_snapshot);
+	jw_kuint(g, FM_K_FRAGMENTATION_INDEX_BPF_EVENTS, a->fi_bpf);
+	jw_kuint(g, FM_K_FRAGMENTATION_INDEX_SNAPSHOT_EVENTS, a->fi_snapshot);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }

@@ -258,7 +258,8 @@ static int load_once(struct fm_tracer *t, const struct fm_tracer_opts *o,
 		return -1;
 	}
 	set_knobs(t, o, layout, koff);
-	bpf_object__for_each_program(prog, t->skel->obj) bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_program(prog, t->skel->obj)
+		bpf_program__set_autoload(prog, false);
 	for (int i = 0; i <= FM_NTP; i++) {
 		if (i < FM_NTP && t->status[i])
 			continue;

@@ -73,6 +73,29 @@ static char *build(fm_json_fn fn, void *ctx, size_t *len)
 	return out;
 }
 
+int fm_mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
 void fm_writer_init(struct fm_writer *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -90,6 +113,7 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 	fm_writer_init(w);
 	w->cap = cap;
 	w->first = true;
+	snprintf(w->dir, sizeof(w->dir), "%s", dir);
 	snprintf(w->partial, sizeof(w->partial), "%s/%s", dir, FM_PARTIAL_NAME);
 	snprintf(w->final, sizeof(w->final), "%s/%s", dir, FM_FINAL_NAME);
 	snprintf(w->ckpt, sizeof(w->ckpt), "%s/%s", dir, FM_CHECKPOINT_NAME);
@@ -113,12 +137,13 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	fd = open(w->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+	/* read and write: a file removed under us is copied back at the end */
+	fd = open(w->partial, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", w->partial, strerror(errno));
 		goto fail;
 	}
-	w->f = fdopen(fd, "w");
+	w->f = fdopen(fd, "w+");
 	if (!w->f) {
 		snprintf(err, errlen, "cannot open %s: %s", w->partial, strerror(errno));
 		close(fd);
@@ -172,13 +197,64 @@ void fm_writer_event_end(struct fm_writer *w)
 
 int fm_writer_flush(struct fm_writer *w)
 {
+	struct stat st;
+
 	if (!w->f)
 		return -1;
 	if (!w->failed && fflush(w->f)) {
 		w->failed = true;
 		w->err = errno;
 	}
+	if (!w->removed && !fstat(fileno(w->f), &st) && st.st_nlink == 0)
+		w->removed = true;
 	return w->failed ? -1 : 0;
+}
+
+/*
+ * The partial file was removed (rm -rf of the output directory): make the
+ * directory again and copy the still open file there.  Returns 0 or -1.
+ */
+static int restore(struct fm_writer *w, char *err, size_t errlen)
+{
+	off_t off = 0;
+	int fd;
+	FILE *f;
+
+	if (fflush(w->f) || fm_mkdir_p(w->dir)) {
+		snprintf(err, errlen, "cannot make %s again: %s", w->dir, strerror(errno));
+		return -1;
+	}
+	if (w->dirfd >= 0)
+		close(w->dirfd);
+	w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(w->partial, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+	if (w->dirfd < 0 || fd < 0) {
+		snprintf(err, errlen, "cannot create %s again: %s", w->partial, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (off < (off_t)w->bytes) {
+		ssize_t n = copy_file_range(fileno(w->f), &off, fd, NULL,
+					    (size_t)((off_t)w->bytes - off), 0);
+
+		if (n <= 0) {
+			snprintf(err, errlen, "cannot copy back to %s: %s", w->partial,
+				 n ? strerror(errno) : "short file");
+			close(fd);
+			unlink(w->partial);
+			return -1;
+		}
+	}
+	if (lseek(fd, 0, SEEK_END) < 0 || !(f = fdopen(fd, "w+"))) {
+		snprintf(err, errlen, "cannot reopen %s: %s", w->partial, strerror(errno));
+		close(fd);
+		unlink(w->partial);
+		return -1;
+	}
+	fclose(w->f);
+	w->f = f;
+	return 0;
 }
 
 /* write "\n],\n" + tail without its opening brace, to f */
@@ -210,10 +286,14 @@ static int sync_close(FILE *f)
 
 int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen)
 {
-	FILE *f = w->f;
+	FILE *f;
 
-	if (!f)
+	if (!w->f)
 		return -1;
+	fm_writer_flush(w);
+	if (!w->failed && w->removed && restore(w, err, errlen))
+		return -1;
+	f = w->f;
 	w->f = NULL;
 	if (w->failed) {
 		fclose(f);
@@ -231,7 +311,10 @@ int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err,
 			 strerror(errno));
 		return -1;
 	}
-	fsync(w->dirfd);
+	if (fsync(w->dirfd)) { /* the rename is done, but may not survive a crash */
+		snprintf(err, errlen, "%s: fsync of the directory: %s", w->dir, strerror(errno));
+		return 1;
+	}
 	return 0;
 }
 
@@ -273,7 +356,10 @@ int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *
 		goto fail_unlink;
 	if (rename(tmp, w->ckpt))
 		goto fail_unlink;
-	fsync(w->dirfd);
+	if (fsync(w->dirfd)) {
+		snprintf(err, errlen, "%s: fsync of the directory: %s", w->dir, strerror(errno));
+		return 1;
+	}
 	return 0;
 fail:
 	if (in >= 0)

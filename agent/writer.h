@@ -20,6 +20,7 @@
 #define FM_CHECKPOINT_NAME "fragmentation_data.checkpoint.json"
 
 struct fm_writer {
+	char dir[PATH_MAX];
 	char partial[PATH_MAX];
 	char final[PATH_MAX];
 	char ckpt[PATH_MAX];
@@ -33,7 +34,11 @@ struct fm_writer {
 	int err; /* errno of the first write failure */
 	unsigned long long nwritten, ncapped;
 	bool first;
+	bool removed; /* the partial file (or its directory) was removed under us */
 };
+
+/* mkdir -p path (0755).  Returns 0 or -1 (errno set). */
+int fm_mkdir_p(const char *path);
 
 /* A writer that owns nothing yet (fm_writer_close() is then a no-op). */
 void fm_writer_init(struct fm_writer *w);
@@ -54,10 +59,22 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 yajl_gen fm_writer_event_begin(struct fm_writer *w);
 void fm_writer_event_end(struct fm_writer *w);
 
+/*
+ * Write out what is buffered.  Returns 0, or -1 after a write error (w->err).
+ * Notices when the partial file was removed (w->removed): the data is still
+ * in the open file, and fm_writer_finish() writes it out again.
+ */
 int fm_writer_flush(struct fm_writer *w);
 
-/* tail() builds {"statistics": {...}, "metadata": {...}}. */
+/*
+ * tail() builds {"statistics": {...}, "metadata": {...}}.  The file is
+ * closed, fsynced and renamed to its final name; if it was removed under
+ * us, its directory is made again and the whole file rewritten there first.
+ * Returns 0; 1 when only the directory's fsync failed (err says so: the file
+ * is complete, the rename may not survive a crash); -1 on failure (err).
+ */
 int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen);
+/* A complete copy under FM_CHECKPOINT_NAME; returns as fm_writer_finish(). */
 int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen);
 void fm_writer_close(struct fm_writer *w);
 

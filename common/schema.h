@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The fragmon JSON schema: every key and event-type name that the agent
- * writes and the plotter reads lives here, once.  docs/format.md documents it.
+ * writes (its data files and --probe) and the plotter reads lives here, once.
+ * docs/format.md documents it.
  */
 #ifndef FRAGMON_SCHEMA_H
 #define FRAGMON_SCHEMA_H
@@ -79,6 +80,62 @@
 #define FM_K_EVENTS_BY_TYPE "events_by_type"
 #define FM_K_EXTFRAG_STEAL "extfrag_steal"
 #define FM_K_EXTFRAG_CLAIM "extfrag_claim"
+
+/* run header, metadata and statistics */
+#define FM_K_AGENT_VERSION "agent_version"
+#define FM_K_ATTACH_MS "attach_ms"
+#define FM_K_BPF_ERROR "bpf_error"
+#define FM_K_BTF "btf"
+#define FM_K_BTF_PATH "btf_path"
+#define FM_K_CLAIM "claim"
+#define FM_K_COMPACTION "compaction"
+#define FM_K_DURATION_LIMIT "duration_limit"
+#define FM_K_EVENTS_RECEIVED "events_received"
+#define FM_K_EXTFRAG "extfrag"
+#define FM_K_EXTFRAG_FRAGMENTING "extfrag_fragmenting"
+#define FM_K_EXTFRAG_PATTERNS "extfrag_patterns"
+#define FM_K_FAILURE "failure"
+#define FM_K_FIELD_OFFSETS "field_offsets"
+#define FM_K_FRAGMENTATION_INDEX_BPF_EVENTS "fragmentation_index_bpf_events"
+#define FM_K_FRAGMENTATION_INDEX_SNAPSHOT_EVENTS "fragmentation_index_snapshot_events"
+#define FM_K_INDEX_SOURCE "index_source"
+#define FM_K_INDEX_SOURCE_FALLBACK "index_source_fallback"
+#define FM_K_MAX_OUTPUT_MB "max_output_mb"
+#define FM_K_MIGRATE "migrate"
+#define FM_K_MIGRATETYPE_SOURCE "migratetype_source"
+#define FM_K_RINGBUF_KB "ringbuf_kb"
+#define FM_K_SNAPSHOTS "snapshots"
+#define FM_K_SNAPSHOT_INTERVAL_MS "snapshot_interval_ms"
+#define FM_K_SPANNED "spanned"
+#define FM_K_START_PFN "start_pfn"
+#define FM_K_STEAL "steal"
+#define FM_K_SUCCESS "success"
+
+/* events */
+#define FM_K_CONSIDERED "considered"
+#define FM_K_DEFER_SHIFT "defer_shift"
+#define FM_K_GFP_MASK "gfp_mask"
+#define FM_K_ORDER_FAILED "order_failed"
+#define FM_K_PRIORITY "priority"
+#define FM_K_REASON "reason"
+#define FM_K_SOURCE "source"
+#define FM_K_THP_FAILED "thp_failed"
+#define FM_K_THP_SPLIT "thp_split"
+#define FM_K_THP_SUCCEEDED "thp_succeeded"
+
+/* fragmon-agent --probe */
+#define FM_K_BPF "bpf"
+#define FM_K_BTF_MISSING "btf_missing"
+#define FM_K_BUDDYINFO "buddyinfo"
+#define FM_K_CAN_RUN "can_run"
+#define FM_K_CAN_RUN_SNAPSHOT_MODE "can_run_snapshot_mode"
+#define FM_K_DEBUGFS_EXTFRAG_INDEX "debugfs_extfrag_index"
+#define FM_K_INDEX_SOURCE_EVENT "index_source_event"
+#define FM_K_KERNEL "kernel"
+#define FM_K_MODES "modes"
+#define FM_K_PAGETYPEINFO "pagetypeinfo"
+#define FM_K_ROOT "root"
+#define FM_K_TRACEFS "tracefs"
 
 /* event types (legacy first) */
 #define FM_EV_EXTFRAG "extfrag"

@@ -8,16 +8,6 @@ load lib/agent
 
 FAULT_AGENT=$FM_TOP/build-fault/fragmon-agent
 
-setup() {
-	OUT=$(mktemp -d /tmp/fragmon-kernels-test.XXXXXX)
-}
-
-teardown() {
-	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
-	ftrace_remove fmnobtf 2>/dev/null || true
-	rm -rf "$OUT" "$OUT.log"
-}
-
 require_fault_agent() {
 	[ -x "$FAULT_AGENT" ] || skip "no fault-injection agent (make fault-agent)"
 }

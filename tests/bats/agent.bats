@@ -4,16 +4,6 @@
 
 load lib/agent
 
-setup() {
-	OUT=$(mktemp -d /tmp/fragmon-agent-test.XXXXXX)
-}
-
-teardown() {
-	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
-	ftrace_remove fmtest 2>/dev/null || true
-	rm -rf "$OUT" "$OUT.log"
-}
-
 @test "agent: statically linked, runs with no shared library" {
 	[ -x "$AGENT" ] || skip "fragmon-agent not built"
 	[ -z "${FRAGMON_SANITIZED:-}" ] || skip "sanitizer builds link dynamically"
@@ -58,13 +48,16 @@ teardown() {
 	ftrace_start fmtest kmem/mm_page_alloc_extfrag
 	start_agent "$OUT" -i 100 --index-source event
 	provoke_extfrag fmtest 1
-	stop_agent INT
-	ftrace_stop fmtest
+	# the last snapshot is taken at stop: read the kernel's indices before and
+	# after it, each of the agent's must lie between them (the machine moves)
 	cp /sys/kernel/debug/extfrag/extfrag_index "$OUT/extfrag_index"
 	cp /sys/kernel/debug/extfrag/unusable_index "$OUT/unusable_index"
-	# the last snapshot is taken at stop; free counts drift a little meanwhile
+	stop_agent INT
+	ftrace_stop fmtest
+	cp /sys/kernel/debug/extfrag/extfrag_index "$OUT/extfrag_index.after"
+	cp /sys/kernel/debug/extfrag/unusable_index "$OUT/unusable_index.after"
 	run $FMCHECK index-vs-debugfs "$OUT/fragmentation_data.json" "$OUT/extfrag_index" \
-		"$OUT/unusable_index" 10
+		"$OUT/unusable_index" 10 "$OUT/extfrag_index.after" "$OUT/unusable_index.after"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" -ge 22 ]
@@ -132,18 +125,22 @@ sys.exit(1 if not ev or bad else 0)' "$OUT/fragmentation_data.json"
 @test "agent: kill -9 leaves a readable partial file missing at most ~1 s" {
 	require_bpf
 	start_agent "$OUT" -i 50
-	sleep 3
-	t_kill=$(awk '{print $1}' /proc/uptime)
-	t_start=$(stat -c %Y "$OUT/fragmentation_data.json.partial")
+	"$FRAGLOAD" pipes >/dev/null
+	sleep 2
+	t_kill=$(date +%s.%N)
 	kill -9 "$AGENT_PID"
 	wait "$AGENT_PID" || true
 	AGENT_PID=
 	[ ! -e "$OUT/fragmentation_data.json" ]
 	read -r n last < <($FMCHECK partial "$OUT/fragmentation_data.json.partial")
-	echo "events=$n last=$last"
-	# snapshots every 50 ms for ~3 s: at most about 1 s may be missing
+	t_start=$(head -c 4096 "$OUT/fragmentation_data.json.partial" |
+		sed -n 's/.*"start_time": *\([0-9.]*\).*/\1/p')
+	# the README's bound: at most ~0.85 s lost (0.25 s staged in BPF, a 100 ms poll,
+	# the 0.5 s flush); the partial file's last event is that close to the kill
+	lost=$(awk -v k="$t_kill" -v s="$t_start" -v l="$last" 'BEGIN { printf "%.3f", k - s - l }')
+	echo "events=$n last=$last start=$t_start kill=$t_kill lost=${lost}s"
 	[ "$n" -ge 30 ]
-	awk -v l="$last" 'BEGIN { exit !(l >= 1.9) }'
+	awk -v lost="$lost" 'BEGIN { exit !(lost >= 0 && lost <= 1.0) }'
 }
 
 @test "agent: SIGUSR1 writes a complete checkpoint and the run goes on" {

@@ -1,24 +1,13 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 # fragmon-agent under faults: full disk, unwritable or hostile paths, ring buffer
-# overflow, signals at the worst moments, racing instances (issue 4).
+# overflow, signals at the worst moments, racing instances, a removed output
+# directory.
 # FRAGMON_AGENT selects the binary (make check-asan: the sanitized one).
 
 load lib/agent
 
 FINAL=fragmentation_data.json
-
-setup() {
-	OUT=$(mktemp -d /tmp/fragmon-rel-agent.XXXXXX)
-	MNT=
-}
-
-teardown() {
-	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
-	ftrace_remove fmrel 2>/dev/null || true
-	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null || true
-	rm -rf "$OUT" "$OUT.log"
-}
 
 # a sanitizer report anywhere in a log fails the test that made it
 no_sanitizer_report() { # file
@@ -354,4 +343,23 @@ print(sum(d["statistics"]["events_by_type"].values()), len(d["events"]))' "$f")
 	complete_final "$OUT/o/$FINAL"
 	# the sanitizer really is there (a report would have been written)
 	nm -D "$asan" 2>/dev/null | grep -q __asan_init || ldd "$asan" | grep -q libasan
+}
+
+@test "reliability: the output directory removed mid-run: written there again at the end, nothing lost" {
+	require_bpf
+	ftrace_start fmrel kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
+	start_agent "$OUT/run" -i 200
+	provoke_extfrag fmrel 5
+	rm -rf "$OUT/run"
+	provoke_extfrag fmrel 10
+	"$FRAGLOAD" compact
+	sleep 0.6
+	stop_agent TERM
+	ftrace_stop fmrel
+	cat "$OUT/run.log"
+	grep -q "was removed" "$OUT/run.log"
+	grep -q "making $OUT/run again" "$OUT/run.log"
+	complete_final "$OUT/run/$FINAL"
+	# every event, before and after the removal
+	counts_vs_ftrace fmrel "$OUT/run/$FINAL"
 }

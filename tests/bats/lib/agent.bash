@@ -58,6 +58,26 @@ ftrace_remove() {
 	[ -d "$t" ] && { echo 0 > "$t/events/enable"; rmdir "$t"; } || true
 }
 
+# The agent test files' setup and teardown: a fresh output directory OUT;
+# afterwards a leftover agent is killed, this run's ftrace instances and a
+# tmpfs mounted on MNT are removed, and OUT with them.
+setup() {
+	OUT=$(mktemp -d /tmp/fragmon-test.XXXXXX)
+	MNT=
+}
+
+teardown() {
+	local t
+	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
+	if t=$(tracefs_dir 2>/dev/null); then
+		for t in "$t"/instances/*-"$FT_ID"; do
+			[ -d "$t" ] && { echo 0 > "$t/events/enable"; rmdir "$t"; }
+		done
+	fi
+	[ -n "${MNT:-}" ] && umount "$MNT" 2>/dev/null || true
+	rm -rf "$OUT" "$OUT.log"
+}
+
 # Run the pipe workload until the ftrace instance NAME has seen at least MIN
 # extfrag events (at most 3 rounds): how many fallbacks one round provokes
 # depends on the free UNMOVABLE pool, which other work on the machine changes.
