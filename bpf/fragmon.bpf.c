@@ -712,22 +712,3 @@ int flush_stage(void *ctx)
 	c->busy = 0;
 	return 0;
 }
-
-/* Benchmark reference: a bare counter on the same tracepoint. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} bare_count SEC(".maps");
-
-SEC("tp/kmem/mm_page_alloc_extfrag")
-int bench_bare_extfrag(void *ctx)
-{
-	__u32 k = 0;
-	__u64 *v = bpf_map_lookup_elem(&bare_count, &k);
-
-	if (v)
-		__sync_fetch_and_add(v, 1);
-	return 0;
-}
