@@ -15,13 +15,7 @@ require_fault_agent() {
 @test "kernels: without kernel BTF the agent captures everything: counts = ftrace, names from pagetypeinfo" {
 	require_bpf
 	names_btf=$("$AGENT" --probe | python3 -c 'import json,sys; print(json.load(sys.stdin)["migratetypes"])')
-	ftrace_start fmnobtf kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
-	AGENT_PREFIX=$WITHOUT_BTF start_agent "$OUT" -i 200
-	provoke_extfrag fmnobtf 10
-	"$FRAGLOAD" compact
-	sleep 0.3
-	stop_agent INT
-	ftrace_stop fmnobtf
+	AGENT_PREFIX=$WITHOUT_BTF capture_with_ftrace fmnobtf INT "$OUT" -i 200
 	f=$OUT/fragmentation_data.json
 	counts_vs_ftrace fmnobtf "$f"
 	[ "$($FMCHECK get "$f" metadata.btf)" = none ]
@@ -72,13 +66,7 @@ sys.exit(1 if bad or not ev else 0)' "$f"
 @test "kernels: a program the verifier rejects is reported; the others still capture" {
 	require_bpf
 	require_fault_agent
-	ftrace_start fmnobtf kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
-	AGENT=$FAULT_AGENT FRAGMON_FAULT_REJECT=handle_migrate start_agent "$OUT" -i 200
-	provoke_extfrag fmnobtf 10
-	"$FRAGLOAD" compact
-	sleep 0.3
-	stop_agent TERM
-	ftrace_stop fmnobtf
+	AGENT=$FAULT_AGENT FRAGMON_FAULT_REJECT=handle_migrate capture_with_ftrace fmnobtf TERM "$OUT" -i 200
 	f=$OUT/fragmentation_data.json
 	counts_vs_ftrace fmnobtf "$f"
 	st=$($FMCHECK get "$f" metadata.tracepoints.migrate:mm_migrate_pages)

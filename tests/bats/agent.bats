@@ -32,13 +32,7 @@ load lib/agent
 
 @test "agent: extfrag and compaction counts agree with an independent ftrace count" {
 	require_bpf
-	ftrace_start fmtest kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
-	start_agent "$OUT" -i 200
-	provoke_extfrag fmtest 10
-	"$FRAGLOAD" compact
-	sleep 0.3
-	stop_agent INT
-	ftrace_stop fmtest
+	capture_with_ftrace fmtest INT "$OUT" -i 200
 	counts_vs_ftrace fmtest "$OUT/fragmentation_data.json"
 }
 

@@ -112,6 +112,21 @@ stop_agent() { # signal
 	wait "$AGENT_PID"
 }
 
+# Capture under the workload: the ftrace instance NAME counts extfrag and
+# compaction ends while the agent (start_agent's OUTDIR ARGS...) runs; then
+# the agent is stopped with SIGNAL.  Compare with counts_vs_ftrace.
+capture_with_ftrace() { # name signal outdir args...
+	local name=$1 sig=$2
+	shift 2
+	ftrace_start "$name" kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
+	start_agent "$@"
+	provoke_extfrag "$name" 10
+	"$FRAGLOAD" compact
+	sleep 0.3
+	stop_agent "$sig"
+	ftrace_stop "$name"
+}
+
 # The agent's exact totals in FILE vs the ftrace instance NAME's counts of the
 # same tracepoints (the workload must have provoked both): ftrace's window
 # opens before the agent's and closes after it (by < 0.5 s of an idle
