@@ -33,9 +33,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* the stage is shared with flush_stage, which may interrupt a handler */
-#define barrier() asm volatile("" ::: "memory")
-
 /* set by the agent before load (struct fm_knobs); the defaults are a 4 KiB-page x86-64 kernel's */
 const volatile struct fm_knobs knobs = {
     .pageblock_order = 9,
