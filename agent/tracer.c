@@ -41,7 +41,8 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ar
 		while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
 			line[--n] = '\0';
 		if (n)
-			snprintf(libbpf_last, sizeof(libbpf_last), "%s", line);
+			snprintf(libbpf_last, sizeof(libbpf_last), "%.*s",
+				 (int)sizeof(libbpf_last) - 1, line);
 		return 0;
 	}
 	return vfprintf(stderr, fmt, args);
