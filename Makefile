@@ -122,6 +122,7 @@ include ansible/ansible.mk
 include bench/bench.mk
 include tests/reliability.mk
 include tests/fuzz/fuzz.mk
+include tests/unit/unit.mk
 include tests/vm/vm.mk
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
@@ -131,7 +132,7 @@ deps:
 	$(Q)tools/install-deps.sh
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all workload fault-agent
+	$(Q)$(MAKE) --no-print-directory all workload fault-agent unit-check
 	$(Q)tools/run-tests.sh
 
 DEMO_SECONDS ?= 30
