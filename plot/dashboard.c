@@ -51,6 +51,18 @@ static int warnings(const struct pm_run *r, char (*w)[300], int max)
 		snprintf(w[n++], sizeof(w[0]),
 			 "%s: %lld events were dropped by the ring buffer; totals may be low",
 			 r->label, r->events_dropped);
+	if (n < max && r->bpf_error[0])
+		snprintf(w[n++], sizeof(w[0]),
+			 "%s: BPF capture did not run (%s): snapshots only, no events", r->label,
+			 r->bpf_error);
+	for (int k = 0; k < PM_TP_N && !r->bpf_error[0]; k++)
+		if (n < max && r->tp[k] == 0)
+			snprintf(w[n++], sizeof(w[0]), "%s: %s events not captured (tracepoint %s)",
+				 r->label,
+				 k == PM_TP_EXTFRAG	 ? "extfrag"
+				 : k == PM_TP_COMPACTION ? "compaction"
+							 : "migration",
+				 r->tp_why[k]);
 	if (n < max && r->outside)
 		snprintf(
 		    w[n++], sizeof(w[0]),

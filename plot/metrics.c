@@ -116,11 +116,13 @@ static const struct pm_mrow fixed[] = {
     RATE("compact_stall_per_s", "vmstat compact_stall (direct compaction)", PM_LOWER, CH_VM_STALL,
 	 PM_NEED_VM),
     RATE("compact_fail_per_s", "vmstat compact_fail", PM_LOWER, CH_VM_FAIL, PM_NEED_VM),
-    INFO("pages_migrated", "Pages migrated", "", 0, PM_NEED_AGENT, I_MIG_OK),
-    INFO("pages_migrate_failed", "Pages that failed to migrate", "", 0, PM_NEED_AGENT, I_MIG_FAIL),
-    RATE("pages_migrated_per_s", "Pages migrated", PM_NEUTRAL, CH_MIG_OK, PM_NEED_AGENT),
+    INFO("pages_migrated", "Pages migrated", "", 0, PM_NEED_AGENT | PM_NEED_MIGRATE, I_MIG_OK),
+    INFO("pages_migrate_failed", "Pages that failed to migrate", "", 0,
+	 PM_NEED_AGENT | PM_NEED_MIGRATE, I_MIG_FAIL),
+    RATE("pages_migrated_per_s", "Pages migrated", PM_NEUTRAL, CH_MIG_OK,
+	 PM_NEED_AGENT | PM_NEED_MIGRATE),
     RATE("pages_migrate_failed_per_s", "Pages that failed to migrate", PM_LOWER, CH_MIG_FAIL,
-	 PM_NEED_AGENT),
+	 PM_NEED_AGENT | PM_NEED_MIGRATE),
     INFO("events_dropped", "Events dropped", "", 0, PM_NEED_AGENT, I_DROPPED),
     INFO("events_capped", "Events not written (cap)", "", 0, PM_NEED_AGENT, I_CAPPED),
     INFO("events_outside_run", "Events outside the run's time span", "", 0, 0, I_OUTSIDE),
@@ -148,6 +150,13 @@ int pm_row_applies(const struct pm_mrow *m, const struct pm_run *r)
 		return 0;
 	if ((need & PM_NEED_COMPACTION) && r->have_run && r->mode[0] && !mode_is(r, "full") &&
 	    !mode_is(r, "compaction"))
+		return 0;
+	/* a tracepoint the kernel lacked or refused, or no BPF at all */
+	if ((need & PM_NEED_EXTFRAG) && r->tp[PM_TP_EXTFRAG] == 0)
+		return 0;
+	if ((need & PM_NEED_COMPACTION) && r->tp[PM_TP_COMPACTION] == 0)
+		return 0;
+	if ((need & PM_NEED_MIGRATE) && r->tp[PM_TP_MIGRATE] == 0)
 		return 0;
 	if ((need & PM_NEED_AGENT) && !r->have_run)
 		return 0;

@@ -73,6 +73,7 @@ enum pm_need {
 	PM_NEED_PB = 16,	/* pageblock counts in the snapshots */
 	PM_NEED_VM = 32,	/* vmstat in the snapshots */
 	PM_NEED_PGALLOC = 64,	/* vmstat pgalloc_* */
+	PM_NEED_MIGRATE = 128,	/* migrate events traced */
 };
 
 /* a row of a metrics table */

@@ -71,6 +71,7 @@ struct pm_run *pm_run_new(const char *name)
 	r->nr_orders = -1;
 	r->page_size = -1;
 	r->bw = PM_BW_MIN;
+	r->tp[PM_TP_EXTFRAG] = r->tp[PM_TP_COMPACTION] = r->tp[PM_TP_MIGRATE] = -1;
 	r->st_extfrag = r->st_csucc = r->st_cfail = r->st_steal = r->st_claim = -1;
 	r->meta_total_events = r->events_dropped = r->events_capped = -1;
 	return r;

@@ -49,6 +49,9 @@ enum pm_evtype {
 	PM_EV_N,
 };
 
+/* kinds of events a run may or may not have traced (metadata.tracepoints) */
+enum pm_tp { PM_TP_EXTFRAG, PM_TP_COMPACTION, PM_TP_MIGRATE, PM_TP_N };
+
 /* vmstat counters followed per bin (increments since the previous snapshot) */
 enum pm_vm { PM_VM_STALL, PM_VM_FAIL, PM_VM_SUCCESS, PM_VM_PGALLOC, PM_VM_N };
 
@@ -113,6 +116,9 @@ struct pm_run {
 	int page_size; /* bytes; -1 unknown (legacy): 4096 assumed */
 	int real_fi;   /* extfrag fragmentation_index is the kernel's (not legacy placeholder) */
 	double snap_interval; /* s; 0 unknown */
+	int tp[PM_TP_N];      /* traced: 1, not: 0 (missing, rejected, ...), -1 unknown */
+	char tp_why[PM_TP_N][96];
+	char bpf_error[128]; /* BPF capture did not run: why */
 
 	/* counters over every event inside the run's span */
 	uint64_t n_events, by_type[PM_EV_N];

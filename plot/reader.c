@@ -26,6 +26,7 @@ enum ctx {
 	C_ZFI,
 	C_ZUS,
 	C_ZPB,
+	C_TPS,
 	C_VMSTAT,
 	C_SKIP,
 };
@@ -71,6 +72,11 @@ enum key {
 	K_SNAPIV,
 	K_US,
 	K_PB,
+	K_TPS,
+	K_BPF_ERROR,
+	K_TP_EXTFRAG,
+	K_TP_COMPACTION,
+	K_TP_MIGRATE,
 	K_NODE,
 	K_ZONE,
 	K_FREE,
@@ -110,6 +116,17 @@ static const struct keydef meta_keys[] = {
     KD(FM_K_PAGE_SIZE, K_PAGESIZE),
     KD(FM_K_FI_SOURCE, K_FISRC),
     KD("snapshot_interval_ms", K_SNAPIV),
+    KD(FM_K_TRACEPOINTS, K_TPS),
+    /* the agent's key (agent/report.c); not in common/schema.h yet */
+    KD("bpf_error", K_BPF_ERROR),
+    {NULL, 0, K_NONE},
+};
+/* tracepoints whose status says whether a kind of event was traced at all */
+static const struct keydef tp_keys[] = {
+    KD("kmem:mm_page_alloc_extfrag", K_TP_EXTFRAG),
+    KD("compaction:mm_compaction_end", K_TP_COMPACTION),
+    KD("page_alloc:mm_compaction_success", K_TP_COMPACTION),
+    KD("migrate:mm_migrate_pages", K_TP_MIGRATE),
     {NULL, 0, K_NONE},
 };
 static const struct keydef event_keys[] = {
@@ -379,6 +396,19 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 			ev->have_pgalloc = 1;
 		}
 		break;
+	case C_TPS:
+		/* "attached", or missing/disabled/rejected: .../failed: ... */
+		if (s && f->key >= K_TP_EXTFRAG && f->key <= K_TP_MIGRATE && !r->bpf_error[0]) {
+			int k = f->key - K_TP_EXTFRAG, ok = slen == 8 && !memcmp(s, "attached", 8);
+
+			/* compaction: either of its two tracepoint sets will do */
+			if (ok || r->tp[k] != 1)
+				r->tp[k] = ok;
+			if (!ok && r->tp_why[k][0] == '\0')
+				snprintf(r->tp_why[k], sizeof(r->tp_why[k]), "%.*s",
+					 (int)(slen < 80 ? slen : 80), (const char *)s);
+		}
+		break;
 	case C_ZUS:
 		if (rd->zone && is_num && f->idx < FM_MAX_ORDERS) {
 			rd->zone->us[f->idx] = (int)ll;
@@ -470,6 +500,14 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 		case K_SNAPIV:
 			if (is_num && d > 0 && d < 1e9)
 				r->snap_interval = d / 1000.0;
+			break;
+		case K_BPF_ERROR:
+			/* BPF capture did not run: the file has snapshots only */
+			if (s && slen) {
+				set_str(r->bpf_error, sizeof(r->bpf_error), s, slen);
+				r->tp[PM_TP_EXTFRAG] = r->tp[PM_TP_COMPACTION] =
+				    r->tp[PM_TP_MIGRATE] = 0;
+			}
 			break;
 		case K_PAGESIZE:
 			if (is_num && ll >= 512 && ll <= (1 << 24))
@@ -576,6 +614,11 @@ static int open_container(struct pm_reader *rd, int is_map)
 			r->have_stats = 1;
 			return push(rd, C_STATS);
 		}
+		break;
+	case C_RUN:
+	case C_META:
+		if (is_map && f->key == K_TPS)
+			return push(rd, C_TPS);
 		break;
 	case C_EVENTS:
 		if (!is_map)
@@ -705,6 +748,9 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 		f->key = lookup(vmstat_keys, s, len);
 		if (f->key == K_NONE && len > 8 && !memcmp(s, "pgalloc_", 8))
 			f->key = K_VM_PGALLOC;
+		break;
+	case C_TPS:
+		f->key = lookup(tp_keys, s, len);
 		break;
 	case C_ZPB: {
 		char name[FM_MT_NAME_LEN], canon[FM_MT_NAME_LEN];

@@ -655,6 +655,33 @@ PY
 	[ "$(printf '%s\n' "$output" | sed -n 's/^layout: t1 //p')" -le 10 ]
 }
 
+@test "plot: events a run could not capture are n/a, never zero (rejected tracepoint, no BPF)" {
+	python3 - "$DATA/small-agent.json" "$OUT" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+b = dict(a, run=dict(a["run"], bpf_error="not root: BPF needs CAP_BPF"))
+b["events"] = [e for e in a["events"] if e["event_type"] == "snapshot"]
+json.dump(b, open(sys.argv[2] + "/nobpf.json", "w"))
+c = dict(a, metadata=dict(a["metadata"], tracepoints={
+    "kmem:mm_page_alloc_extfrag": "rejected: R3 min value is negative",
+    "compaction:mm_compaction_end": "attached", "migrate:mm_migrate_pages": "missing"}))
+c["events"] = [e for e in a["events"] if e["event_type"] not in ("extfrag", "migrate")]
+json.dump(c, open(sys.argv[2] + "/rejected.json", "w"))
+PY
+	run "$PLOT" "$OUT/nobpf.json" --summary -o "$OUT/n.png"
+	[ "$status" -eq 0 ]
+	[ -z "$(sval extfrag_per_s)" ] && [ -z "$(sval compaction_per_s)" ] && [ -z "$(sval pages_migrated)" ]
+	# what the snapshots say is still there
+	[ "$(sval unusable_high_order_mean)" = 0.695 ]
+	[ "$("$PROBE" "$OUT/n.png" rgb fdecea 0 0 2400 250)" != 0.0000 ]
+	run "$PLOT" "$OUT/rejected.json" --summary
+	[ -z "$(sval extfrag_per_s)" ] && [ -z "$(sval pages_migrated_per_s)" ]
+	[ "$(sval compaction_per_s)" = 1.00 ]
+	# against a run that did capture them: n/a, no verdict
+	run "$PLOT" "$DATA/small-agent.json" --compare "$OUT/rejected.json" --summary
+	[ "$(printf '%s\n' "$output" | awk '$1 == "extfrag_per_s" { print $3 }')" = n/a ]
+}
+
 @test "plot: time axes in seconds, minutes, hours or days; one number format per axis" {
 	for spec in 30:s:"0.0 2.5 5.0" 135:s:"0 10 20" 7200:min:"0 10 20" 30000:h:"0 1 2" 604800:d:"0 1 2"; do
 		IFS=: read -r d unit first <<<"$spec"
