@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "canvas.h"
 
+#include "text.h"
+
 #include <gdfontg.h>
 #include <gdfontl.h>
 #include <gdfontmb.h>
@@ -29,10 +31,44 @@ static int find_font(const char *file, char *out, size_t cap)
 	return 0;
 }
 
-int pm_canvas_init(struct pm_canvas *c, int w, int h)
+/* opened once per process: every image of a --results-dir run shares the glyphs */
+static struct {
+	int tried;
+	struct pm_font *font, *bold;
+} fonts;
+
+static void open_fonts(void)
 {
 	const char *env = getenv("FRAGMON_FONT");
+	char path[256], bold[256];
 
+	fonts.tried = 1;
+	if (env && *env) {
+		/* FRAGMON_FONT=/path/font.ttf, or "builtin" for libgd's own fonts */
+		if (strcmp(env, "builtin"))
+			fonts.font = pm_font_open(env);
+		fonts.bold = fonts.font;
+		return;
+	}
+	if (!find_font("DejaVuSans.ttf", path, sizeof(path)))
+		return;
+	fonts.font = pm_font_open(path);
+	if (fonts.font && find_font("DejaVuSans-Bold.ttf", bold, sizeof(bold)))
+		fonts.bold = pm_font_open(bold);
+	if (!fonts.bold)
+		fonts.bold = fonts.font;
+}
+
+void pm_canvas_shutdown(void)
+{
+	if (fonts.bold != fonts.font)
+		pm_font_close(fonts.bold);
+	pm_font_close(fonts.font);
+	memset(&fonts, 0, sizeof(fonts));
+}
+
+int pm_canvas_init(struct pm_canvas *c, int w, int h)
+{
 	memset(c, 0, sizeof(*c));
 	c->w = w;
 	c->h = h;
@@ -41,26 +77,19 @@ int pm_canvas_init(struct pm_canvas *c, int w, int h)
 		return -1;
 	gdImageAlphaBlending(c->im, 1);
 	pm_rect_fill(c, 0, 0, w - 1, h - 1, pm_rgb(0xffffff));
-	if (env && *env) {
-		/* FRAGMON_FONT=/path/font.ttf, or "builtin" for libgd's own fonts */
-		if (strcmp(env, "builtin") && !access(env, R_OK)) {
-			snprintf(c->font, sizeof(c->font), "%s", env);
-			snprintf(c->bold, sizeof(c->bold), "%s", env);
-			c->ft = 1;
-		}
-	} else if (find_font("DejaVuSans.ttf", c->font, sizeof(c->font))) {
-		c->ft = 1;
-		if (!find_font("DejaVuSans-Bold.ttf", c->bold, sizeof(c->bold)))
-			snprintf(c->bold, sizeof(c->bold), "%s", c->font);
-	}
-	if (c->ft) {
-		int br[8];
-
-		/* the font file may exist and still not load */
-		if (gdImageStringFT(NULL, br, 0, c->font, 10, 0, 0, 0, "Ag"))
-			c->ft = 0;
-	}
+	if (!fonts.tried)
+		open_fonts();
+	c->font = fonts.font;
+	c->bold = fonts.bold;
+	c->ft = c->font != NULL;
 	return 0;
+}
+
+void pm_canvas_clear(struct pm_canvas *c, int h)
+{
+	gdImageSetClip(c->im, 0, 0, c->w - 1, c->h - 1);
+	pm_rect_fill(c, 0, 0, c->w - 1, (h < c->h ? h : c->h) - 1, pm_rgb(0xffffff));
+	c->title_end = 0;
 }
 
 void pm_canvas_free(struct pm_canvas *c)
@@ -120,37 +149,11 @@ static gdFontPtr builtin(double pt)
 	return gdFontGetSmall();
 }
 
-/* text widths, cached: FreeType lays out (and hints) the whole string per call */
-#define WCACHE 1024
-static struct {
-	char s[48];
-	short pt2, bold, w;
-} wcache[WCACHE];
-
 int pm_text_w(struct pm_canvas *c, double pt, int bold, const char *s)
 {
-	size_t len = strlen(s);
-	unsigned h = 2166136261u;
-	int br[8], w, pt2 = (int)(pt * 2);
-
 	if (!c->ft)
-		return (int)len * builtin(pt)->w;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	h = (h ^ (unsigned)pt2 ^ ((unsigned)bold << 9)) % WCACHE;
-	if (len < sizeof(wcache[0].s) && wcache[h].pt2 == pt2 && wcache[h].bold == bold &&
-	    !strcmp(wcache[h].s, s))
-		return wcache[h].w;
-	if (gdImageStringFT(NULL, br, 0, bold ? c->bold : c->font, pt, 0, 0, 0, (char *)s))
-		return (int)len * builtin(pt)->w;
-	w = br[2] - br[0];
-	if (len < sizeof(wcache[0].s)) {
-		memcpy(wcache[h].s, s, len + 1);
-		wcache[h].pt2 = (short)pt2;
-		wcache[h].bold = (short)bold;
-		wcache[h].w = (short)w;
-	}
-	return w;
+		return (int)strlen(s) * builtin(pt)->w;
+	return pm_font_width(bold ? c->bold : c->font, pt, s);
 }
 
 double pm_fit(struct pm_canvas *c, double pt, double min, int bold, const char *s, int w)
@@ -173,13 +176,12 @@ int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_
 {
 	char s[512];
 	va_list ap;
-	int w, br[8];
+	int w;
 
 	va_start(ap, fmt);
 	vsnprintf(s, sizeof(s), fmt, ap);
 	va_end(ap);
-	/* left-aligned text needs no measuring before it is drawn */
-	w = al == PM_LEFT ? 0 : pm_text_w(c, pt, bold, s);
+	w = pm_text_w(c, pt, bold, s);
 	if (al == PM_CENTER)
 		x -= w / 2;
 	else if (al == PM_RIGHT)
@@ -188,13 +190,8 @@ int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_
 		/* cap height of DejaVu is ~0.73 em; em = pt * 96 / 72 px */
 		int base = y + (int)lround(pt * 96.0 / 72.0 * 0.365);
 
-		if (!gdImageStringFT(c->im, br, pm_rgb(rgb), bold ? c->bold : c->font, pt, 0, x,
-				     base, s))
-			return al == PM_LEFT ? br[2] - br[0] : w;
-	}
-	if (al == PM_LEFT)
-		w = (int)strlen(s) * builtin(pt)->w;
-	{
+		pm_font_draw(bold ? c->bold : c->font, c->im, pt, pm_rgb(rgb), x, base, s, 0);
+	} else {
 		gdFontPtr f = builtin(pt);
 
 		gdImageString(c->im, f, x, y - f->h / 2, (unsigned char *)s, pm_rgb(rgb));
@@ -204,12 +201,13 @@ int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_
 
 void pm_text_up(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, const char *s)
 {
-	int w = pm_text_w(c, pt, 0, s), br[8];
+	int w = pm_text_w(c, pt, 0, s);
 
-	if (c->ft &&
-	    !gdImageStringFT(c->im, br, pm_rgb(rgb), c->font, pt, M_PI / 2,
-			     x + (int)lround(pt * 96.0 / 72.0 * 0.365), y + w / 2, (char *)s))
+	if (c->ft) {
+		pm_font_draw(c->font, c->im, pt, pm_rgb(rgb),
+			     x + (int)lround(pt * 96.0 / 72.0 * 0.365), y + w / 2, s, 1);
 		return;
+	}
 	{
 		gdFontPtr f = builtin(pt);
 
@@ -280,29 +278,57 @@ void pm_fmt_num(double v, double step, char *buf, size_t cap)
 	pm_axis_label(&f, v, buf, cap);
 }
 
+/* blend colour (gd truecolor with alpha) over [x0, x1] of row y, clipped */
+static void span(struct pm_canvas *c, int y, int x0, int x1, int color)
+{
+	int cx0, cy0, cx1, cy1, a = 127 - gdTrueColorGetAlpha(color);
+	int r = gdTrueColorGetRed(color), g = gdTrueColorGetGreen(color),
+	    b = gdTrueColorGetBlue(color);
+	int *row;
+
+	gdImageGetClip(c->im, &cx0, &cy0, &cx1, &cy1);
+	if (y < cy0 || y > cy1)
+		return;
+	x0 = x0 < cx0 ? cx0 : x0;
+	x1 = x1 > cx1 ? cx1 : x1;
+	row = c->im->tpixels[y];
+	if (a >= 127) {
+		for (int x = x0; x <= x1; x++)
+			row[x] = color & 0xffffff;
+		return;
+	}
+	a = a * 256 / 127; /* blend with shifts, not divisions */
+	for (int x = x0; x <= x1; x++) {
+		int d = row[x];
+		int dr = gdTrueColorGetRed(d), dg = gdTrueColorGetGreen(d),
+		    db = gdTrueColorGetBlue(d);
+
+		row[x] = gdTrueColor(dr + (((r - dr) * a) >> 8), dg + (((g - dg) * a) >> 8),
+				     db + (((b - db) * a) >> 8));
+	}
+}
+
 void pm_rect_fill(struct pm_canvas *c, int x0, int y0, int x1, int y1, int color)
 {
-	int t, cx0, cy0, cx1, cy1;
+	int t;
 
 	if (x0 > x1)
 		t = x0, x0 = x1, x1 = t;
 	if (y0 > y1)
 		t = y0, y0 = y1, y1 = t;
-	if (gdTrueColorGetAlpha(color)) {
-		gdImageFilledRectangle(c->im, x0, y0, x1, y1, color);
-		return;
-	}
-	/* opaque: write the rows directly (libgd blends pixel by pixel), within the clip */
-	gdImageGetClip(c->im, &cx0, &cy0, &cx1, &cy1);
-	x0 = x0 < cx0 ? cx0 : x0;
-	y0 = y0 < cy0 ? cy0 : y0;
-	x1 = x1 > cx1 ? cx1 : x1;
-	y1 = y1 > cy1 ? cy1 : y1;
-	for (int y = y0; y <= y1; y++) {
-		int *row = c->im->tpixels[y];
+	/* rows written directly, blended when translucent (libgd blends pixel by
+	 * pixel through gdImageSetPixel), within the clip */
+	for (int y = y0; y <= y1; y++)
+		span(c, y, x0, x1, color);
+}
 
-		for (int x = x0; x <= x1; x++)
-			row[x] = color;
+/* a filled disc of radius r, blended */
+static void disc(struct pm_canvas *c, int x, int y, int r, int color)
+{
+	for (int dy = -r; dy <= r; dy++) {
+		int hw = (int)sqrt((double)r * r + r - (double)dy * dy);
+
+		span(c, y + dy, x - hw, x + hw, color);
 	}
 }
 
@@ -354,7 +380,7 @@ void pm_marker(struct pm_canvas *c, int x, int y, int r, enum pm_shape s, int fi
 		pm_line(c, x - 14, y, x + 14, y, fill, 3, s == PM_DASH);
 		break;
 	default:
-		gdImageFilledEllipse(c->im, x, y, 2 * r + 1, 2 * r + 1, fill);
+		disc(c, x, y, r, fill);
 		if (edge >= 0)
 			gdImageEllipse(c->im, x, y, 2 * r + 1, 2 * r + 1, edge);
 		break;

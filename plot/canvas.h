@@ -9,11 +9,13 @@
 
 #include <gd.h>
 
+struct pm_font;
+
 struct pm_canvas {
 	gdImagePtr im;
 	int w, h;
 	int ft; /* TrueType available */
-	char font[256], bold[256];
+	struct pm_font *font, *bold;
 	int title_end; /* right end of the last panel title: legends stay clear of it */
 };
 
@@ -32,6 +34,10 @@ struct pm_legend_item {
 
 int pm_canvas_init(struct pm_canvas *c, int w, int h);
 void pm_canvas_free(struct pm_canvas *c);
+/* white rows [0, h), no clip: the canvas is ready for the next band */
+void pm_canvas_clear(struct pm_canvas *c, int h);
+/* the fonts (and their glyph caches) are kept for the next image: free them */
+void pm_canvas_shutdown(void);
 
 int pm_rgb(unsigned rgb);
 int pm_rgba(unsigned rgb, double alpha); /* alpha 0 = transparent, 1 = opaque */

@@ -174,19 +174,39 @@ static void view_free(struct pm_view *v)
 	v->est = NULL;
 }
 
+/* one panel (or part of one), drawn in a band of its own */
+struct section {
+	const char *name;
+	void (*draw)(struct pm_canvas *, const struct pm_view *, struct pm_rect);
+	int part; /* snapshot part, -1 otherwise */
+	int h;
+};
+
+static void draw_section(struct pm_canvas *c, const struct pm_view *v, const struct section *s,
+			 struct pm_rect r)
+{
+	if (s->part >= 0)
+		pm_panel_snapshot(c, v, r, s->part);
+	else
+		s->draw(c, v, r);
+}
+
+/*
+ * The image is drawn a band at a time: the header, then each panel with the
+ * gap after it, every band encoded into the PNG as soon as it is drawn, in a
+ * canvas as tall as the tallest band (the whole picture, 2400 x ~4000 x 4
+ * bytes, was most of the memory and of the page faults).
+ */
 int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, const char *out,
 		 char *err, size_t cap)
 {
 	struct pm_view v;
 	struct pm_canvas c;
-	int hh, h[5], y, ret;
+	struct pm_png *png;
+	struct section sec[4 + PM_SNAP_PARTS];
+	int hh, total, tallest, ns = 0, y, snap[PM_SNAP_PARTS];
 	char t[256];
-	static const char *const names[5] = {"compaction", "extfrag", "heatmap", "snapshot",
-					     "table"};
-	void (*panel[5])(struct pm_canvas *, const struct pm_view *, struct pm_rect) = {
-	    pm_panel_compaction, pm_panel_extfrag, pm_panel_heatmap,
-	    pm_panel_snapshot,	 pm_panel_table,
-	};
+	const int layout = getenv("FRAGMON_PLOT_LAYOUT") != NULL;
 
 	if (n < 1 || n > 2) {
 		snprintf(err, cap, "a dashboard shows one or two runs");
@@ -199,21 +219,35 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 	}
 	/* FRAGMON_PLOT_LAYOUT=1: the short names legends and tables use, the end of
 	 * the time axis (tests) */
-	for (int i = 0; n > 1 && i < n && getenv("FRAGMON_PLOT_LAYOUT"); i++)
+	for (int i = 0; n > 1 && i < n && layout; i++)
 		fprintf(stderr, "layout: tag %c %s\n", 'A' + i, v.tag[i]);
-	if (getenv("FRAGMON_PLOT_LAYOUT"))
+	if (layout)
 		fprintf(stderr, "layout: t1 %g\n", v.t1);
+	sec[ns++] =
+	    (struct section){"compaction", pm_panel_compaction, -1, pm_compaction_height(&v)};
+	sec[ns++] = (struct section){"extfrag", pm_panel_extfrag, -1, pm_extfrag_height(&v)};
+	sec[ns++] = (struct section){"heatmap", pm_panel_heatmap, -1, pm_heatmap_height(&v)};
+	pm_snapshot_parts(&v, snap);
+	for (int k = 0; k < PM_SNAP_PARTS; k++)
+		if (snap[k])
+			sec[ns++] = (struct section){"snapshot", NULL, k, snap[k]};
+	sec[ns++] = (struct section){"table", pm_panel_table, -1, pm_table_height(&v)};
 	hh = header(NULL, sides, n, NULL, 0);
-	h[0] = pm_compaction_height(&v);
-	h[1] = pm_extfrag_height(&v);
-	h[2] = pm_heatmap_height(&v);
-	h[3] = pm_snapshot_height(&v);
-	h[4] = pm_table_height(&v);
-	y = hh;
-	for (int i = 0; i < 5; i++)
-		y += h[i] + GAP;
-	if (pm_canvas_init(&c, PM_WIDTH, y + 20)) {
-		snprintf(err, cap, "cannot allocate a %dx%d image", PM_WIDTH, y + 20);
+	total = hh + 20;
+	tallest = hh;
+	for (int i = 0; i < ns; i++) {
+		total += sec[i].h + GAP;
+		if (sec[i].h + GAP > tallest)
+			tallest = sec[i].h + GAP;
+	}
+	if (pm_canvas_init(&c, PM_WIDTH, tallest + 20)) {
+		snprintf(err, cap, "cannot allocate a %dx%d image", PM_WIDTH, tallest + 20);
+		view_free(&v);
+		return -1;
+	}
+	png = pm_png_open(out, PM_WIDTH, total, err, cap);
+	if (!png) {
+		pm_canvas_free(&c);
 		view_free(&v);
 		return -1;
 	}
@@ -225,18 +259,33 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 		snprintf(t, sizeof(t), "Memory fragmentation: %s (A) vs %s (B)", sides[0].label,
 			 sides[1].label);
 	header(&c, sides, n, t, 1);
+	gdImageLine(c.im, 40, hh - GAP / 2, c.w - 40, hh - GAP / 2, pm_rgb(0xdddddd));
+	if (pm_png_rows(png, c.im, 0, hh, err, cap))
+		goto fail;
 	y = hh;
-	for (int i = 0; i < 5; i++) {
-		gdImageLine(c.im, 40, y - GAP / 2, c.w - 40, y - GAP / 2, pm_rgb(0xdddddd));
-		panel[i](&c, &v, (struct pm_rect){60, y, PM_WIDTH - 120, h[i]});
+	for (int i = 0; i < ns; i++) {
+		/* the band: the panel, then the gap with the next one's rule in it */
+		int bh = sec[i].h + GAP + (i == ns - 1 ? 20 : 0);
+
+		pm_canvas_clear(&c, bh);
+		draw_section(&c, &v, &sec[i], (struct pm_rect){60, 0, PM_WIDTH - 120, sec[i].h});
+		if (i + 1 < ns)
+			gdImageLine(c.im, 40, sec[i].h + GAP / 2, c.w - 40, sec[i].h + GAP / 2,
+				    pm_rgb(0xdddddd));
 		/* FRAGMON_PLOT_LAYOUT=1: where each panel's plot area is (tests) */
-		if (getenv("FRAGMON_PLOT_LAYOUT"))
-			fprintf(stderr, "layout: %s %d %d %d %d\n", names[i], v.x0, y + 40, v.x1,
-				y + h[i] - 50);
-		y += h[i] + GAP;
+		if (layout && (sec[i].part < 0 || sec[i].part == 0))
+			fprintf(stderr, "layout: %s %d %d %d %d\n", sec[i].name, v.x0, y + 40, v.x1,
+				y + sec[i].h - 50);
+		if (pm_png_rows(png, c.im, 0, bh, err, cap))
+			goto fail;
+		y += sec[i].h + GAP;
 	}
-	ret = pm_png_write(c.im, out, err, cap);
 	pm_canvas_free(&c);
 	view_free(&v);
-	return ret;
+	return pm_png_close(png, err, cap);
+fail:
+	pm_png_abort(png);
+	pm_canvas_free(&c);
+	view_free(&v);
+	return -1;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canvas.h"
 #include "cli.h"
 #include "dashboard.h"
 #include "output.h"
@@ -143,5 +144,6 @@ out:
 	for (int i = 0; i < n; i++)
 		pm_side_free(&sides[i]);
 	pm_cli_free(&c);
+	pm_canvas_shutdown();
 	return rc;
 }

@@ -272,24 +272,45 @@ static int bin_of(struct pm_run *r, double t)
 
 static struct pm_pattern *pattern(struct pm_run *r, const char *from, const char *to)
 {
-	static __thread int last;
 	struct pm_pattern *p;
 
-	if (last < r->npat && !strcmp(r->pat[last]->from, from) && !strcmp(r->pat[last]->to, to))
-		return r->pat[last];
 	for (int i = 0; i < r->npat; i++)
-		if (!strcmp(r->pat[i]->from, from) && !strcmp(r->pat[i]->to, to)) {
-			last = i;
+		if (!strcmp(r->pat[i]->from, from) && !strcmp(r->pat[i]->to, to))
 			return r->pat[i];
-		}
 	if (r->npat == PM_MAX_PAT || !(p = calloc(1, sizeof(*p))))
 		return NULL;
 	snprintf(p->from, sizeof(p->from), "%s", from);
 	snprintf(p->to, sizeof(p->to), "%s", to);
 	p->sev = fm_severity_of(from, to);
-	last = r->npat;
 	r->pat[r->npat++] = p;
 	return p;
+}
+
+/*
+ * The pattern of an extfrag event's migratetypes as written in the file:
+ * canonical names, pattern and severity looked up once per spelling (a run has
+ * a handful), not once per event.
+ */
+static const struct pm_pair *pair_of(struct pm_run *r, const char *from, const char *to)
+{
+	struct pm_pair *pp;
+	char cf[FM_MT_NAME_LEN], ct[FM_MT_NAME_LEN];
+
+	for (int i = 0; i < r->npairs; i++)
+		if (!strcmp(r->pairs[i].from, from) && !strcmp(r->pairs[i].to, to))
+			return &r->pairs[i];
+	fm_mt_canonical(from, cf, sizeof(cf));
+	fm_mt_canonical(to, ct, sizeof(ct));
+	if (r->npairs < PM_MAX_PAIRS)
+		pp = &r->pairs[r->npairs++];
+	else
+		pp = &r->pair_spill; /* more spellings than kept: looked up each time */
+	snprintf(pp->from, sizeof(pp->from), "%s", from);
+	snprintf(pp->to, sizeof(pp->to), "%s", to);
+	pp->p = pattern(r, cf, ct);
+	pp->sev = pp->p ? pp->p->sev : fm_severity_of(cf, ct);
+	pp->to_unmov = fm_mt_kind_of(ct) == FM_MT_UNMOVABLE;
+	return pp;
 }
 
 static struct pm_zone *zone_of(struct pm_run *r, int node, const char *name)
@@ -414,15 +435,11 @@ static void add_now(struct pm_run *r, const struct pm_event *ev, double t)
 
 	switch (ev->type) {
 	case PM_EV_EXTFRAG: {
-		char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
-		struct pm_pattern *p;
-		struct fm_severity sev;
+		const struct pm_pair *pp = pair_of(r, ev->from, ev->to);
+		struct pm_pattern *p = pp->p;
+		struct fm_severity sev = pp->sev;
 		int frag;
 
-		fm_mt_canonical(ev->from, from, sizeof(from));
-		fm_mt_canonical(ev->to, to, sizeof(to));
-		p = pattern(r, from, to);
-		sev = p ? p->sev : fm_severity_of(from, to);
 		r->ef_order[slot]++;
 		if (ev->is_steal > 0) {
 			r->steal++;
@@ -443,7 +460,7 @@ static void add_now(struct pm_run *r, const struct pm_event *ev, double t)
 			r->good++;
 		else
 			r->neutral++;
-		if (fm_mt_kind_of(to) == FM_MT_UNMOVABLE)
+		if (pp->to_unmov)
 			r->to_unmovable++;
 		frag = ev->fragmenting > 0 ||
 		       (ev->fragmenting < 0 && r->pageblock_order > 0 && ev->fallback_order >= 0 &&
@@ -457,7 +474,7 @@ static void add_now(struct pm_run *r, const struct pm_event *ev, double t)
 				bn->claim++;
 			bn->bad += fm_severity_is_bad(sev);
 			bn->good += fm_severity_is_good(sev);
-			bn->to_unmov += fm_mt_kind_of(to) == FM_MT_UNMOVABLE;
+			bn->to_unmov += (uint32_t)pp->to_unmov;
 			bn->fragmenting += (uint32_t)frag;
 		}
 		if (r->real_fi && ev->have_fi) {

@@ -23,7 +23,7 @@
 #include "severity.h"
 
 #define PM_BINS 2048
-#define PM_CHUNK 64 /* bins per allocation */
+#define PM_CHUNK 16 /* bins per allocation */
 #define PM_NCHUNK (PM_BINS / PM_CHUNK)
 #define PM_BW_MIN (1.0 / 1024) /* bin widths are 2^k / 1024 s */
 #define PM_ORD 16	       /* order slot = order + 1 (order -1: whole-zone run) */
@@ -89,6 +89,15 @@ struct pm_pattern {
 	uint64_t steal, claim;
 	uint32_t bins[PM_BINS];
 };
+
+/* an extfrag event's (from, to) as spelled in the file, resolved once */
+struct pm_pair {
+	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
+	struct pm_pattern *p;
+	struct fm_severity sev;
+	int to_unmov;
+};
+#define PM_MAX_PAIRS 32
 
 struct pm_zone {
 	int node;
@@ -156,7 +165,9 @@ struct pm_run {
 	int npat;
 	struct pm_pattern *pat[PM_MAX_PAT];
 	uint64_t pat_overflow; /* extfrag events whose pattern did not fit */
-	int nzones;	       /* per-zone series for the first PM_MAX_ZONES zones seen */
+	struct pm_pair pairs[PM_MAX_PAIRS], pair_spill;
+	int npairs;
+	int nzones; /* per-zone series for the first PM_MAX_ZONES zones seen */
 	struct pm_zone *zone[PM_MAX_ZONES];
 	uint64_t nsnap;
 	int tot_orders;

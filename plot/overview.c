@@ -499,6 +499,29 @@ static void table(struct pm_canvas *c, int y, const struct ov *o)
 	}
 }
 
+/* the key: a colour square, label, source, kernel and length of every run */
+static void run_list(struct pm_canvas *c, const struct ov *o, const struct pm_side *sides, int y)
+{
+	for (int i = 0; i < o->n; i++) {
+		const struct pm_run *r = o->runs[i];
+		char len[32], line[700];
+		double pt;
+
+		pm_fmt_length(pm_run_duration(r), len, sizeof(len));
+		snprintf(line, sizeof(line), "%s%s: %s   kernel %s   %s%s%s%s",
+			 i ? "" : "baseline: ", sides[i].label, r->name,
+			 r->kernel[0] ? r->kernel : "unknown", len,
+			 sides[i].n > 1 ? "   + repeated runs" : "",
+			 r->truncated ? "   TRUNCATED" : "",
+			 r->outside ? "   events outside the run left out" : "");
+		pm_rect_fill(c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));
+		pt = pm_fit(c, 12.5, 7, 0, line, PM_WIDTH - 160);
+		pm_text(c, 86, y, pt > 0 ? pt : 7, r->truncated || r->outside ? 0xb71c1c : 0x333333,
+			PM_LEFT, 0, "%s", line);
+		y += 24;
+	}
+}
+
 static void ov_free(struct ov *o)
 {
 	free(o->cmp);
@@ -511,7 +534,7 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 	struct ov *o = calloc(1, sizeof(*o));
 	const char *labels[PM_MAX_RUNS];
 	const char *ids[NCHART];
-	int ncharts = 0, rows, cols, h, y, ret, nall = 0;
+	int ncharts = 0, rows, cols, ret, nall = 0;
 	struct pm_run *all[PM_MAX_RUNS * PM_MAX_REPEATS];
 	struct pm_canvas c;
 
@@ -558,56 +581,70 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 	/* more runs, wider charts */
 	cols = n > 4 ? 2 : 3;
 	rows = (ncharts + cols - 1) / cols;
-	h = 90 + n * 24 + 20 + rows * (CH_H + 30) + ORD_H + series_h() * (1 + any_snapshots(o)) +
-	    20 + (table_rows(o) + 3) * LINE + 40;
-	if (pm_canvas_init(&c, PM_WIDTH, h)) {
-		snprintf(err, cap, "cannot allocate the image");
-		ov_free(o);
-		free(o);
-		return -1;
-	}
+	/* drawn a band at a time (as the dashboards): header, each row of charts, the
+	 * order chart, the time series, the table */
 	{
-		const char *t = title ? title : "Memory fragmentation: overview";
-		double pt = pm_fit(&c, 24, 10, 1, t, PM_WIDTH - 120);
+		int head = 80 + n * 24 + 20, tab = 20 + (table_rows(o) + 3) * LINE + 40;
+		int bands[8 + NCHART], nb = 0, tallest = 0, total = 0;
+		struct pm_png *png;
 
-		pm_text(&c, 60, 36, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s", t);
-	}
-	y = 80;
-	for (int i = 0; i < n; i++) {
-		const struct pm_run *r = o->runs[i];
-		char len[32], line[700];
-		double pt;
+		bands[nb++] = head;
+		for (int k = 0; k < rows; k++)
+			bands[nb++] = CH_H + 30 + (k == rows - 1 ? 10 : 0);
+		bands[nb++] = ORD_H;
+		bands[nb++] = series_h();
+		if (any_snapshots(o))
+			bands[nb++] = series_h();
+		bands[nb++] = tab;
+		for (int k = 0; k < nb; k++) {
+			total += bands[k];
+			if (bands[k] > tallest)
+				tallest = bands[k];
+		}
+		if (pm_canvas_init(&c, PM_WIDTH, tallest)) {
+			snprintf(err, cap, "cannot allocate the image");
+			ov_free(o);
+			free(o);
+			return -1;
+		}
+		png = pm_png_open(out, PM_WIDTH, total, err, cap);
+		if (!png) {
+			pm_canvas_free(&c);
+			ov_free(o);
+			free(o);
+			return -1;
+		}
+		ret = 0;
+		for (int k = 0; k < nb && !ret; k++) {
+			pm_canvas_clear(&c, bands[k]);
+			if (k == 0) {
+				const char *t = title ? title : "Memory fragmentation: overview";
+				double pt = pm_fit(&c, 24, 10, 1, t, PM_WIDTH - 120);
 
-		pm_fmt_length(pm_run_duration(r), len, sizeof(len));
-		snprintf(line, sizeof(line), "%s%s: %s   kernel %s   %s%s%s%s",
-			 i ? "" : "baseline: ", sides[i].label, r->name,
-			 r->kernel[0] ? r->kernel : "unknown", len,
-			 sides[i].n > 1 ? "   + repeated runs" : "",
-			 r->truncated ? "   TRUNCATED" : "",
-			 r->outside ? "   events outside the run left out" : "");
-		pm_rect_fill(&c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));
-		pt = pm_fit(&c, 12.5, 7, 0, line, PM_WIDTH - 160);
-		pm_text(&c, 86, y, pt > 0 ? pt : 7,
-			r->truncated || r->outside ? 0xb71c1c : 0x333333, PM_LEFT, 0, "%s", line);
-		y += 24;
+				pm_text(&c, 60, 36, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s",
+					t);
+				run_list(&c, o, sides, 80);
+			} else if (k <= rows) {
+				for (int j = (k - 1) * cols; j < ncharts && j < k * cols; j++)
+					chart(&c,
+					      (struct pm_rect){60 + (j % cols) * (CH_W(cols) + 40),
+							       0, CH_W(cols), CH_H},
+					      o, ids[j]);
+			} else if (k == rows + 1) {
+				order_chart(&c, (struct pm_rect){60, 0, PM_WIDTH - 120, ORD_H}, o);
+			} else if (k == nb - 1) {
+				table(&c, 20, o);
+			} else {
+				series(&c, (struct pm_rect){60, 0, PM_WIDTH - 120, series_h()}, o,
+				       k - rows - 2);
+			}
+			ret = pm_png_rows(png, c.im, 0, bands[k], err, cap);
+		}
+		if (ret)
+			pm_png_abort(png);
+		else
+			ret = pm_png_close(png, err, cap);
 	}
-	y += 20;
-	for (int k = 0; k < ncharts; k++)
-		chart(&c,
-		      (struct pm_rect){60 + (k % cols) * (CH_W(cols) + 40),
-				       y + (k / cols) * (CH_H + 30), CH_W(cols), CH_H},
-		      o, ids[k]);
-	y += rows * (CH_H + 30) + 10;
-	order_chart(&c, (struct pm_rect){60, y, PM_WIDTH - 120, ORD_H}, o);
-	y += ORD_H;
-	series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, o, 0);
-	y += series_h();
-	if (any_snapshots(o)) {
-		series(&c, (struct pm_rect){60, y, PM_WIDTH - 120, series_h()}, o, 1);
-		y += series_h();
-	}
-	table(&c, y + 20, o);
-	ret = pm_png_write(c.im, out, err, cap);
 	pm_canvas_free(&c);
 	ov_free(o);
 	free(o);

@@ -162,7 +162,7 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 
 			if (s < 2 && y[k])
 				pm_rect_fill(c, x0, yy, x1 > x0 ? x1 - 1 : x0, ybot - 1,
-					     pm_rgba(col, 0.25));
+					     pm_rgb(pm_mix(0xffffff, col, 0.25)));
 			if (px >= 0)
 				pm_line(c, x0, py, x0, yy, pm_rgb(col), 2, st->dashed);
 			pm_line(c, x0, yy, x1, yy, pm_rgb(col), 2, st->dashed);

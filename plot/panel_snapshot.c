@@ -96,11 +96,18 @@ static int pb_h(const struct pm_view *v)
 	return have_pb(v) ? 40 + 22 + PB_H + 50 : 0;
 }
 
-int pm_snapshot_height(const struct pm_view *v)
+int pm_snapshot_parts(const struct pm_view *v, int h[PM_SNAP_PARTS])
 {
-	if (!have_snapshots(v))
-		return 40 + NOTE_H + 30;
-	return free_h() + fi_h(v) + strips_h(v) + pb_h(v);
+	memset(h, 0, sizeof(int) * PM_SNAP_PARTS);
+	if (!have_snapshots(v)) {
+		h[0] = 40 + NOTE_H + 30;
+		return PM_SNAP_PARTS;
+	}
+	h[0] = free_h();
+	h[1] = fi_h(v);
+	h[2] = strips_h(v);
+	h[3] = pb_h(v);
+	return PM_SNAP_PARTS;
 }
 
 /* [x0, x1) of fine bin b of run: to the next bin with snapshots of z (or of
@@ -402,25 +409,35 @@ static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 	}
 }
 
-void pm_panel_snapshot(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
+void pm_panel_snapshot(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int part)
 {
-	int nord = nr_orders(v), y = r.y;
+	int nord = nr_orders(v);
 
 	if (!have_snapshots(v)) {
-		int yt = pm_panel_title(c, r, "Free memory, fragmentation and pageblocks", NULL);
+		int yt;
 
+		if (part)
+			return;
+		yt = pm_panel_title(c, r, "Free memory, fragmentation and pageblocks", NULL);
 		pm_note(
 		    c, (struct pm_rect){v->x0, yt, v->x1 - v->x0, NOTE_H},
 		    "no buddyinfo/pagetypeinfo snapshots in this file (legacy tracker format, or "
 		    "agent mode without snapshots)");
 		return;
 	}
-	free_panel(c, v, (struct pm_rect){r.x, y, r.w, free_h()}, nord);
-	y += free_h();
-	fi_panel(c, v, (struct pm_rect){r.x, y, r.w, fi_h(v)}, nord);
-	y += fi_h(v);
-	us_panel(c, v, (struct pm_rect){r.x, y, r.w, strips_h(v)}, nord);
-	y += strips_h(v);
-	if (have_pb(v))
-		pb_panel(c, v, (struct pm_rect){r.x, y, r.w, pb_h(v)});
+	switch (part) {
+	case 0:
+		free_panel(c, v, r, nord);
+		break;
+	case 1:
+		fi_panel(c, v, r, nord);
+		break;
+	case 2:
+		us_panel(c, v, r, nord);
+		break;
+	default:
+		if (have_pb(v))
+			pb_panel(c, v, r);
+		break;
+	}
 }

@@ -189,9 +189,13 @@ static enum key lookup_event(const unsigned char *s, size_t len)
 {
 	if (len >= KEY_MAXLEN)
 		return K_NONE;
-	for (int i = 0; i < 4 && event_by_len[len][i]; i++)
-		if (!memcmp(event_by_len[len][i]->s, s, len))
+	/* the first and last bytes tell nearly every key apart: memcmp only then */
+	for (int i = 0; i < 4 && event_by_len[len][i]; i++) {
+		const char *k = event_by_len[len][i]->s;
+
+		if (k[0] == (char)s[0] && k[len - 1] == (char)s[len - 1] && !memcmp(k, s, len))
 			return event_by_len[len][i]->k;
+	}
 	return K_NONE;
 }
 

@@ -124,7 +124,9 @@ struct series {
 	int L[2];	 /* block length of each channel group (events, snapshots) */
 	double w;	 /* bin width, s */
 	double duration; /* s */
-	double *pre;	 /* prefix sums over the doubled series: (2T + 1) x CH_N */
+	/* the channels kept (those the rows are made of): group 0's, then group 1's */
+	int ch[CH_N], nch, ngrp0;
+	double *pre; /* prefix sums over the doubled series: (2T + 1) x nch */
 	double total[CH_N];
 };
 
@@ -173,7 +175,18 @@ static int group_of(int ch)
 static const int drivers[] = {CH_EF,	    CH_CRUNS,	   CH_MIG_OK,	CH_VM_STALL,
 			      CH_US_HO_SUM, CH_FREEBLK_HO, CH_PB_UNMOV, CH_FREE_HIGH};
 
-static int series_make(struct series *s, const struct pm_run *r)
+#define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))
+
+static int target_bins = PM_TARGET_BINS;
+
+void pm_stats_set_bins(int bins)
+{
+	target_bins = bins > 0 ? bins : PM_TARGET_BINS;
+}
+
+/* run r cut into analysis bins, prefix sums of channels ch[0..nch) (group 0
+ * first, ngrp0 of them) */
+static int series_make(struct series *s, const struct pm_run *r, const int *ch, int nch, int ngrp0)
 {
 	double dur = pm_run_duration(r), *x, span;
 	int f = 1; /* fine bins per analysis bin */
@@ -181,49 +194,53 @@ static int series_make(struct series *s, const struct pm_run *r)
 	memset(s, 0, sizeof(*s));
 	s->r = r;
 	s->duration = dur;
+	memcpy(s->ch, ch, sizeof(*ch) * (size_t)nch);
+	s->nch = nch;
+	s->ngrp0 = ngrp0;
 	/* about PM_TARGET_BINS bins to the end of the run (quiet bins after the last
 	 * event count too), none shorter than the snapshot interval */
 	span = r->nbins;
 	if (dur > 0 && dur / r->bw > span && dur / r->bw < 1e9)
 		span = ceil(dur / r->bw);
-	while (span / f > PM_TARGET_BINS ||
+	while (span / f > target_bins ||
 	       (r->snap_interval > 0 && r->bw * f < r->snap_interval && span / f > 3))
 		f *= 2;
 	s->w = r->bw * f;
 	s->T = (int)ceil(span / f);
 	if (s->T < 1)
 		s->T = 1;
-	s->pre = calloc((size_t)(2 * s->T + 1) * CH_N, sizeof(double));
-	x = calloc((size_t)s->T, sizeof(double));
+	s->pre = calloc((size_t)(2 * s->T + 1) * (size_t)(nch ? nch : 1), sizeof(double));
+	x = calloc((size_t)s->T * NDRIVERS, sizeof(double));
 	if (!s->pre || !x) {
 		free(x);
 		series_free(s);
 		return -1;
 	}
 	for (int t = 0; t < s->T; t++) {
-		double ch[CH_N];
-		double *row = s->pre + (size_t)(t + 1) * CH_N, *prev = s->pre + (size_t)t * CH_N;
+		double c[CH_N];
+		double *row = s->pre + (size_t)(t + 1) * nch, *prev = s->pre + (size_t)t * nch;
 
-		pm_run_channels(r, t * f, (t + 1) * f, ch);
-		for (int c = 0; c < CH_N; c++)
-			row[c] = prev[c] + ch[c];
+		pm_run_channels(r, t * f, (t + 1) * f, c);
+		for (int u = 0; u < nch; u++)
+			row[u] = prev[u] + c[ch[u]];
+		for (int k = 0; k < CH_N; k++)
+			s->total[k] += c[k];
+		for (size_t k = 0; k < NDRIVERS; k++)
+			x[k * (size_t)s->T + (size_t)t] = c[drivers[k]];
 	}
-	memcpy(s->total, s->pre + (size_t)s->T * CH_N, sizeof(s->total));
 	/* the second lap, for blocks that wrap around the end */
 	for (int t = s->T; t < 2 * s->T; t++) {
-		double *row = s->pre + (size_t)(t + 1) * CH_N;
-		const double *same = s->pre + (size_t)(t + 1 - s->T) * CH_N;
+		double *row = s->pre + (size_t)(t + 1) * nch;
+		const double *same = s->pre + (size_t)(t + 1 - s->T) * nch;
+		const double *last = s->pre + (size_t)s->T * nch;
 
-		for (int c = 0; c < CH_N; c++)
-			row[c] = s->total[c] + same[c];
+		for (int u = 0; u < nch; u++)
+			row[u] = last[u] + same[u];
 	}
 	s->L[0] = s->L[1] = 1;
-	for (size_t k = 0; k < sizeof(drivers) / sizeof(drivers[0]); k++) {
-		int c = drivers[k], L, grp = group_of(c);
+	for (size_t k = 0; k < NDRIVERS; k++) {
+		int L = pm_block_length(x + k * (size_t)s->T, s->T), grp = group_of(drivers[k]);
 
-		for (int t = 0; t < s->T; t++)
-			x[t] = s->pre[(size_t)(t + 1) * CH_N + c] - s->pre[(size_t)t * CH_N + c];
-		L = pm_block_length(x, s->T);
 		if (L > s->L[grp])
 			s->L[grp] = L;
 	}
@@ -231,20 +248,19 @@ static int series_make(struct series *s, const struct pm_run *r)
 	return 0;
 }
 
-/* add one circular block-bootstrap replicate of s, blocks of L bins, to ch:
- * channels used[0..nu) */
-static void resample(const struct series *s, int L, struct rng *g, double *ch, const int *used,
-		     int nu)
+/* add one circular block-bootstrap replicate of s's channel group grp to ch */
+static void resample(const struct series *s, int grp, struct rng *g, double *ch)
 {
-	int left = s->T;
+	int left = s->T, L = s->L[grp], from = grp ? s->ngrp0 : 0;
+	int to = grp ? s->nch : s->ngrp0;
 
-	while (left > 0 && nu) {
+	while (left > 0 && to > from) {
 		int len = left < L ? left : L, start = rng_below(g, s->T);
-		const double *hi = s->pre + (size_t)(start + len) * CH_N;
-		const double *lo = s->pre + (size_t)start * CH_N;
+		const double *hi = s->pre + (size_t)(start + len) * s->nch;
+		const double *lo = s->pre + (size_t)start * s->nch;
 
-		for (int u = 0; u < nu; u++)
-			ch[used[u]] += hi[used[u]] - lo[used[u]];
+		for (int u = from; u < to; u++)
+			ch[s->ch[u]] += hi[u] - lo[u];
 		left -= len;
 	}
 }
@@ -271,11 +287,24 @@ static int side_boot(const struct pm_side *side, const struct pm_mrow *rows, int
 {
 	struct rng g;
 	char seen[CH_N] = {0};
-	int used[2][CH_N], nu[2] = {0, 0};
+	int used[CH_N], nu = 0, ngrp0 = 0;
 
 	memset(b, 0, sizeof(*b));
+	/* only the channels the rows are made of, the events' group first */
+	for (int k = 0; k < nrows; k++)
+		if (rows[k].type != PM_INFO) {
+			seen[rows[k].num] = 1;
+			if (rows[k].type == PM_RATIO)
+				seen[rows[k].den] = 1;
+		}
+	for (int grp = 0; grp < 2; grp++)
+		for (int c = 0; c < CH_N; c++)
+			if (seen[c] && group_of(c) == grp) {
+				used[nu++] = c;
+				ngrp0 += !grp;
+			}
 	for (int i = 0; i < side->n; i++) {
-		if (series_make(&b->s[i], side->run[i])) {
+		if (series_make(&b->s[i], side->run[i], used, nu, ngrp0)) {
 			sideboot_free(b);
 			return -1;
 		}
@@ -286,16 +315,6 @@ static int side_boot(const struct pm_side *side, const struct pm_mrow *rows, int
 		sideboot_free(b);
 		return -1;
 	}
-	/* only the channels the rows are made of */
-	for (int k = 0; k < nrows; k++)
-		if (rows[k].type != PM_INFO) {
-			seen[rows[k].num] = 1;
-			if (rows[k].type == PM_RATIO)
-				seen[rows[k].den] = 1;
-		}
-	for (int c = 0; c < CH_N; c++)
-		if (seen[c])
-			used[group_of(c)][nu[group_of(c)]++] = c;
 	rng_seed(&g, seed);
 	for (int r = 0; r < reps; r++) {
 		double ch[CH_N] = {0}, dur = 0;
@@ -306,29 +325,46 @@ static int side_boot(const struct pm_side *side, const struct pm_mrow *rows, int
 			pick[i] = b->n > 1 ? rng_below(&g, b->n) : 0;
 		for (int i = 0; i < b->n; i++) {
 			for (int grp = 0; grp < 2; grp++)
-				resample(&b->s[pick[i]], b->s[pick[i]].L[grp], &g, ch, used[grp],
-					 nu[grp]);
+				resample(&b->s[pick[i]], grp, &g, ch);
 			dur += b->s[pick[i]].duration;
 		}
-		for (int k = 0; k < nrows; k++) {
-			double v;
-
-			if (rows[k].type == PM_INFO) {
-				v = NAN;
-			} else {
-				v = pm_value_of_sums(&rows[k], ch, dur);
-			}
-			b->rep[(size_t)r * nrows + k] = v;
-		}
+		for (int k = 0; k < nrows; k++)
+			b->rep[(size_t)r * nrows + k] =
+			    rows[k].type == PM_INFO ? NAN : pm_value_of_sums(&rows[k], ch, dur);
 	}
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* the k-th smallest of a[0..n) (quickselect; a is reordered): two percentiles
+ * of 2000 replicates per row need no full sort */
+static double kth(double *a, int n, int k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	int lo = 0, hi = n - 1;
 
-	return x < y ? -1 : x > y;
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2];
+		int i = lo, j = hi;
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
 }
 
 /* the side's value of a row: pooled sums of its runs */
@@ -402,9 +438,8 @@ static void est_ci(struct pm_est *e, const double *rep, int nrows, int k, int re
 	/* replicates where the value is undefined (no data drawn): too thin */
 	if (n < reps * 0.95 || n < 20)
 		return;
-	qsort(tmp, (size_t)n, sizeof(*tmp), cmp_double);
-	e->lo = tmp[(int)floor(0.025 * (n - 1))];
-	e->hi = tmp[(int)ceil(0.975 * (n - 1))];
+	e->lo = kth(tmp, n, (int)floor(0.025 * (n - 1)));
+	e->hi = kth(tmp, n, (int)ceil(0.975 * (n - 1)));
 	e->have_ci = 1;
 }
 
@@ -561,8 +596,7 @@ int pm_compare(const struct pm_side *a, const struct pm_side *b, int reps, struc
 	}
 	for (int k = 0; k < out->nrows; k++)
 		out->nfam += ok[k] && se[k] > 0;
-	qsort(tmax, (size_t)nt, sizeof(*tmax), cmp_double);
-	out->q = out->nfam ? tmax[(int)ceil(0.95 * (nt - 1))] : 1.96;
+	out->q = out->nfam ? kth(tmax, nt, (int)ceil(0.95 * (nt - 1))) : 1.96;
 	if (out->q < 1.96)
 		out->q = 1.96; /* never narrower than one row's own 95% */
 	for (int k = 0; k < out->nrows; k++) {

@@ -76,6 +76,9 @@ int pm_compare(const struct pm_side *a, const struct pm_side *b, int reps, struc
 int pm_estimate(const struct pm_side *s, const struct pm_mrow *rows, int nrows, int reps,
 		struct pm_est *est, struct pm_boot_info *info);
 const char *pm_verdict_word(enum pm_verdict v);
+/* how many analysis bins a run is cut into (PM_TARGET_BINS; the fuzz harness
+ * uses a few: the same code, less work per input) */
+void pm_stats_set_bins(int bins);
 /* Politis-White block length for the circular bootstrap of x[0..n) */
 int pm_block_length(const double *x, int n);
 

@@ -94,8 +94,11 @@ int pm_extfrag_height(const struct pm_view *v);
 void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r);
 int pm_heatmap_height(const struct pm_view *v);
 void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r);
-int pm_snapshot_height(const struct pm_view *v);
-void pm_panel_snapshot(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r);
+/* the snapshot panel comes in parts (free memory, fragmentation index,
+ * unusable index, pageblocks), each drawn on its own: heights, 0 = none */
+#define PM_SNAP_PARTS 4
+int pm_snapshot_parts(const struct pm_view *v, int h[PM_SNAP_PARTS]);
+void pm_panel_snapshot(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int part);
 int pm_table_height(const struct pm_view *v);
 void pm_panel_table(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r);
 

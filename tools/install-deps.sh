@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	make gcc clang llvm bpftool pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libyaml-dev libyajl-dev
-	libgd-dev libcurl4-openssl-dev fonts-dejavu-core libpng-dev
+	libgd-dev libfreetype-dev libcurl4-openssl-dev fonts-dejavu-core libpng-dev
 	bats jq python3 file procps psmisc kmod
 	ansible-core ansible-lint kconfig-frontends bison flex
 	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind time

@@ -472,6 +472,13 @@ print(s["extfrag_steal"], s["extfrag_claim"], s["events_by_type"]["compaction_su
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"x.png"* ]]
 	[ ! -e "$OUT/no" ]
+	# a device that fills up: the encoder's thread stops, one message, exit 1
+	for args in "-o /dev/full" "--json /dev/full" "--multi $DATA/small-agent.json -o /dev/full"; do
+		# shellcheck disable=SC2086
+		run timeout 60 "$PLOT" "$DATA/small-legacy.json" $args
+		[ "$status" -eq 1 ]
+		[ "$output" = "fragmon-plot: /dev/full: cannot write: No space left on device" ]
+	done
 }
 
 @test "plot: A/B and N-way images; labels must match the runs" {
