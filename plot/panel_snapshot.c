@@ -110,17 +110,33 @@ int pm_snapshot_parts(const struct pm_view *v, int h[PM_SNAP_PARTS])
 	return PM_SNAP_PARTS;
 }
 
-/* [x0, x1) of fine bin b of run: to the next bin with snapshots of z (or of
- * the run when z is NULL), so that the snapshots' gaps are filled */
+static int has_data(const struct pm_run *run, const struct pm_zone *z, int b)
+{
+	return z ? pm_zbin(z, b)->n != 0 : pm_bin(run, b)->nsnap != 0;
+}
+
+/* [x0, x1) of fine bin b of run, a bin with snapshots of z (or of the run when
+ * z is NULL): from half way to the previous bin with some to half way to the
+ * next one, so that each snapshot stands for the time nearest to it (the first
+ * starts at its own time, the last ends as far after it as the gap before it) */
 static void cell_x(const struct pm_view *v, const struct pm_run *run, const struct pm_zone *z,
 		   int b, int *x0, int *x1)
 {
-	int nb = b + 1;
+	int p = b - 1, n = b + 1;
+	double t = (b + 0.5) * run->bw, t0, t1;
 
-	while (nb < run->nbins && (z ? !pm_zbin(z, nb)->n : !pm_bin(run, nb)->nsnap))
-		nb++;
-	*x0 = pm_x(v, b * run->bw);
-	*x1 = nb < run->nbins ? pm_x(v, nb * run->bw) : *x0 + 2;
+	while (p >= 0 && !has_data(run, z, p))
+		p--;
+	while (n < run->nbins && !has_data(run, z, n))
+		n++;
+	t0 = p >= 0 ? (t + (p + 0.5) * run->bw) / 2 : b * run->bw;
+	t1 = n < run->nbins ? (t + (n + 0.5) * run->bw) / 2
+	     : p >= 0	    ? t + (t - (p + 0.5) * run->bw) / 2
+			    : (b + 1) * run->bw;
+	*x0 = pm_x(v, t0);
+	*x1 = pm_x(v, t1);
+	if (*x1 <= *x0)
+		*x1 = *x0 + 1;
 }
 
 static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
@@ -386,7 +402,7 @@ static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 		const struct pm_run *run = v->runs[i];
 
 		for (int k = 0; k < PM_MT_KINDS; k++) {
-			int px = -1, py = 0;
+			int px = -1, py = 0, points = 0;
 
 			if (!shown[k])
 				continue;
@@ -404,7 +420,11 @@ static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 						pm_style(i)->dashed);
 				px = x;
 				py = y;
+				points++;
 			}
+			/* a single snapshot with pageblock counts: a dot, not nothing */
+			if (points == 1)
+				pm_marker(c, px, py, 4, PM_CIRCLE, pm_rgb(owner_col[k]), -1);
 		}
 	}
 }

@@ -59,10 +59,12 @@ int pm_table_height(const struct pm_view *v)
 			else
 				cmp++;
 		}
-		third = nr_orders_used(v->runs[0]) + ef_orders_used(v->runs[0]) + 8;
-		rows = cmp + 1;
-		if (info + 12 > rows)
-			rows = info + 12;
+		/* the tallest of the three columns: rates and a note; counts and the run's
+		 * three lines; compaction and extfrag by order */
+		third = nr_orders_used(v->runs[0]) + ef_orders_used(v->runs[0]) + 4;
+		rows = cmp + 2;
+		if (info + 6 > rows)
+			rows = info + 6;
 		if (third > rows)
 			rows = third;
 	}

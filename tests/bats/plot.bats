@@ -288,6 +288,25 @@ start_http() { # directory
 	[ "$(printf '%s\n' "$output" | grep '^pattern:' | tail -n 1)" = "pattern: + UNMOVABLE->MOVABLE 1 steal, 0 claim" ]
 }
 
+@test "plot: extfrag per GiB allocated where the snapshots carry vmstat pgalloc_*" {
+	# small-agent.json has none: no such metric
+	run "$PLOT" "$DATA/small-agent.json" --summary
+	[ -z "$(sval extfrag_per_gib)" ]
+	# 262,144 pages of 4 KiB allocated between the two snapshots (two zones' counters): 1 GiB
+	python3 - "$DATA/small-agent.json" "$OUT/alloc.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+snaps = [e for e in d["events"] if e["event_type"] == "snapshot"]
+snaps[0]["vmstat"].update(pgalloc_dma32=1000, pgalloc_normal=5000)
+snaps[1]["vmstat"].update(pgalloc_dma32=1000 + 62144, pgalloc_normal=5000 + 200000)
+json.dump(d, open(sys.argv[2], "w"))
+PY
+	run "$PLOT" "$OUT/alloc.json" --summary
+	[ "$status" -eq 0 ]
+	# 5 extfrag events per GiB
+	[ "$(sval extfrag_per_gib)" = 5.00 ]
+}
+
 @test "plot: gzip input is read as is (file, URL); corrupt gzip exits 2" {
 	gzip -c "$DATA/small-agent.json" >"$OUT/run.json.gz"
 	run "$PLOT" "$OUT/run.json.gz" --summary
