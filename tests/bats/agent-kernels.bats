@@ -63,6 +63,34 @@ sys.exit(1 if bad or not ev else 0)' "$f"
 	[ "$($FMCHECK get "$f" metadata.complete)" = true ]
 }
 
+@test "kernels: with a BTF file (btf:) a kernel without BTF gets the index read at each event" {
+	require_bpf
+	debugfs_ready || skip "no debugfs"
+	# the running kernel's BTF copied to a file stands for one made by pahole
+	cp /sys/kernel/btf/vmlinux "$OUT/vmlinux.btf"
+	ftrace_start fmnobtf kmem/mm_page_alloc_extfrag
+	AGENT_PREFIX=$WITHOUT_BTF start_agent "$OUT/run" -i 100 --index-source event \
+		--btf "$OUT/vmlinux.btf"
+	provoke_extfrag fmnobtf 1
+	stop_agent INT
+	ftrace_stop fmnobtf
+	f=$OUT/run/fragmentation_data.json
+	[ "$($FMCHECK get "$f" metadata.btf)" = file ]
+	[ "$($FMCHECK get "$f" metadata.btf_path)" = "$OUT/vmlinux.btf" ]
+	[ "$($FMCHECK get "$f" metadata.migratetype_source)" = btf ]
+	[ "$($FMCHECK get "$f" metadata.fragmentation_index_source)" = bpf ]
+	read -r n agree < <($FMCHECK event-index "$f" 50)
+	echo "extfrag events with a BPF index: $n, agreeing with snapshots: $agree"
+	[ "$n" -ge 1 ]
+	[ "$agree" -ge $((n * 9 / 10)) ]
+	# a file that is not BTF: the index falls back, the run goes on
+	echo garbage > "$OUT/bad.btf"
+	run "$WITHOUT_BTF" "$AGENT" -o "$OUT/bad" -d 1 --index-source event --btf "$OUT/bad.btf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cannot read BTF from $OUT/bad.btf"* ]]
+}
+
 @test "kernels: a program the verifier rejects is reported; the others still capture" {
 	require_bpf
 	require_fault_agent
