@@ -15,10 +15,15 @@ endif
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
-ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/;s/ppc64le/powerpc/;s/s390x/s390/')
+HOST_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/;s/ppc64le/powerpc/;s/s390x/s390/')
+ARCH := $(HOST_ARCH)
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
+# make ARCH=arm64 elsewhere: a cross build (CC, sysroot, BUILD=build-arm64)
+ifneq ($(ARCH),$(HOST_ARCH))
+include tests/vm/cross.mk
+endif
 
 CFLAGS ?= -O2 -g
 # -MMD -MP: every object depends on the headers it includes
@@ -76,7 +81,7 @@ $(BUILD) $(BUILD)/common $(BUILD)/agent $(BUILD)/bpf $(BUILD)/tests:
 # and needs no BTF of the build machine: everything kernel-specific is set by
 # the agent at load (bpf/fragmon.bpf.c).  Its DWARF is stripped: the agent
 # embeds the object, BTF stays.
-MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+MULTIARCH := $(shell $(or $(HOSTCC),$(CC)) -print-multiarch 2>/dev/null)
 BPF_INCLUDES := -I contract $(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))

@@ -5,18 +5,32 @@
 check.py LABEL DATAFILE [JSONOUT]: prints one line per case and check, and
 exit status 1 if any check failed.  The checks are those of the host suite
 (tests/bats/agent.bats), on the booted kernel:
-  probe       --probe exits 0 and says can_run (full cases)
+  probe       --probe exits 0 and says can_run (full cases); in case
+              "rejected" it also reports migrate:mm_migrate_pages rejected
   exit        the agent exits 0 on SIGTERM
+  btf         metadata.btf: "kernel" when the kernel shows BTF, "none" when it
+              has none or it is hidden, "file" with --btf; migratetype names
+              from BTF with a BTF, else from /proc/pagetypeinfo
   complete    a final file: valid JSON, complete, end_reason SIGTERM
   extfrag     real extfrag events; the agent's exact total = an ftrace
-              instance's count of the same tracepoint over a window that
-              encloses the agent's (0..EDGE more)
+              instance's count of the same tracepoint over a window inside
+              the agent's (switched on after the agent attached, off before
+              it is stopped: the agent may see 0..EDGE more, never fewer)
   compaction  compaction runs; = ftrace's mm_compaction_end count (0..EDGE)
   names       metadata.migratetypes in /proc/pagetypeinfo's order
   index       the last snapshot's indices = debugfs extfrag/unusable_index
   dropped     no event lost
+  tracepoints every program attached (or the tracepoint missing); in case
+              "rejected" migrate:mm_migrate_pages is "rejected: <the
+              verifier's message>" and the others still attached
+  event index (case btffile) the index read in BPF at each extfrag event
+              ("fragmentation_index_source": "bpf") agrees with the nearest
+              snapshot's for >= 90 % of the events (tolerance 50, as
+              tests/bats/agent.bats)
 """
+import contextlib
 import gzip
+import io
 import json
 import os
 import re
@@ -26,8 +40,10 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bats", "lib"))
 import fmcheck  # noqa: E402
 
-EDGE = 2   # events the ftrace window may see outside the agent's
+EDGE = 2   # events the agent's window may see outside ftrace's
 TOL = 10   # index x1000, as the host tests
+EVENT_TOL = 50  # event-time index vs the nearest snapshot, as agent.bats
+MIGRATE = "migrate:mm_migrate_pages"
 
 
 def frames(raw):
@@ -56,7 +72,7 @@ def pagetype_order(pti):
     return seen
 
 
-def judge_case(f, case, pt_types):
+def judge_case(f, case, pt_types, kernel_btf):
     res = {}
     full = case != "snapshot"
 
@@ -69,8 +85,13 @@ def judge_case(f, case, pt_types):
     except ValueError:
         probe = {}
     if full:
-        ok("probe", probe_rc == "0" and probe.get("can_run") is True,
-           f"rc {probe_rc}, can_run {probe.get('can_run')}")
+        detail = f"rc {probe_rc}, can_run {probe.get('can_run')}"
+        good = probe_rc == "0" and probe.get("can_run") is True
+        if case == "rejected":
+            mig = probe.get("tracepoints", {}).get(MIGRATE, "?")
+            good = good and mig.startswith("rejected: ")
+            detail += f", {MIGRATE} {mig}"
+        ok("probe", good, detail)
     rc = text(f, f"{case}/agent.rc", "?")
     log = text(f, f"{case}/agent.log")
     ok("exit", rc == "0", f"rc {rc}" + (f": {log.splitlines()[-1]}" if log and rc != "0" else ""))
@@ -96,19 +117,35 @@ def judge_case(f, case, pt_types):
     else:
         fx = int(text(f, f"{case}/ftrace.mm_page_alloc_extfrag", "-1") or -1)
         ax = sum(st.get("extfrag", {}).values())
-        ok("extfrag", ax > 0 and by.get("extfrag", 0) > 0 and 0 <= fx - ax <= EDGE,
+        ok("extfrag", ax > 0 and by.get("extfrag", 0) > 0 and 0 <= ax - fx <= EDGE,
            f"{ax} agent / {fx} ftrace")
         fc = int(text(f, f"{case}/ftrace.mm_compaction_end", "-1") or -1)
         ac = sum(v.get("success", 0) + v.get("failure", 0)
                  for v in st.get("compaction", {}).values())
-        ok("compaction", ac > 0 and 0 <= fc - ac <= EDGE, f"{ac} agent / {fc} ftrace")
+        ok("compaction", ac > 0 and 0 <= ac - fc <= EDGE, f"{ac} agent / {fc} ftrace")
         dropped = md.get("events_dropped", -1)
         ok("dropped", dropped == 0, f"{dropped}")
-        tps = md.get("tracepoints", {})
+        tps = dict(md.get("tracepoints", {}))
+        mig = tps.pop(MIGRATE, "?") if case == "rejected" else None
         bad = {k: v for k, v in tps.items() if v not in ("attached", "missing", "disabled")}
-        ok("tracepoints", tps.get("kmem:mm_page_alloc_extfrag") == "attached" and not bad,
-           ", ".join(f"{k}: {v}" for k, v in bad.items()) or
-           f"{sum(v == 'attached' for v in tps.values())} attached")
+        good = tps.get("kmem:mm_page_alloc_extfrag") == "attached" and not bad
+        detail = ", ".join(f"{k}: {v}" for k, v in bad.items()) or \
+            f"{sum(v == 'attached' for v in tps.values())} attached"
+        if mig is not None:
+            good = good and mig.startswith("rejected: ")
+            detail = f"{MIGRATE} {mig}; " + detail
+        ok("tracepoints", good, detail)
+        want_btf = {"nobtf": "none", "btffile": "file"}.get(
+            case, "kernel" if kernel_btf == "yes" else "none")
+        want_src = "pagetypeinfo" if want_btf == "none" else "btf"
+        ok("btf", md.get("btf") == want_btf and md.get("migratetype_source") == want_src,
+           f"{md.get('btf')}, names from {md.get('migratetype_source')}")
+    if case == "btffile":
+        n, agree = event_index(d)
+        fb = md.get("index_source_fallback")
+        ok("event index", md.get("index_source") == "event" and not fb and n >= 1 and
+           agree >= n * 9 // 10,
+           f"{agree}/{n} agree" + (f"; fallback: {fb}" if fb else ""))
     mts = [m.lower() for m in md.get("migratetypes", [])]
     want = [t.lower() for t in pt_types]
     ok("names", want and mts[:len(want)] == want,
@@ -121,8 +158,6 @@ def judge_case(f, case, pt_types):
                 out.write(json.dumps(d).encode() if n == "final.json" else f.get(f"{case}/{n}", b""))
             paths.append(p)
         try:
-            import contextlib
-            import io
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf):
                 fmcheck.index_vs_debugfs(paths[0], paths[1], paths[2], TOL)
@@ -134,6 +169,19 @@ def judge_case(f, case, pt_types):
     if len(start) == 2:
         attach = float(start[1]) - float(start[0])
     return res, {"attach_s": attach, "events": by, "tracepoints": md.get("tracepoints")}
+
+
+def event_index(d):
+    """(extfrag events with a BPF-read index, those agreeing with snapshots)"""
+    with tempfile.TemporaryDirectory() as tmp:
+        p = os.path.join(tmp, "final.json")
+        with open(p, "w") as out:
+            json.dump(d, out)
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            fmcheck.event_index_vs_snapshots(p, EVENT_TOL)
+    n, agree = buf.getvalue().split()
+    return int(n), int(agree)
 
 
 def main():
@@ -148,7 +196,7 @@ def main():
     pt = pagetype_order(text(f, "pagetypeinfo"))
     cases = [k.split("/")[0] for k in f if k.endswith("/probe.rc")]
     for case in cases:
-        res, info = judge_case(f, case, pt)
+        res, info = judge_case(f, case, pt, report["kernel_btf"])
         report["cases"][case] = {"checks": {k: {"ok": v[0], "detail": v[1]} for k, v in res.items()},
                                  "info": info}
         for name, (good, detail) in res.items():

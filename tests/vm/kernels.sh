@@ -40,7 +40,7 @@ die() { echo "kernels.sh: $*" >&2; exit 1; }
 
 # The archive and security URIs this machine's apt uses.
 mirror_uris() {
-	local f main="" sec=""
+	local f main="" sec="" m s
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -r "$f" ] || continue
 		# deb822 stanzas: URIs + Suites
@@ -65,7 +65,7 @@ mirror_uris() {
 			set -- $line
 			[ "${1:-}" = deb ] || continue
 			shift
-			[[ ${1:-} == \[* ]] && while [[ $1 != *\] ]]; do shift; done && shift
+			[[ ${1:-} == \[* ]] && while [[ $1 != *']' ]]; do shift; done && shift
 			case ${2:-} in
 			*-security) [ -n "$sec" ] || sec=$1 ;;
 			*) [ -n "$main" ] || main=$1 ;;
@@ -85,7 +85,7 @@ apt_opts() { # suite arch
 }
 
 apt_setup() { # suite arch: a private sources list and fresh enough lists
-	local suite=$1 arch=$2 d=$CACHE/apt/$1-$2 uris main sec stamp
+	local suite=$1 arch=$2 d=$CACHE/apt/$1-$2 main sec stamp
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
 	touch "$d/status"
 	read -r main sec < <(mirror_uris)
@@ -113,11 +113,15 @@ apt_field() { # suite arch pkg field
 		awk -v f="$4:" '$1 == f { $1 = ""; sub(/^ /, ""); print; exit }'
 }
 
+debs_of() { # dir pkg arch: the package's files (arch or all)
+	ls "$1/$2_"*"_$3.deb" "$1/$2_"*"_all.deb" 2>/dev/null || true
+}
+
 download() { # suite arch pkg dir -> path of the .deb
-	local suite=$1 arch=$2 pkg=$3 dir=$4 ver deb
+	local suite=$1 arch=$2 pkg=$3 dir=$4 ver deb old
 	ver=$(apt_field "$suite" "$arch" "$pkg" Version)
 	[ -n "$ver" ] || die "$pkg ($suite/$arch): no such package on the mirror"
-	deb=$(ls "$dir/${pkg}_"*"_$arch.deb" 2>/dev/null | head -n 1 || true)
+	deb=$(debs_of "$dir" "$pkg" "$arch" | head -n 1)
 	if [ -n "$deb" ] && [ "$(dpkg-deb -f "$deb" Version)" = "$ver" ]; then
 		echo "$deb"
 		return
@@ -126,10 +130,10 @@ download() { # suite arch pkg dir -> path of the .deb
 	# shellcheck disable=SC2046
 	(cd "$dir" && apt-get $(apt_opts "$suite" "$arch") -q download "$pkg=$ver" >/dev/null) ||
 		die "cannot download $pkg=$ver ($suite/$arch)"
-	for old in "$dir/${pkg}_"*"_$arch.deb"; do
+	for old in $(debs_of "$dir" "$pkg" "$arch"); do
 		[ "$(dpkg-deb -f "$old" Version)" = "$ver" ] || rm -f "$old"
 	done
-	ls "$dir/${pkg}_"*"_$arch.deb" | head -n 1
+	debs_of "$dir" "$pkg" "$arch" | head -n 1
 }
 
 fetch_kernel() { # id -> prints "id dir"
