@@ -19,6 +19,7 @@ want=$(for d in "${debs[@]}"; do basename "$d"; done)
 if [ -d "$dir" ] && [ "$(cat "$dir/.packages" 2>/dev/null)" = "$want" ]; then
 	exit 0
 fi
+mkdir -p "$(dirname "$dir")"
 tmp=$(mktemp -d "$(dirname "$dir")/.sysroot.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 for d in "${debs[@]}"; do dpkg-deb -x "$d" "$tmp"; done
