@@ -18,7 +18,9 @@ exit status 1 if any check failed.  The checks are those of the host suite
               it is stopped: the agent may see 0..EDGE more, never fewer)
   compaction  compaction runs; = ftrace's mm_compaction_end count (0..EDGE)
   names       metadata.migratetypes in /proc/pagetypeinfo's order
-  index       the last snapshot's indices = debugfs extfrag/unusable_index
+  index       the last snapshot's indices (taken as the agent stops) = debugfs
+              extfrag/unusable_index read just before the stop, or just after
+              the agent exited (the two reads enclose that snapshot)
   dropped     no event lost
   tracepoints every program attached (or the tracepoint missing); in case
               "rejected" migrate:mm_migrate_pages is "rejected: <the
@@ -150,25 +152,41 @@ def judge_case(f, case, pt_types, kernel_btf):
     want = [t.lower() for t in pt_types]
     ok("names", want and mts[:len(want)] == want,
        f"{md.get('migratetypes')} vs pagetypeinfo {pt_types}")
+    # debugfs read just before the stop and after the agent exited: the
+    # last snapshot, taken as the agent stops, lies between the two
+    why = []
+    for when, sfx in (("before stop", ""), ("after exit", ".after")):
+        good, detail = index_check(f, case, d, sfx)
+        if good:
+            ok("index", True, f"{detail} values ({when})")
+            break
+        why.append(f"{when}: {detail}")
+    else:
+        ok("index", False, "; ".join(why))
+    def span(name):
+        t = text(f, f"{case}/{name}").split()
+        return float(t[1]) - float(t[0]) if len(t) == 2 else None
+    return res, {"attach_s": span("start"), "stop_s": span("stop"), "events": by,
+                 "tracepoints": md.get("tracepoints")}
+
+
+def index_check(f, case, d, sfx):
+    """(ok, detail): the last snapshot's indices vs debugfs files"""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for n in ("final.json", "extfrag_index", "unusable_index"):
             p = os.path.join(tmp, n)
             with open(p, "wb") as out:
-                out.write(json.dumps(d).encode() if n == "final.json" else f.get(f"{case}/{n}", b""))
+                out.write(json.dumps(d).encode() if n == "final.json" else
+                          f.get(f"{case}/{n}{sfx}", b""))
             paths.append(p)
         try:
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf):
                 fmcheck.index_vs_debugfs(paths[0], paths[1], paths[2], TOL)
-            ok("index", True, f"{buf.getvalue().strip()} values")
+            return True, buf.getvalue().strip()
         except fmcheck.CheckFailed as e:
-            ok("index", False, str(e))
-    start = text(f, f"{case}/start").split()
-    attach = None
-    if len(start) == 2:
-        attach = float(start[1]) - float(start[0])
-    return res, {"attach_s": attach, "events": by, "tracepoints": md.get("tracepoints")}
+            return False, str(e)
 
 
 def event_index(d):

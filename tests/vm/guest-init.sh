@@ -130,21 +130,28 @@ run_case() { # case
 	emit_text $c/rounds $r
 	sleep 1
 	echo 0 > $i/tracing_on
-	# the kernel's own indices, for the agent's last snapshot: read before
-	# the stop, as the agent frees its memory (ring buffer, maps) at exit
-	# and in a small guest that moves the high orders
+	# the kernel's own indices, for the agent's last snapshot (taken as it
+	# stops): read just before the stop and again once it has exited (it
+	# frees its ring buffer and maps at exit, which in a small guest moves
+	# the high orders), so that the two reads enclose that snapshot
 	cp /sys/kernel/debug/extfrag/extfrag_index $d/extfrag_index 2>/dev/null
 	cp /sys/kernel/debug/extfrag/unusable_index $d/unusable_index 2>/dev/null
+	t2=$(cut -d' ' -f1 /proc/uptime)
 	kill -TERM $pid
 	wait $pid
-	emit_text $c/agent.rc $?
+	rc=$?
+	emit_text $c/stop "$t2 $(cut -d' ' -f1 /proc/uptime)"
+	cp /sys/kernel/debug/extfrag/extfrag_index $d/extfrag_index.after 2>/dev/null
+	cp /sys/kernel/debug/extfrag/unusable_index $d/unusable_index.after 2>/dev/null
+	emit_text $c/agent.rc $rc
 	for ev in mm_page_alloc_extfrag mm_compaction_end mm_compaction_begin; do
 		emit_text $c/ftrace.$ev "$(grep -c " $ev:" $i/trace)"
 	done
 	echo 0 > $i/events/enable
 	rmdir $i
-	emit $c/extfrag_index $d/extfrag_index
-	emit $c/unusable_index $d/unusable_index
+	for f in extfrag_index unusable_index extfrag_index.after unusable_index.after; do
+		emit $c/$f $d/$f
+	done
 	emit $c/agent.log $d/agent.log
 	ls -la $d/out > $d/ls 2>&1
 	emit $c/ls $d/ls
