@@ -128,7 +128,19 @@ run_case() { # case
 		r=$((r + 1))
 	done
 	emit_text $c/rounds $r
-	sleep 1
+	# let the free lists settle (an RT kernel frees for seconds after the
+	# workload, from its RCU threads): /proc/buddyinfo unchanged over
+	# 0.5 s, at most 15 s
+	n=0
+	b=$(cat /proc/buddyinfo)
+	while [ $n -lt 30 ]; do
+		sleep 0.5
+		a=$b
+		b=$(cat /proc/buddyinfo)
+		n=$((n + 1))
+		[ "$a" = "$b" ] && break
+	done
+	emit_text $c/settle $n
 	echo 0 > $i/tracing_on
 	# the kernel's own indices, for the agent's last snapshot (taken as it
 	# stops): read just before the stop and again once it has exited (it
