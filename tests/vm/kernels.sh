@@ -110,8 +110,10 @@ apt_setup() { # suite arch: a private sources list and fresh enough lists
 apt_field() { # suite arch pkg field
 	# shellcheck disable=SC2046
 	apt-cache $(apt_opts "$1" "$2") show --no-all-versions "$3" 2>/dev/null |
-		awk -v f="$4:" '$1 == f { $1 = ""; sub(/^ /, ""); print; exit }'
+		awk -v f="$4:" '$1 == f && !n++ { $1 = ""; sub(/^ /, ""); print }'
 }
+# (the awk scripts read to the end: an early exit would kill the writer with
+# SIGPIPE, and pipefail would make that an error)
 
 debs_of() { # dir pkg arch: the package's files (arch or all)
 	ls "$1/$2_"*"_$3.deb" "$1/$2_"*"_all.deb" 2>/dev/null || true
@@ -121,7 +123,7 @@ download() { # suite arch pkg dir -> path of the .deb
 	local suite=$1 arch=$2 pkg=$3 dir=$4 ver deb old
 	ver=$(apt_field "$suite" "$arch" "$pkg" Version)
 	[ -n "$ver" ] || die "$pkg ($suite/$arch): no such package on the mirror"
-	deb=$(debs_of "$dir" "$pkg" "$arch" | head -n 1)
+	deb=$(debs_of "$dir" "$pkg" "$arch" | sed -n 1p)
 	if [ -n "$deb" ] && [ "$(dpkg-deb -f "$deb" Version)" = "$ver" ]; then
 		echo "$deb"
 		return
@@ -133,7 +135,7 @@ download() { # suite arch pkg dir -> path of the .deb
 	for old in $(debs_of "$dir" "$pkg" "$arch"); do
 		[ "$(dpkg-deb -f "$old" Version)" = "$ver" ] || rm -f "$old"
 	done
-	debs_of "$dir" "$pkg" "$arch" | head -n 1
+	debs_of "$dir" "$pkg" "$arch" | sed -n 1p
 }
 
 fetch_kernel() { # id -> prints "id dir"
@@ -142,7 +144,7 @@ fetch_kernel() { # id -> prints "id dir"
 	read -r suite arch meta <<<"$row"
 	apt_setup "$suite" "$arch"
 	image=$(apt_field "$suite" "$arch" "$meta" Depends | tr ',' '\n' |
-		awk '$1 ~ /^linux-image-[0-9]/ { print $1; exit }')
+		awk '$1 ~ /^linux-image-[0-9]/ && !n++ { print $1 }')
 	[ -n "$image" ] || die "$meta ($suite/$arch) names no versioned kernel image"
 	pkg=$image-unsigned
 	dir=$CACHE/kernels/$id
