@@ -57,7 +57,7 @@ help:
 	@echo "make check        install missing packages, build, run the tests"
 	@echo "make demo         install, build, capture a workload for DEMO_SECONDS (30), plot it"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=: programs, Ansible role, docs; make uninstall"
-	@echo "make vm-test      the agent on Debian's 5.10, 6.1, 6.1-rt, 6.12 kernels under qemu"
+	@echo "make vm-test      the agent on Debian kernels 5.10-6.12 (x86_64, arm64), one built without BTF, under qemu"
 	@echo "make check-asan   the bats suite against -fsanitize=address,undefined builds"
 	@echo "make check-leaks  LeakSanitizer/valgrind on an agent cycle and plot runs"
 	@echo "make fuzz         libFuzzer harnesses, FUZZ_SECONDS=N each (default 30)"
