@@ -87,6 +87,30 @@ static void hand_extremes(void)
 }
 
 /*
+ * A real zone: Debian 6.12's DMA32 after the fragmenting fill
+ * (data/6.12/frag/buddyinfo), nr_free = {41781, 539, 6, 10, 6, 3, 0, 1, 1, 1, 0}:
+ *   free_pages = 41781 + 539*2 + 6*4 + 10*8 + 6*16 + 3*32 + 0 + 1*128 + 1*256 + 1*512
+ *              = 41781 + 1078 + 24 + 80 + 96 + 96 + 128 + 256 + 512 = 44051
+ *   free_blocks_total = 41781 + 539 + 6 + 10 + 6 + 3 + 0 + 1 + 1 + 1 + 0 = 42348
+ * order 10 (no block): 1000 - (1000 + 44051000/1024) / 42348
+ *                    = 1000 - (1000 + 43018) / 42348 = 1000 - 1 = 999   (kernel: 0.999)
+ * order 9 (one block): -1000; unusable = (44051 - 512) * 1000 / 44051
+ *                    = 43539000 / 44051 = 988                            (kernel: 0.988)
+ * order 1: suitable = 539 + 6*2 + 10*4 + 6*8 + 3*16 + 0 + 64 + 128 + 256 = 1135
+ *   unusable = (44051 - 1135*2) * 1000 / 44051 = 41781000 / 44051 = 948  (kernel: 0.948)
+ */
+static void hand_real_zone(void)
+{
+	const unsigned long long nr[] = {41781, 539, 6, 10, 6, 3, 0, 1, 1, 1, 0};
+
+	UT_EQ_LL(fm_fragmentation_index(nr, 11, 10), 999, "fragindex order 10");
+	UT_EQ_LL(fm_fragmentation_index(nr, 11, 9), -1000, "fragindex order 9");
+	UT_EQ_LL(fm_unusable_index(nr, 11, 9), 988, "unusable order 9");
+	UT_EQ_LL(fm_unusable_index(nr, 11, 1), 948, "unusable order 1");
+	UT_EQ_LL(fm_unusable_index(nr, 11, 10), 1000, "unusable order 10");
+}
+
+/*
  * The debugfs files print "%2d.%03d " of index/1000 and index%1000 per order:
  * "-1.000" is -1000, " 0.937" is 937.  Parses one line "Node N, zone NAME
  * v v v ..."; returns the number of values.
@@ -217,6 +241,7 @@ const struct ut_test ut_fragindex_tests[] = {
     {"fragindex: hand-computed, mixed free lists", hand_mixed},
     {"fragindex: hand-computed, only small blocks", hand_fragmented},
     {"fragindex: hand-computed, extremes and bounds", hand_extremes},
+    {"fragindex: hand-computed, a real fragmented zone (6.12 DMA32)", hand_real_zone},
     {"fragindex: equals the kernel's debugfs extfrag/unusable_index (every capture)",
      kernel_oracle},
     {NULL, NULL},
