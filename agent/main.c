@@ -285,8 +285,9 @@ static int run(struct fm_agent *a)
 						 : "duration";
 	if (rc != FM_EXIT_OK)
 		a->end_reason = "error";
-	/* detach, then drain: every event the counters saw is either written,
-	 * capped, or counted as dropped */
+	/* the handlers stop recording, then everything is drained: every event
+	 * the counters saw is either written, capped, or counted as dropped; the
+	 * programs are detached after the final file (main) */
 	if (a->bpf)
 		fm_tracer_stop(&a->tracer);
 	snapshot(a);

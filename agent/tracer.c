@@ -399,10 +399,14 @@ int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen)
 	LIBBPF_OPTS(bpf_test_run_opts, run, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
 
 	if (bpf_prog_test_run_opts(bpf_program__fd(t->skel->progs.flush_stage), &run)) {
+		int e = errno;
+
+		/* the kernel's ENOTSUPP (524) has no name in userspace */
 		snprintf(err, errlen,
 			 "the kernel cannot run a BPF program on a chosen CPU (BPF_PROG_TEST_RUN "
-			 "of a raw tracepoint program, Linux 5.10 or later): %s",
-			 strerror(errno));
+			 "of a raw tracepoint program: Linux 5.10 or later, built with CONFIG_NET): "
+			 "%s",
+			 e == 524 ? "not supported" : strerror(e));
 		return -1;
 	}
 	return 0;
@@ -435,7 +439,8 @@ int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *
 	}
 	t->cpus_len = (size_t)t->ncpus * sizeof(struct fm_cpu);
 	t->cpus =
-	    mmap(NULL, t->cpus_len, PROT_READ, MAP_SHARED, bpf_map__fd(t->skel->maps.cpu_state), 0);
+	    mmap(NULL, t->cpus_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(t->skel->maps.cpu_state), 0);
 	if (t->cpus == MAP_FAILED) {
 		t->cpus = NULL;
 		snprintf(err, errlen, "cannot map the per-CPU state: %s", strerror(errno));
@@ -504,18 +509,19 @@ int fm_tracer_stop(struct fm_tracer *t)
 {
 	int n = 0, left = 0;
 
-	for (int i = 0; i < FM_NTP; i++) {
-		if (t->links[i])
-			bpf_link__destroy(t->links[i]);
-		t->links[i] = NULL;
-	}
 	if (!t->rb || !t->cpus)
 		return 0;
 	/*
-	 * Detaching does not wait for a handler already running on another
-	 * CPU (it takes microseconds, with preemption off): give it time to
-	 * stage its record, then send everything, retrying a CPU it was busy on.
+	 * The run ends now: every handler sees its CPU's stop flag and records
+	 * nothing more.  (Detaching the programs instead costs an RCU grace
+	 * period per tracepoint, ~0.1 s each, ~1 s on PREEMPT_RT: that is left
+	 * to fm_tracer_destroy(), after the final file.)  A handler already
+	 * running on another CPU takes microseconds: give it time to stage its
+	 * record, then send everything, retrying a CPU it was busy on.
 	 */
+	for (int c = 0; c < t->ncpus; c++)
+		t->cpus[c].stop = 1;
+	__sync_synchronize();
 	usleep(5000);
 	for (int i = 0; i < 10 && (left = flush_stages(t, 0)) > 0; i++)
 		usleep(1000);
@@ -544,7 +550,10 @@ int fm_tracer_counts(struct fm_tracer *t, __u64 *out)
 
 void fm_tracer_destroy(struct fm_tracer *t)
 {
-	fm_tracer_stop(t);
+	for (int i = 0; i < FM_NTP; i++) {
+		bpf_link__destroy(t->links[i]);
+		t->links[i] = NULL;
+	}
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
 	fragmon_bpf__destroy(t->skel);

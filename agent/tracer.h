@@ -36,7 +36,7 @@ struct fm_tracer {
 	bool index_at_event;	       /* the index is read in BPF */
 	char index_why[FM_REASON_LEN]; /* why not, when asked for */
 	int ncpus;
-	const volatile struct fm_cpu *cpus; /* cpu_state, mmapped: one per possible CPU */
+	volatile struct fm_cpu *cpus; /* cpu_state, mmapped: one per possible CPU */
 	size_t cpus_len;
 	ring_buffer_sample_fn on_event;
 	void *ctx;
@@ -69,10 +69,14 @@ int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *
 int fm_tracer_count_status(const struct fm_tracer *t, const char *status);
 /* Wait up to timeout_ms, send every CPU's staged records, consume the ring. */
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
-/* Detach every program, then consume what is left, staged records included. */
+/*
+ * End the capture: the handlers stop recording (they stay attached), what
+ * is staged and in the ring is consumed.  Fast; returns the events taken.
+ */
 int fm_tracer_stop(struct fm_tracer *t);
 /* Add the per-CPU counters (events BPF could not deliver) to out[FM_CNT_MAX]. */
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
+/* Detach the programs (an RCU grace period each) and free everything. */
 void fm_tracer_destroy(struct fm_tracer *t);
 
 #endif

@@ -97,6 +97,14 @@ static __always_inline struct fm_cpu *this_cpu(void)
 	return bpf_map_lookup_elem(&cpu_state, &cpu);
 }
 
+/* this CPU's state for a handler; NULL once the agent has ended the run */
+static __always_inline struct fm_cpu *handler_cpu(void)
+{
+	struct fm_cpu *c = this_cpu();
+
+	return c && !c->stop ? c : NULL;
+}
+
 /* The record's first bytes (all the fields this tracepoint's handler reads). */
 struct fm_raw {
 	__u64 w[FM_RAW_MAX / 8];
@@ -444,7 +452,7 @@ static __always_inline int pfn_zone(__u64 pfn, int *nid)
 SEC("tp/kmem/mm_page_alloc_extfrag")
 int handle_extfrag(void *ctx)
 {
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_event *e;
 	struct fm_raw raw;
 	int nid = -1, zidx;
@@ -509,7 +517,7 @@ int handle_compaction_end(void *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct compact_state *st = bpf_map_lookup_elem(&compacting, &tid);
 	int status, sync, success, kind, order, nid, zidx;
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	__u64 begin_ns, zstart;
 	struct fm_event *e;
 	struct fm_raw raw;
@@ -543,7 +551,7 @@ int handle_compaction_end(void *ctx)
 
 static __always_inline int oot_event(void *ctx, int tp, int kind)
 {
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_event *e;
 	struct fm_raw raw;
 
@@ -571,7 +579,7 @@ int handle_oot_failure(void *ctx)
 SEC("tp/compaction/mm_compaction_try_to_compact_pages")
 int handle_compaction_try(void *ctx)
 {
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_event *e;
 	struct fm_raw raw;
 
@@ -589,7 +597,7 @@ SEC("tp/compaction/mm_compaction_suitable")
 int handle_compaction_suitable(void *ctx)
 {
 	const int tp = FM_TP_COMPACT_SUITABLE;
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_event *e;
 	struct fm_raw raw;
 
@@ -604,7 +612,7 @@ int handle_compaction_suitable(void *ctx)
 
 static __always_inline int defer_event(void *ctx, int tp, int kind)
 {
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_event *e;
 	struct fm_raw raw;
 
@@ -641,7 +649,7 @@ SEC("tp/compaction/mm_compaction_kcompactd_wake")
 int handle_kcompactd_wake(void *ctx)
 {
 	const int tp = FM_TP_KCOMPACTD_WAKE;
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_raw raw;
 
 	if (!c || copy_record(&raw, ctx, tp))
@@ -655,7 +663,7 @@ int handle_kcompactd_wake(void *ctx)
 SEC("tp/compaction/mm_compaction_kcompactd_sleep")
 int handle_kcompactd_sleep(void *ctx)
 {
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_raw raw;
 
 	if (!c || copy_record(&raw, ctx, FM_TP_KCOMPACTD_SLEEP))
@@ -669,7 +677,7 @@ SEC("tp/migrate/mm_migrate_pages")
 int handle_migrate(void *ctx)
 {
 	const int tp = FM_TP_MIGRATE;
-	struct fm_cpu *c = this_cpu();
+	struct fm_cpu *c = handler_cpu();
 	struct fm_event *e;
 	struct fm_raw raw;
 

@@ -263,7 +263,7 @@ struct fm_cpu {
 	__u32 n;	  /* records staged */
 	__u64 first_ns;	  /* when the first staged record was made */
 	__u32 spare_used; /* the handler interrupted flush_stage: rec is spare */
-	__u32 pad;
+	__u32 stop;	  /* set by the agent at the end of the run: handlers record no more */
 	__u64 pgdat[FM_MAX_NODES]; /* struct pglist_data *, found once */
 	struct fm_counts cnt;	   /* events this CPU could not deliver */
 	struct fm_event rec[FM_BATCH];
