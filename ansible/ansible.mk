@@ -78,9 +78,17 @@ kdevops-update:
 	$(call msg,KDEVOPS,update $(KDEVOPS))
 	$(Q)kdevops/kdevops-tree.sh update $(KDEVOPS) $(PULL)
 
+# End to end in qemu guests over SSH (tests/e2e/e2e.bats); KDEVOPS_DIR=<kdevops checkout>,
+# FRAGMON_VM_CACHE=<dir> (kernels and the guests' root image, default $(BUILD)/vm)
+FRAGMON_VM_CACHE ?= $(abspath $(BUILD))/vm
+.PHONY: vm-e2e
+vm-e2e: agent plot
+	$(Q)FRAGMON_VM_CACHE=$(FRAGMON_VM_CACHE) FRAGMON_TESTS=tests/e2e/e2e.bats tools/run-tests.sh
+
 ansible-help:
 	@echo "make ansible-check                   ansible-lint + syntax checks"
 	@echo "make kdevops-plugin                  build/kdevops-plugin/.kdevops for make kdevops-plugin-add"
 	@echo "make kdevops-install KDEVOPS=dir     plugin (+ the hook series where kdevops lacks it)"
 	@echo "make kdevops-update KDEVOPS=dir      git pull kdevops with the series taken out and back"
 	@echo "make kdevops-uninstall KDEVOPS=dir   restore it"
+	@echo "make vm-e2e                          kdevops + fragmon end to end in two qemu guests (KDEVOPS_DIR)"

@@ -12,6 +12,7 @@ PKGS=(
 	ansible-core ansible-lint kconfig-frontends bison flex
 	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind time
 	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils dwarves bc libssl-dev gcc-aarch64-linux-gnu
+	debootstrap qemu-utils openssh-client
 )
 [ -n "${FRAGMON_EXTRA_PKGS:-}" ] && PKGS+=(${FRAGMON_EXTRA_PKGS})
 

@@ -42,6 +42,9 @@ teardown_file() {
 	rm -rf "$T"
 }
 
+# shellcheck source=tests/e2e/fstests-role.bash
+. "$BATS_TEST_DIRNAME/../e2e/fstests-role.bash"
+
 fm_make() {
 	make -s -C "$FM_TOP" BUILD="$T/build" FRAGMON_AGENT_BIN="$FM_TOP/fragmon-agent" \
 		FRAGMON_PLOT_BIN="$FM_TOP/fragmon-plot" "$@"
@@ -106,58 +109,34 @@ EOI
 	printf '[defaults]\ninventory = hosts\n' > "$1/ansible.cfg"
 }
 
-# write_fstests_role KDIR: a stand-in for kdevops' fstests role: its monitoring imports
-# exactly as playbooks/roles/fstests/tasks/main.yml has them (same `when`, same tags),
-# kdevops' monitor-results collection mid-run, and a copy_results step after the collect
-write_fstests_role() {
-	mkdir -p "$T/roles/fstests/tasks"
-	cat > "$T/roles/fstests/tasks/main.yml" <<EOY
-- name: Start monitoring services before running tests
-  ansible.builtin.import_tasks: $1/playbooks/roles/monitoring/tasks/monitor_run.yml
-  when:
-    - kdevops_run_fstests|bool
-    - enable_monitoring|default(false)|bool
-  tags: ["oscheck", "fstests", "run_tests", "monitoring", "monitor_run"]
-
-- name: Run the tests
-  ansible.builtin.shell: "sleep 2; mkdir -p $T/results; date +%s%N > $T/results/{{ inventory_hostname }}.result"
+# fstests-shaped role (tests/e2e/fstests-role.bash): a workload, kdevops' monitor-results
+# collection mid-run, and a copy_results step after the collect
+write_role() {
+	write_fstests_role "$T" "$1" "- name: Run the tests
+  ansible.builtin.shell: \"sleep 2; mkdir -p $T/results; date +%s%N > $T/results/{{ inventory_hostname }}.result\"
   changed_when: true
-  tags: ["oscheck", "fstests", "run_tests"]
+  tags: [\"oscheck\", \"fstests\", \"run_tests\"]
 
 - name: Interim results, as kdevops' make monitor-results
   ansible.builtin.import_tasks: $1/playbooks/roles/monitoring/tasks/monitor_collect_only.yml
-  tags: ["run_tests"]
+  tags: [\"run_tests\"]
 
 - name: More tests
   ansible.builtin.command: sleep 1
   changed_when: true
-  tags: ["oscheck", "fstests", "run_tests"]
-
-- name: Stop monitoring services and collect data after running tests
-  ansible.builtin.import_tasks: $1/playbooks/roles/monitoring/tasks/monitor_collect.yml
-  when:
-    - kdevops_run_fstests|bool
-    - enable_monitoring|default(false)|bool
-  tags: ["oscheck", "fstests", "run_tests", "monitoring", "monitor_collect"]
-
-- name: Copy the test results
+  tags: [\"oscheck\", \"fstests\", \"run_tests\"]" "- name: Copy the test results
   ansible.builtin.fetch:
-    src: "$T/results/{{ inventory_hostname }}.result"
-    dest: "{{ topdir_path }}/workflows/fstests/results/{{ inventory_hostname }}/result.txt"
+    src: \"$T/results/{{ inventory_hostname }}.result\"
+    dest: \"{{ topdir_path }}/workflows/fstests/results/{{ inventory_hostname }}/result.txt\"
     flat: true
-  tags: ["oscheck", "fstests", "copy_results"]
-EOY
-	printf -- '- name: fstests\n  hosts: baseline:dev\n  roles:\n    - role: fstests\n' > "$T/fstests.yml"
+  tags: [\"oscheck\", \"fstests\", \"copy_results\"]"
 }
 
-# run_fstests KDIR LIMIT [ARGS]: as `make fstests-baseline` / `make fstests-dev` run it
-run_fstests() {
-	local d=$1 lim=$2
+# fstests KDIR LIMIT [ARGS]: the playbook as make fstests-baseline / fstests-dev run it
+fstests() {
+	local kd=$1 lim=$2
 	shift 2
-	cd "$d"
-	run env ANSIBLE_ROLES_PATH="$T/roles" ansible-playbook --limit "$lim" "$T/fstests.yml" \
-		--tags vars,run_tests,copy_results --extra-vars '{ "kdevops_run_fstests": True }' \
-		--extra-vars=@./extra_vars.yaml "$@"
+	run_fstests "$T" "$kd" "$lim" "$@"
 	echo "$output" > "$T/fstests-$lim.log"
 	echo "$output" | tail -n 25
 }
@@ -314,10 +293,10 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 	[ "$status" -eq 0 ]
 	configure "$kd"
 	write_hosts "$kd"
-	write_fstests_role "$kd"
+	write_role "$kd"
 	local lim
 	for lim in baseline dev; do
-		run_fstests "$kd" "$lim"
+		fstests "$kd" "$lim"
 		[ "$status" -eq 0 ]
 	done
 	local r=$kd/workflows/fstests/results/monitoring/fragmentation h
@@ -340,7 +319,7 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 	# a broken plotter: reported, and the workflow still copies its own results
 	local before
 	before=$(cat "$kd/workflows/fstests/results/node/result.txt")
-	run_fstests "$kd" baseline -e fragmon_plot_bin=/bin/false
+	fstests "$kd" baseline -e fragmon_plot_bin=/bin/false
 	[ "$status" -eq 0 ]
 	grep -q 'fragmon plot failed' "$T/fstests-baseline.log"
 	grep -q 'exited with status 1' "$r/FRAGMON-PLOT-FAILED.txt"
