@@ -24,7 +24,7 @@ setup_file() {
 	mkdir -p "$HOME"
 	export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
 	export ANSIBLE_LOCAL_TEMP=$T/ansible-tmp ANSIBLE_HOME=$T/ansible-home ANSIBLE_LOG_PATH=$T/ansible.log
-	export BASE_K=${FRAGMON_E2E_BASELINE_KERNEL:-6.12} DEV_K=${FRAGMON_E2E_DEV_KERNEL:-6.12}
+	export BASE_K=${FRAGMON_E2E_BASELINE_KERNEL:-6.1} DEV_K=${FRAGMON_E2E_DEV_KERNEL:-6.12}
 	export KD=$T/kdevops R=$T/kdevops/workflows/fstests/results/monitoring/fragmentation
 	e2e_skip_reason > "$T/skip" || true
 	[ -s "$T/skip" ] && return 0
