@@ -522,6 +522,33 @@ static void run_list(struct pm_canvas *c, const struct ov *o, const struct pm_si
 	}
 }
 
+static int warning_lines(const struct ov *o)
+{
+	int n = 0;
+
+	for (int i = 1; i < o->n; i++)
+		n += o->cmp[i - 1].nwarn;
+	return n;
+}
+
+/* what each comparison with the baseline warns about (durations that differ,
+ * incomplete runs), as in A/B */
+static void warnings(struct pm_canvas *c, const struct ov *o, int y)
+{
+	for (int i = 1; i < o->n; i++)
+		for (int k = 0; k < o->cmp[i - 1].nwarn; k++) {
+			char line[400];
+			double pt;
+
+			snprintf(line, sizeof(line), "warning, %s against %s: %s", o->tag[i],
+				 o->tag[0], o->cmp[i - 1].warn[k]);
+			pt = pm_fit(c, 12.5, 7, 1, line, PM_WIDTH - 140);
+			pm_rect_fill(c, 50, y - 12, PM_WIDTH - 60, y + 12, pm_rgb(0xfff3cd));
+			pm_text(c, 60, y, pt > 0 ? pt : 7, 0x7a4a00, PM_LEFT, 1, "%s", line);
+			y += 26;
+		}
+}
+
 static void ov_free(struct ov *o)
 {
 	free(o->cmp);
@@ -584,7 +611,8 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 	/* drawn a band at a time (as the dashboards): header, each row of charts, the
 	 * order chart, the time series, the table */
 	{
-		int head = 80 + n * 24 + 20, tab = 20 + (table_rows(o) + 3) * LINE + 40;
+		int head = 80 + n * 24 + 20 + warning_lines(o) * 26,
+		    tab = 20 + (table_rows(o) + 3) * LINE + 40;
 		int bands[8 + NCHART], nb = 0, tallest = 0, total = 0;
 		struct pm_png *png;
 
@@ -624,6 +652,7 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 				pm_text(&c, 60, 36, pt > 0 ? pt : 10, 0x111111, PM_LEFT, 1, "%s",
 					t);
 				run_list(&c, o, sides, 80);
+				warnings(&c, o, 80 + n * 24 + 10);
 			} else if (k <= rows) {
 				for (int j = (k - 1) * cols; j < ncharts && j < k * cols; j++)
 					chart(&c,

@@ -618,11 +618,16 @@ PY
 	"$PLOT" "$DATA/real-light90.json.gz" --compare "$DATA/real-heavy90.json.gz" --summary >"$OUT/s1"
 	"$PLOT" "$DATA/real-light90.json.gz" --compare "$DATA/real-heavy90.json.gz" --summary >"$OUT/s2"
 	cmp "$OUT/s1" "$OUT/s2"
+	# N-way: the overview's header says so too
+	"$PLOT" --multi "$DATA/small-agent.json" "$DATA/small-legacy.json" -o "$OUT/all.png"
+	[ "$("$PROBE" "$OUT/all.png" rgb fff3cd 0 0 2400 300)" != 0.0000 ]
 	# equal durations: no warning
 	"$GEN" -n 2000 -d 100 -s 1 -o "$OUT/a.json"
 	"$GEN" -n 2000 -d 105 -s 2 -o "$OUT/b.json"
 	run "$PLOT" "$OUT/a.json" --compare "$OUT/b.json" --summary
 	[[ "$output" != *"durations differ"* ]]
+	"$PLOT" --multi "$OUT/a.json" "$OUT/b.json" -o "$OUT/ab.png"
+	[ "$("$PROBE" "$OUT/ab.png" rgb fff3cd 0 0 2400 300)" = 0.0000 ]
 }
 
 @test "plot: N-way: every run against the first, in --summary, --json and the image" {
