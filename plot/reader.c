@@ -115,10 +115,9 @@ static const struct keydef meta_keys[] = {
     KD(FM_K_NR_ORDERS, K_NRORD),
     KD(FM_K_PAGE_SIZE, K_PAGESIZE),
     KD(FM_K_FI_SOURCE, K_FISRC),
-    KD("snapshot_interval_ms", K_SNAPIV),
+    KD(FM_K_SNAPSHOT_INTERVAL_MS, K_SNAPIV),
     KD(FM_K_TRACEPOINTS, K_TPS),
-    /* the agent's key (agent/report.c); not in common/schema.h yet */
-    KD("bpf_error", K_BPF_ERROR),
+    KD(FM_K_BPF_ERROR, K_BPF_ERROR),
     {NULL, 0, K_NONE},
 };
 /* tracepoints whose status says whether a kind of event was traced at all */
