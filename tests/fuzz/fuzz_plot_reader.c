@@ -18,6 +18,34 @@
 #include "summary.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/*
+ * libFuzzer's default "entropic" scheduling updates a frequency for each of
+ * the ~15,000 features this harness reaches on every run: once the corpus has
+ * grown, that took 55% of the time (perf) and the rate fell from 12,500 to
+ * ~5,000 executions/s.  Without it (-entropic=0, unless given on the command
+ * line) the rate stays ~12,000/s.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static char *args[256];
+	static char opt[] = "-entropic=0";
+	int n = *argc;
+
+	for (int i = 1; i < n; i++)
+		if (!strncmp((*argv)[i], "-entropic", 9))
+			return 0;
+	if (n + 2 > (int)(sizeof(args) / sizeof(args[0])))
+		return 0;
+	for (int i = 0; i < n; i++)
+		args[i] = (*argv)[i];
+	args[n] = opt;
+	args[n + 1] = NULL;
+	*argc = n + 1;
+	*argv = args;
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
