@@ -315,6 +315,17 @@ int pm_cli_parse(int argc, char **argv, struct pm_cli *c, int *done)
 	for (; optind < argc; optind++)
 		if ((rc = add_group(c, argv[optind])))
 			return rc;
+	{
+		int files = 0;
+
+		for (int g = 0; g < c->ngroups; g++)
+			files += c->groups[g].n;
+		if (files > PM_MAX_FILES)
+			return pm_usage_error(
+			    "%d files: at most %d in one image (memory is kept per "
+			    "run until it is drawn)",
+			    files, PM_MAX_FILES);
+	}
 	return 0;
 }
 

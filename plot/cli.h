@@ -12,6 +12,10 @@
 #include "fetch.h"
 #include "model.h"
 
+/* files in one image, all sides and repeats together: each run keeps its bins
+ * (a few MB) until the image is drawn */
+#define PM_MAX_FILES 64
+
 #define EXIT_RUNTIME 1
 #define EXIT_INPUT 2
 

@@ -110,6 +110,14 @@ start_http() { # directory
 		--labels one --labels two,three --summary
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | grep '^== ' | cut -d' ' -f2 | tr '\n' ' ')" = "one two three " ]
+	# bounded: at most 16 runs and 64 files (repeats included) in one image
+	f=$DATA/small-agent.json
+	run "$PLOT" --multi $(for i in 1 2 3 4 5; do printf '%s ' "$f,$f,$f,$f,$f,$f,$f,$f,$f,$f,$f,$f,$f,$f"; done) --summary
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"70 files: at most 64 in one image"* ]]
+	run "$PLOT" --multi $(for i in $(seq 17); do printf '%s ' "$f"; done) --summary
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"at most 16 runs in one image"* ]]
 	# A is the run named first, whichever side of --compare it is on
 	run "$PLOT" --compare "$DATA/small-legacy.json" "$DATA/small-agent.json" --summary
 	[ "$status" -eq 0 ]
