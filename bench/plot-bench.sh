@@ -41,15 +41,17 @@ stats() {
 }
 
 row() { # label file-MB target-s target-MB plot args...
-	local label=$1 mb=$2 ts=$3 tm=$4 p=$5 w b c r ok
+	local label=$1 mb=$2 ts=$3 tm=$4 p=$5 w b c r ok name=this
 	shift 5
+	[ "$p" = "$PLOT" ] || name=BEFORE
 	read -r w b c r < <(stats "$p" "$@")
 	ok=$(awk -v w="$w" -v r="$r" -v ts="$ts" -v tm="$tm" 'BEGIN {
 		s = (ts == "-" || w <= ts) && (tm == "-" || r / 1024 <= tm); print s ? "yes" : "NO" }')
-	printf '%-26s %-7s %8s %10s %10s %9s %9s %6s %6s  %s\n' "$label" "$(basename "$p" | cut -c1-7)" "$mb" \
+	printf '%-26s %-7s %8s %10s %10s %9s %9s %6s %6s  %s\n' "$label" "$name" "$mb" \
 		"$w" "$b" "$c" "$(awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')" "$ts" "$tm" "$ok"
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '%-26s %-7s %8s %10s %10s %9s %9s %6s %6s  %s\n' what binary "file MB" "wall med" "wall best" \
 	"cpu med" "peak MB" "≤ s" "≤ MB" "met"
 plots=("$PLOT")
@@ -71,4 +73,5 @@ for n in "$@"; do
 		row "$n events, ingest only" "$mb" - - "$p" "$f" --summary
 	done
 done
-echo "runs: $RUNS each after a warm-up; machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs: $RUNS each after a warm-up; met: wall median within the target; machine: $(nproc) CPUs," \
+	"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); load average at the start: $LOAD0, now: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -547,21 +547,31 @@ static int cb_null(void *ctx)
 	return scalar(ctx, 0, 0, 0, NULL, 0, 0, 0);
 }
 
+/* an event's value nobody reads (pid, tid, comm, cpu, pfn, zone, ...): the
+ * common case, answered before anything else */
+static int unread(struct pm_reader *rd)
+{
+	const struct frame *f = top(rd);
+
+	return rd->skip || (f->ctx == C_EVENT && f->key == K_NONE);
+}
+
 static int cb_bool(void *ctx, int b)
 {
+	if (unread(ctx))
+		return 1;
 	return scalar(ctx, 0, 0, 0, NULL, 0, 1, b);
 }
 
 static int cb_number(void *ctx, const char *s, size_t len)
 {
 	struct pm_reader *rd = ctx;
-	const struct frame *f = top(rd);
 	double d;
 	long long ll;
 	int is_int;
 
 	/* hot path: most numbers of an event (pid, tid, cpu, pfn, ...) are not used */
-	if (rd->skip || (f->ctx == C_EVENT && f->key == K_NONE))
+	if (unread(rd))
 		return 1;
 	parse_num(s, len, &d, &ll, &is_int);
 	return scalar(ctx, 1, d, ll, NULL, 0, 0, 0);
@@ -569,6 +579,8 @@ static int cb_number(void *ctx, const char *s, size_t len)
 
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
+	if (unread(ctx))
+		return 1;
 	return scalar(ctx, 0, 0, 0, s, len, 0, 0);
 }
 
