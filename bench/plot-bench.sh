@@ -8,11 +8,12 @@
 #     bench/gen-events.c (snapshots every second, 600 s), and the ingest alone
 #     (--summary: read + aggregate + intervals, no image).
 # Each command runs RUNS times (default 5) after a warm-up, page cache warm:
-# median and best wall time, median CPU time (user + sys), largest peak RSS.
+# median and best wall time, median CPU time (user + sys, every thread), largest
+# peak RSS.  BEFORE=/path/to/another/fragmon-plot times it too, side by side:
+# the two run in turn (this, before, this, ...), so that a change in the
+# machine's load falls on both.
 #   bench/plot-bench.sh [N ...]       default: 500000 5000000
 # BENCH_DIR (default /tmp/fragmon-plot-bench) keeps the generated files.
-# BEFORE=/path/to/another/fragmon-plot times it too, in the same run, side by
-# side (e.g. a build of an earlier commit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -25,42 +26,49 @@ LEGACY=${FRAGMON_LEGACY_DIR:-/work/shared/data}/legacy-load.json
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time)" >&2; exit 1; }
 mkdir -p "$DIR"
 [ $# -gt 0 ] || set -- 500000 5000000
+plots=("$PLOT")
+[ -n "${BEFORE:-}" ] && plots+=("$BEFORE")
 
-# stats command...: "wall_median wall_best cpu_median rss_max_kb"
-stats() {
-	local i
-	"$@" >/dev/null 2>&1 || true # warm-up
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" ||
-			{ cat "$DIR/err" >&2; exit 1; }
-		tail -n 1 "$DIR/time"
-	done | awk '{ w[NR] = $1; c[NR] = $2 + $3; if ($4 > r) r = $4 }
+# once: "wall user sys rss" of one run of plot args...
+once() {
+	/usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" ||
+		{ cat "$DIR/err" >&2; exit 1; }
+	tail -n 1 "$DIR/time"
+}
+
+# summary of "wall user sys rss" lines: "wall_median wall_best cpu_median rss_max_kb"
+summarise() {
+	awk '{ w[NR] = $1; c[NR] = $2 + $3; if ($4 > r) r = $4 }
 		function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
 		END { n = NR; m = med(w, n); printf "%.3f %.3f %.3f %d\n", m, w[1], med(c, n), r }'
 }
 
-row() { # label file-MB target-s target-MB plot args...
-	local label=$1 mb=$2 ts=$3 tm=$4 p=$5 w b c r ok name=this
-	shift 5
-	[ "$p" = "$PLOT" ] || name=BEFORE
-	read -r w b c r < <(stats "$p" "$@")
-	ok=$(awk -v w="$w" -v r="$r" -v ts="$ts" -v tm="$tm" 'BEGIN {
-		s = (ts == "-" || w <= ts) && (tm == "-" || r / 1024 <= tm); print s ? "yes" : "NO" }')
-	printf '%-26s %-7s %8s %10s %10s %9s %9s %6s %6s  %s\n' "$label" "$name" "$mb" \
-		"$w" "$b" "$c" "$(awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')" "$ts" "$tm" "$ok"
+row() { # label file-MB target-s target-MB args...: a line per binary
+	local label=$1 mb=$2 ts=$3 tm=$4 i k
+	shift 4
+	for k in "${!plots[@]}"; do "${plots[$k]}" "$@" >/dev/null 2>&1 || true; done # warm-up
+	for k in "${!plots[@]}"; do : >"$DIR/runs.$k"; done
+	for ((i = 0; i < RUNS; i++)); do
+		for k in "${!plots[@]}"; do once "${plots[$k]}" "$@" >>"$DIR/runs.$k"; done
+	done
+	for k in "${!plots[@]}"; do
+		local w b c r ok name=this
+		[ "$k" -eq 0 ] || name=BEFORE
+		read -r w b c r < <(summarise <"$DIR/runs.$k")
+		ok=$(awk -v w="$w" -v r="$r" -v ts="$ts" -v tm="$tm" 'BEGIN {
+			s = (ts == "-" || w <= ts) && (tm == "-" || r / 1024 <= tm); print s ? "yes" : "NO" }')
+		printf '%-26s %-7s %8s %10s %10s %9s %9s %6s %6s  %s\n' "$label" "$name" "$mb" "$w" "$b" "$c" \
+			"$(awk -v r="$r" 'BEGIN { printf "%.1f", r / 1024 }')" "$ts" "$tm" "$ok"
+	done
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '%-26s %-7s %8s %10s %10s %9s %9s %6s %6s  %s\n' what binary "file MB" "wall med" "wall best" \
 	"cpu med" "peak MB" "≤ s" "≤ MB" "met"
-plots=("$PLOT")
-[ -n "${BEFORE:-}" ] && plots+=("$BEFORE")
 if [ -r "$LEGACY" ]; then
-	for p in "${plots[@]}"; do
-		row "legacy-load dashboard" "$(awk -v b="$(stat -c %s "$LEGACY")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
-			0.10 - "$p" "$LEGACY" -o "$DIR/legacy.png"
-	done
+	row "legacy-load dashboard" "$(awk -v b="$(stat -c %s "$LEGACY")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+		0.10 - "$LEGACY" -o "$DIR/legacy.png"
 fi
 for n in "$@"; do
 	f=$DIR/events-$n.json
@@ -68,10 +76,9 @@ for n in "$@"; do
 	mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN { printf "%.1f", b / 1e6 }')
 	cat "$f" >/dev/null # page cache: measure fragmon-plot, not the disk
 	case $n in 500000) ts=0.45 tm=- ;; 5000000) ts=8 tm=64 ;; *) ts=- tm=- ;; esac
-	for p in "${plots[@]}"; do
-		row "$n events, dashboard" "$mb" "$ts" "$tm" "$p" "$f" -o "$DIR/out-$n.png"
-		row "$n events, ingest only" "$mb" - - "$p" "$f" --summary
-	done
+	row "$n events, dashboard" "$mb" "$ts" "$tm" "$f" -o "$DIR/out-$n.png"
+	row "$n events, ingest only" "$mb" - - "$f" --summary
 done
-echo "runs: $RUNS each after a warm-up; met: wall median within the target; machine: $(nproc) CPUs," \
-	"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); load average at the start: $LOAD0, now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs: $RUNS of each, in turn, after a warm-up; met: wall median within the target;" \
+	"machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1);" \
+	"load average at the start: $LOAD0, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
