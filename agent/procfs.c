@@ -232,7 +232,9 @@ static void read_pagetypeinfo(struct fm_mem_snapshot *s, const char *root)
 	free(buf);
 }
 
-static const char *const vm_prefixes[] = {"compact_", "pgmigrate_", "thp_migration_", "kcompactd"};
+/* compaction and migration, and the pages allocated per zone type (for rates per GiB allocated) */
+static const char *const vm_prefixes[] = {"compact_", "pgmigrate_", "thp_migration_", "kcompactd",
+					  "pgalloc_"};
 
 static void read_vmstat(struct fm_mem_snapshot *s, const char *root)
 {

@@ -402,11 +402,12 @@ int fm_tracer_check_flush(struct fm_tracer *t, char *err, size_t errlen)
 		int e = errno;
 
 		/* the kernel's ENOTSUPP (524) has no name in userspace */
-		snprintf(err, errlen,
-			 "the kernel cannot run a BPF program on a chosen CPU (BPF_PROG_TEST_RUN "
-			 "of a raw tracepoint program: Linux 5.10 or later, built with CONFIG_NET): "
-			 "%s",
-			 e == 524 ? "not supported" : strerror(e));
+		snprintf(
+		    err, errlen,
+		    "the kernel cannot run a BPF program on a chosen CPU (BPF_PROG_TEST_RUN "
+		    "of a raw tracepoint program: Linux 5.10 or later, built with CONFIG_NET): "
+		    "%s",
+		    e == 524 ? "not supported" : strerror(e));
 		return -1;
 	}
 	return 0;
@@ -438,9 +439,8 @@ int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *
 		return -1;
 	}
 	t->cpus_len = (size_t)t->ncpus * sizeof(struct fm_cpu);
-	t->cpus =
-	    mmap(NULL, t->cpus_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 bpf_map__fd(t->skel->maps.cpu_state), 0);
+	t->cpus = mmap(NULL, t->cpus_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(t->skel->maps.cpu_state), 0);
 	if (t->cpus == MAP_FAILED) {
 		t->cpus = NULL;
 		snprintf(err, errlen, "cannot map the per-CPU state: %s", strerror(errno));
