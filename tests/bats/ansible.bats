@@ -384,6 +384,39 @@ EOY
 	[[ "$output" == *"changed=0"* ]]
 }
 
+@test "ansible: index_source event on a kernel without BTF: BTF made with pahole from DWARF once per release, given to the agent" {
+	require_agent
+	command -v pahole > /dev/null || skip "pahole (dwarves) not installed"
+	# a DWARF object stands in for a kdevops-built vmlinux; /nonexistent for the missing
+	# /sys/kernel/btf/vmlinux
+	printf 'struct zone_like { int a; long b; };\nstruct zone_like z;\n' > "$T/dw.c"
+	gcc -g -c "$T/dw.c" -o "$T/dw.o"
+	local ev=(-e monitor_fragmentation_index_source=event -e fragmon_kernel_btf=/nonexistent
+		-e fragmon_dwarf_vmlinux="$T/dw.o" -e fragmon_btf_cache_dir="$T/btf-cache")
+	play fragmon-start.yml --limit node "${ev[@]}"
+	echo "$output" | tail -n 12
+	[ "$status" -eq 0 ]
+	local rel btf
+	rel=$(uname -r)
+	btf=$T/btf-cache/vmlinux-$rel.btf
+	[[ "$output" == *"fragmon-agent on node: BTF for $rel generated with pahole from $T/dw.o"* ]]
+	bpftool btf dump file "$btf" | grep -q "STRUCT 'zone_like'"
+	grep -qx "btf: \"$btf\"" "$T/target/node/current/fragmon.yaml"
+	play fragmon-stop.yml --limit node
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .metadata.btf "$T/target/node/current/fragmentation_data.json")" = file ]
+	# the next start takes it from the cache; a kernel with BTF needs none; no DWARF: none
+	play fragmon-start.yml --limit node "${ev[@]}"
+	[[ "$output" == *"BTF for $rel from $btf (made earlier with pahole)"* ]]
+	play fragmon-stop.yml --limit node
+	play fragmon-start.yml --limit node -e monitor_fragmentation_index_source=event
+	[[ "$output" == *"kernel $rel has BTF (/sys/kernel/btf/vmlinux)"* ]]
+	! grep -q '^btf:' "$T/target/node/current/fragmon.yaml"
+	play fragmon-stop.yml --limit node
+	run "$T/bin/fragmon-ctl" btf "$T/btf-none" /nonexistent "$T/nothing.o"
+	[[ "$output" == *'"result": "none"'*"no DWARF vmlinux at $T/nothing.o"* ]]
+}
+
 @test "ansible: results land in kdevops' workflow results directory (kdevops_workflow_name)" {
 	require_tools
 	cat > "$T/paths.yml" <<EOY
