@@ -241,13 +241,3 @@ sys.exit(1 if not ev or bad else 0)' "$OUT/fragmentation_data.json"
 	[ "$ext" = null ] && ext=0
 	[ $((want - ext)) -le 2 ] && [ $((ext - want)) -le 2 ]
 }
-
-@test "agent: Prometheus textfile is written atomically" {
-	require_bpf
-	mkdir "$OUT/prom"
-	run "$AGENT" -o "$OUT" -q -d 1 -i 200 --prometheus-dir "$OUT/prom"
-	[ "$status" -eq 0 ]
-	grep -q '^fragmon_events_total{host=' "$OUT/prom/fragmon.prom"
-	grep -q '^fragmon_free_blocks{.*order="0"}' "$OUT/prom/fragmon.prom"
-	[ -z "$(ls "$OUT/prom" | grep tmp)" ]
-}
