@@ -8,7 +8,7 @@ PKGS=(
 	make gcc clang llvm bpftool pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libyaml-dev libyajl-dev
 	libgd-dev libfreetype-dev libcurl4-openssl-dev fonts-dejavu-core libpng-dev
-	bats jq python3 file procps psmisc kmod
+	bats jq python3 file procps psmisc kmod prometheus prometheus-node-exporter
 	ansible-core ansible-lint kconfig-frontends bison flex
 	clang-format libclang-rt-14-dev libfuzzer-14-dev valgrind time
 	qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils dwarves bc libssl-dev gcc-aarch64-linux-gnu
