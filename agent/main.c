@@ -113,7 +113,7 @@ static int setup_kernel_view(struct fm_agent *a)
 		snprintf(a->kernel, sizeof(a->kernel), "%s", u.release);
 		snprintf(a->hostname, sizeof(a->hostname), "%s", u.nodename);
 	}
-	a->nspans = fm_read_zoneinfo(a->spans, FM_MAX_NODES * FM_MAX_ZONES);
+	a->nspans = fm_read_zoneinfo(a->spans, FM_MAX_NODES * FM_MAX_ZONES, "/proc");
 	if (a->nspans <= 0) {
 		logmsg("cannot read /proc/zoneinfo: %s", strerror(errno));
 		return -1;

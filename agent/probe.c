@@ -52,7 +52,7 @@ int fm_probe(FILE *out, const struct fm_config *cfg)
 	struct utsname u;
 	char err[512] = "", kernel[65] = "";
 	yajl_gen g = yajl_gen_alloc(NULL);
-	int nspans = fm_read_zoneinfo(spans, FM_MAX_NODES * FM_MAX_ZONES), pbo;
+	int nspans = fm_read_zoneinfo(spans, FM_MAX_NODES * FM_MAX_ZONES, "/proc"), pbo;
 	bool snap_ok, bpf = false, root = geteuid() == 0, can_run;
 
 	memset(&k, 0, sizeof(k));

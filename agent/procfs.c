@@ -58,10 +58,13 @@ char *fm_slurp(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
-int fm_read_zoneinfo(struct fm_zone_span *spans, int max)
+int fm_read_zoneinfo(struct fm_zone_span *spans, int max, const char *root)
 {
-	char *buf = fm_slurp("/proc/zoneinfo", 1 << 22, NULL), *line, *save = NULL;
+	char path[512], *buf, *line, *save = NULL;
 	int n = 0, node = -1, idx = 0;
+
+	snprintf(path, sizeof(path), "%s/zoneinfo", root);
+	buf = fm_slurp(path, 1 << 22, NULL);
 
 	if (!buf)
 		return -1;

@@ -41,8 +41,9 @@ struct fm_mem_snapshot {
 	unsigned long long vm_val[FM_MAX_VMSTAT];
 };
 
-/* All zones of all nodes, in /proc/zoneinfo order; returns the count or -1. */
-int fm_read_zoneinfo(struct fm_zone_span *spans, int max);
+/* All zones of all nodes, in ROOT/zoneinfo order (root is "/proc" except in tests);
+ * returns the count or -1. */
+int fm_read_zoneinfo(struct fm_zone_span *spans, int max, const char *root);
 
 /*
  * Fill snap from buddyinfo (required), pagetypeinfo and vmstat (optional).

@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 	fm_writer_init(&a.writer);
 	a.t0_ns = fm_mono_ns();
 	a.start_epoch = fm_epoch();
-	a.nspans = fm_read_zoneinfo(a.spans, FM_MAX_NODES * FM_MAX_ZONES);
+	a.nspans = fm_read_zoneinfo(a.spans, FM_MAX_NODES * FM_MAX_ZONES, "/proc");
 	if (a.nspans <= 0 || fm_read_snapshot(&a.snap, a.spans, a.nspans, "/proc")) {
 		fprintf(stderr, "synthetic: cannot read /proc\n");
 		return 1;
