@@ -214,7 +214,8 @@ sys.exit(1 if not ev or bad else 0)' "$OUT/fragmentation_data.json"
 	ftrace_start fmtest kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
 	start_agent "$OUT" -i 10 --max-output-mb 1
 	for i in $(seq 1 3000); do
-		[ "$(stat -c %s "$OUT/fragmentation_data.json.partial")" -gt 1100000 ] && break
+		# the cap is 1 MiB: past 1,000,000 bytes the next flushes reach it
+		[ "$(stat -c %s "$OUT/fragmentation_data.json.partial")" -gt 1000000 ] && break
 		sleep 0.1
 	done
 	provoke_extfrag fmtest 1
