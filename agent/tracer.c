@@ -353,6 +353,14 @@ int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *er
 			 fm_mode_name(o->cfg->mode));
 		return -1;
 	}
+	/* /proc/net exists on every kernel with CONFIG_NET */
+	if (access("/proc/net", F_OK)) {
+		snprintf(err, errlen,
+			 "the kernel was built without CONFIG_NET: BPF test runs (the "
+			 "agent sends staged events with them) and libbpf's feature probes "
+			 "need it");
+		return -1;
+	}
 	probe = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
 	if (probe != 1) {
 		snprintf(err, errlen, "%s",
