@@ -166,7 +166,7 @@ def judge_case(f, case, pt_types, kernel_btf):
     def span(name):
         t = text(f, f"{case}/{name}").split()
         return float(t[1]) - float(t[0]) if len(t) == 2 else None
-    return res, {"attach_s": span("start"), "stop_s": span("stop"), "events": by,
+    return res, {"attach_s": span("start"), "final_s": span("final"), "stop_s": span("stop"), "events": by,
                  "tracepoints": md.get("tracepoints")}
 
 

@@ -150,6 +150,11 @@ run_case() { # case
 	cp /sys/kernel/debug/extfrag/unusable_index $d/unusable_index 2>/dev/null
 	t2=$(cut -d' ' -f1 /proc/uptime)
 	kill -TERM $pid
+	# the final file comes first; detaching the programs after it
+	while [ ! -e $d/out/fragmentation_data.json ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.02
+	done
+	emit_text $c/final "$t2 $(cut -d' ' -f1 /proc/uptime)"
 	wait $pid
 	rc=$?
 	emit_text $c/stop "$t2 $(cut -d' ' -f1 /proc/uptime)"

@@ -3,8 +3,9 @@
 """table.py RUNDIR ID...: the kernel x check table of a vm-test run (markdown).
 
 attach s: from starting the agent to its .partial file (BPF attached, header
-written); stop s: from SIGTERM to its exit (detach, last snapshot, final
-file), both in guest time under TCG emulation."""
+written); final s: from SIGTERM to the final file (last snapshot, drain,
+write); stop s: from SIGTERM to its exit (the programs detached after the
+final file), all in guest time under TCG emulation."""
 import json
 import os
 import sys
@@ -30,12 +31,12 @@ def cell(col, c, case):
 
 def main():
     run, ids = sys.argv[1], sys.argv[2:]
-    print("| kernel | case | " + " | ".join(COLS) + " | attach s | stop s |")
-    print("|---|---|" + "---|" * (len(COLS) + 2))
+    print("| kernel | case | " + " | ".join(COLS) + " | attach s | final s | stop s |")
+    print("|---|---|" + "---|" * (len(COLS) + 3))
     for i in ids:
         p = os.path.join(run, i, "report.json")
         if not os.path.exists(p):
-            print(f"| {i} | no report | " + " | ".join("✗" for _ in COLS) + " | | |")
+            print(f"| {i} | no report | " + " | ".join("✗" for _ in COLS) + " | | | |")
             continue
         r = json.load(open(p))
         name = f"{i} `{r['release'].split()[0]}`" if r["release"] else i
@@ -43,7 +44,7 @@ def main():
             print(f"| {name} | did not finish | " + " | ".join("✗" for _ in COLS) + " | | |")
         for case, v in r["cases"].items():
             info = v.get("info") or {}
-            times = [info.get("attach_s"), info.get("stop_s")]
+            times = [info.get("attach_s"), info.get("final_s"), info.get("stop_s")]
             print(f"| {name} | {CASES.get(case, case)} | " +
                   " | ".join(cell(c, v["checks"].get(c), case) for c in COLS) + " | " +
                   " | ".join(f"{t:.2f}" if t is not None else "" for t in times) + " |")
