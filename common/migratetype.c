@@ -5,10 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const default_names[] = {
-    "UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "CMA", "ISOLATE",
-};
-
+/* in the common x86-64 enum order, which is also the default table */
 static const char *const kind_names[] = {
     [FM_MT_UNMOVABLE] = "UNMOVABLE",
     [FM_MT_MOVABLE] = "MOVABLE",
@@ -16,13 +13,17 @@ static const char *const kind_names[] = {
     [FM_MT_HIGHATOMIC] = "HIGHATOMIC",
     [FM_MT_CMA] = "CMA",
     [FM_MT_ISOLATE] = "ISOLATE",
+    [FM_MT_OTHER] = "other",
 };
 
 const char *fm_mt_default_name(int id)
 {
-	if (id >= 0 && (size_t)id < sizeof(default_names) / sizeof(default_names[0]))
-		return default_names[id];
-	return NULL;
+	return id >= 0 && id < FM_MT_OTHER ? kind_names[id] : NULL;
+}
+
+const char *fm_mt_kind_name(enum fm_mt_kind kind)
+{
+	return (int)kind >= 0 && kind <= FM_MT_OTHER ? kind_names[kind] : "?";
 }
 
 void fm_mt_canonical(const char *label, char *out, size_t outlen)

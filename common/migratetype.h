@@ -36,6 +36,9 @@ const char *fm_mt_default_name(int id);
  */
 void fm_mt_canonical(const char *label, char *out, size_t outlen);
 
+/* The canonical name of a kind ("other" for FM_MT_OTHER, "?" out of range). */
+const char *fm_mt_kind_name(enum fm_mt_kind kind);
+
 /* Kind of a canonical name (FM_MT_OTHER when unknown). */
 enum fm_mt_kind fm_mt_kind_of(const char *canonical);
 

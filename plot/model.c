@@ -15,19 +15,9 @@ static const char *const type_names[PM_EV_N] = {
     [PM_EV_MIGRATE] = FM_EV_MIGRATE,	      [PM_EV_UNKNOWN] = "unknown",
 };
 
-static const char *const kind_names[PM_MT_KINDS] = {
-    [FM_MT_UNMOVABLE] = "UNMOVABLE",
-    [FM_MT_MOVABLE] = "MOVABLE",
-    [FM_MT_RECLAIMABLE] = "RECLAIMABLE",
-    [FM_MT_HIGHATOMIC] = "HIGHATOMIC",
-    [FM_MT_CMA] = "CMA",
-    [FM_MT_ISOLATE] = "ISOLATE",
-    [FM_MT_OTHER] = "other",
-};
-
 const char *pm_mt_kind_name(int kind)
 {
-	return kind >= 0 && kind < PM_MT_KINDS ? kind_names[kind] : "?";
+	return kind >= 0 && kind < PM_MT_KINDS ? fm_mt_kind_name((enum fm_mt_kind)kind) : "?";
 }
 
 const char *pm_evtype_name(enum pm_evtype t)

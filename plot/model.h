@@ -26,7 +26,7 @@
 #define PM_CHUNK 16 /* bins per allocation */
 #define PM_NCHUNK (PM_BINS / PM_CHUNK)
 #define PM_BW_MIN (1.0 / 1024) /* bin widths are 2^k / 1024 s */
-#define PM_ORD 16	       /* order slot = order + 1 (order -1: whole-zone run) */
+#define PM_ORD FM_ORDER_SLOTS  /* order slot = order + 1 (order -1: whole-zone run), fm_limits.h */
 #define PM_FI_ROWS 52	       /* rows 0..50: index/20 for 0..1000; row 51: index < 0 */
 #define PM_FI_NEG 51
 #define PM_MAX_PAT 64
