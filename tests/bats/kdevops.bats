@@ -377,3 +377,52 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"fragmon-agent on node: finished"* ]]
 }
+
+# btf_task KD PATHDIR: kdevops' bootlinux BTF task (patch 4) against a stand-in kernel
+# tree whose scripts/config records its arguments; PATH is PATHDIR (+ /usr/sbin)
+btf_task() {
+	local kd=$1 tree=$T/btf-tree
+	rm -rf "$tree" && mkdir -p "$tree/scripts"
+	printf '#!/bin/sh\necho "$@" >> "%s/calls"\n' "$tree" > "$tree/scripts/config"
+	chmod +x "$tree/scripts/config"
+	cat > "$T/btf-play.yml" <<EOP
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - ansible.builtin.include_tasks: $kd/playbooks/roles/bootlinux/tasks/debug-info-btf.yml
+      vars:
+        bootlinux_btf_tree: $tree
+        bootlinux_btf_config: $tree/.config
+EOP
+	run env PATH="$2:/usr/sbin" "$(command -v ansible-playbook)" -i localhost, "$T/btf-play.yml"
+	echo "$output" | tail -n 8
+}
+
+@test "kdevops: patch 4 turns on the kernel's BTF only where pahole >= 1.16 can build it" {
+	local kd f
+	kd=$(new_tree btf)
+	git -C "$kd" -c user.name=t -c user.email=t@invalid am -q "$FM_TOP"/kdevops/patches/[0-9]*.patch
+	# a PATH with everything of /usr/bin but pahole, and one with a pahole of a given version
+	mkdir -p "$T/nopahole" "$T/pahole-new" "$T/pahole-old"
+	for f in /usr/bin/*; do [ "${f##*/}" = pahole ] || ln -sf "$f" "$T/nopahole/"; done
+	printf '#!/bin/sh\necho v1.24\n' > "$T/pahole-new/pahole"
+	printf '#!/bin/sh\necho v1.15\n' > "$T/pahole-old/pahole"
+	chmod +x "$T/pahole-new/pahole" "$T/pahole-old/pahole"
+
+	btf_task "$kd" "$T/pahole-new:$T/nopahole"
+	[ "$status" -eq 0 ]
+	grep -q -- '--enable DEBUG_INFO_BTF' "$T/btf-tree/calls"
+	grep -q -- '--disable DEBUG_INFO_REDUCED' "$T/btf-tree/calls"
+	[[ "$output" != *"building the kernel without BTF"* ]]
+
+	btf_task "$kd" "$T/pahole-old:$T/nopahole"
+	[ "$status" -eq 0 ]
+	[ ! -e "$T/btf-tree/calls" ]
+	[[ "$output" == *"pahole v1.15 is older than 1.16: building the kernel without BTF"* ]]
+
+	btf_task "$kd" "$T/nopahole"
+	[ "$status" -eq 0 ]
+	[ ! -e "$T/btf-tree/calls" ]
+	[[ "$output" == *"pahole was not found: building the kernel without BTF (install dwarves"* ]]
+}
