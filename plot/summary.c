@@ -46,28 +46,22 @@ struct runvals {
 	int nrows, np, have_est;
 };
 
-static void runvals(const struct pm_run *r, struct runvals *rv)
+/* r's values, in storage of its own (too large for the stack) until the next call */
+static const struct runvals *runvals(const struct pm_run *r)
 {
+	static struct runvals rv;
 	struct pm_side side = {{(struct pm_run *)r}, 1, ""};
 	struct pm_run *one = (struct pm_run *)r;
 
-	rv->nrows = pm_rows(&one, 1, 0, rv->rows, PM_MAX_ROWS);
-	rv->np = pm_run_sorted_patterns(r, rv->pat);
-	rv->have_est = !pm_estimate(&side, rv->rows, rv->nrows, summary_reps, rv->est, &rv->in);
+	rv.nrows = pm_rows(&one, 1, 0, rv.rows, PM_MAX_ROWS);
+	rv.np = pm_run_sorted_patterns(r, rv.pat);
+	rv.have_est = !pm_estimate(&side, rv.rows, rv.nrows, summary_reps, rv.est, &rv.in);
+	return &rv;
 }
 
 static void run_text(FILE *out, const struct pm_run *r)
 {
-	static struct runvals rv;
-	const struct pm_mrow *rows = rv.rows;
-	const struct pm_est *est = rv.est;
-	const struct pm_pattern *const *pat = rv.pat;
-	int nrows, np, have_est;
-
-	runvals(r, &rv);
-	nrows = rv.nrows;
-	np = rv.np;
-	have_est = rv.have_est;
+	const struct runvals *rv = runvals(r);
 
 	fprintf(out, "== %s (%s)\n", r->label, r->name);
 	fprintf(out, "format: %s\nkernel: %s\nhost: %s\ncomplete: %s\n", run_format(r),
@@ -76,19 +70,19 @@ static void run_text(FILE *out, const struct pm_run *r)
 		: !r->have_metadata ? "no (no metadata)"
 		: r->complete == 0  ? "no (checkpoint)"
 				    : "yes");
-	for (int k = 0; k < nrows; k++) {
-		struct pm_val v = have_est ? est[k].v : pm_value(&rows[k], r, NULL);
+	for (int k = 0; k < rv->nrows; k++) {
+		struct pm_val v = rv->have_est ? rv->est[k].v : pm_value(&rv->rows[k], r, NULL);
 		char buf[64], lo[32], hi[32];
 
 		if (!v.valid)
 			continue;
-		pm_val_plain(&rows[k], v, buf, sizeof(buf));
-		if (have_est && est[k].have_ci) {
-			fmt(&rows[k], est[k].lo, v.v, 0, lo, sizeof(lo));
-			fmt(&rows[k], est[k].hi, v.v, 0, hi, sizeof(hi));
-			fprintf(out, "%s: %s [%s, %s]\n", rows[k].key, buf, lo, hi);
+		pm_val_plain(&rv->rows[k], v, buf, sizeof(buf));
+		if (rv->have_est && rv->est[k].have_ci) {
+			fmt(&rv->rows[k], rv->est[k].lo, v.v, 0, lo, sizeof(lo));
+			fmt(&rv->rows[k], rv->est[k].hi, v.v, 0, hi, sizeof(hi));
+			fprintf(out, "%s: %s [%s, %s]\n", rv->rows[k].key, buf, lo, hi);
 		} else {
-			fprintf(out, "%s: %s\n", rows[k].key, buf);
+			fprintf(out, "%s: %s\n", rv->rows[k].key, buf);
 		}
 	}
 	for (int s = 0; s < PM_ORD; s++)
@@ -101,15 +95,16 @@ static void run_text(FILE *out, const struct pm_run *r)
 		if (r->ef_order[s])
 			fprintf(out, "extfrag_order_%d: %llu\n", s - 1,
 				(unsigned long long)r->ef_order[s]);
-	fprintf(out, "patterns: %d\n", np);
-	for (int p = 0; p < np; p++)
-		fprintf(out, "pattern: %s %s->%s %llu steal, %llu claim\n", pat[p]->sev.marker,
-			pat[p]->from[0] ? pat[p]->from : "?", pat[p]->to,
-			(unsigned long long)pat[p]->steal, (unsigned long long)pat[p]->claim);
-	if (have_est) {
+	fprintf(out, "patterns: %d\n", rv->np);
+	for (int p = 0; p < rv->np; p++)
+		fprintf(out, "pattern: %s %s->%s %llu steal, %llu claim\n", rv->pat[p]->sev.marker,
+			rv->pat[p]->from[0] ? rv->pat[p]->from : "?", rv->pat[p]->to,
+			(unsigned long long)rv->pat[p]->steal,
+			(unsigned long long)rv->pat[p]->claim);
+	if (rv->have_est) {
 		fputs("intervals: 95%, ", out);
-		method_text(out, "", &rv.in, summary_reps);
-		fputs(rv.in.bins < 4 ? "; too few bins for intervals\n" : "\n", out);
+		method_text(out, "", &rv->in, summary_reps);
+		fputs(rv->in.bins < 4 ? "; too few bins for intervals\n" : "\n", out);
 	}
 }
 
@@ -249,16 +244,7 @@ static void method_json(yajl_gen g, const struct pm_boot_info *in)
 
 static void run_json(yajl_gen g, const struct pm_run *r)
 {
-	static struct runvals rv;
-	const struct pm_mrow *rows = rv.rows;
-	const struct pm_est *est = rv.est;
-	const struct pm_pattern *const *pat = rv.pat;
-	int nrows, np, have_est;
-
-	runvals(r, &rv);
-	nrows = rv.nrows;
-	np = rv.np;
-	have_est = rv.have_est;
+	const struct runvals *rv = runvals(r);
 
 	yajl_gen_map_open(g);
 	S(g, "label");
@@ -277,27 +263,27 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 	yajl_gen_bool(g, !r->truncated && r->have_metadata && r->complete != 0);
 	S(g, "metrics");
 	yajl_gen_map_open(g);
-	for (int k = 0; k < nrows; k++) {
-		struct pm_val v = have_est ? est[k].v : pm_value(&rows[k], r, NULL);
+	for (int k = 0; k < rv->nrows; k++) {
+		struct pm_val v = rv->have_est ? rv->est[k].v : pm_value(&rv->rows[k], r, NULL);
 
-		S(g, rows[k].key);
+		S(g, rv->rows[k].key);
 		if (!v.valid)
 			yajl_gen_null(g);
 		else
-			num(g, v.v, rows[k].type == PM_INFO ? rows[k].decimals : 1);
+			num(g, v.v, rv->rows[k].type == PM_INFO ? rv->rows[k].decimals : 1);
 	}
 	yajl_gen_map_close(g);
 	S(g, "intervals");
 	yajl_gen_map_open(g);
-	for (int k = 0; have_est && k < nrows; k++)
-		if (est[k].have_ci) {
-			S(g, rows[k].key);
-			pair(g, 1, est[k].lo, est[k].hi);
+	for (int k = 0; rv->have_est && k < rv->nrows; k++)
+		if (rv->est[k].have_ci) {
+			S(g, rv->rows[k].key);
+			pair(g, 1, rv->est[k].lo, rv->est[k].hi);
 		}
 	yajl_gen_map_close(g);
-	if (have_est) {
+	if (rv->have_est) {
 		S(g, "interval_method");
-		method_json(g, &rv.in);
+		method_json(g, &rv->in);
 	}
 	S(g, "compaction_by_order");
 	yajl_gen_map_open(g);
@@ -330,18 +316,18 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 	yajl_gen_map_close(g);
 	S(g, "patterns");
 	yajl_gen_array_open(g);
-	for (int p = 0; p < np; p++) {
+	for (int p = 0; p < rv->np; p++) {
 		yajl_gen_map_open(g);
 		S(g, "from");
-		S(g, pat[p]->from);
+		S(g, rv->pat[p]->from);
 		S(g, "to");
-		S(g, pat[p]->to);
+		S(g, rv->pat[p]->to);
 		S(g, "severity");
-		num(g, pat[p]->sev.score2 / 2.0, 1);
+		num(g, rv->pat[p]->sev.score2 / 2.0, 1);
 		S(g, "steal");
-		yajl_gen_integer(g, (long long)pat[p]->steal);
+		yajl_gen_integer(g, (long long)rv->pat[p]->steal);
 		S(g, "claim");
-		yajl_gen_integer(g, (long long)pat[p]->claim);
+		yajl_gen_integer(g, (long long)rv->pat[p]->claim);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
