@@ -40,6 +40,7 @@ void fm_enrich(struct fm_agent *a, struct fm_record *r)
 		return;
 	if (e->fi != FM_FI_NONE) {
 		r->fi_source = "bpf";
+		a->fi_bpf += e->kind == FM_KIND_EXTFRAG;
 	} else {
 		const struct fm_zone_free *z =
 		    a->have_snap ? fm_snapshot_zone(&a->snap, e->node, e->zone) : NULL;
@@ -49,12 +50,7 @@ void fm_enrich(struct fm_agent *a, struct fm_record *r)
 		e->fi = fm_fragmentation_index(z->free, a->snap.nr_orders, order);
 		e->ui = fm_unusable_index(z->free, a->snap.nr_orders, order);
 		r->fi_source = "snapshot";
-	}
-	if (e->kind == FM_KIND_EXTFRAG) {
-		if (r->fi_source[0] == 'b')
-			a->fi_bpf++;
-		else
-			a->fi_snapshot++;
+		a->fi_snapshot += e->kind == FM_KIND_EXTFRAG;
 	}
 }
 
