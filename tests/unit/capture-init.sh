@@ -72,12 +72,7 @@ uname -m > /cap/machine
 emit release /cap/release
 emit machine /cap/machine
 emit cmdline /proc/cmdline
-for e in kmem/mm_page_alloc_extfrag compaction/mm_compaction_begin compaction/mm_compaction_end \
-	compaction/mm_compaction_finished compaction/mm_compaction_suitable \
-	compaction/mm_compaction_try_to_compact_pages compaction/mm_compaction_deferred \
-	compaction/mm_compaction_defer_compaction compaction/mm_compaction_defer_reset \
-	compaction/mm_compaction_kcompactd_wake compaction/mm_compaction_kcompactd_sleep \
-	migrate/mm_migrate_pages; do
+for e in $(cat /events); do  # written by capture.sh
 	emit events/$e/format $T/events/$e/format
 done
 state idle

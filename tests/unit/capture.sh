@@ -24,6 +24,15 @@ TIMEOUT=${CAPTURE_TIMEOUT:-900}
 [ $# -gt 0 ] || set -- host 5.10 6.1 6.12 6.12-arm64 6.12-numa2
 die() { echo "capture.sh: $*" >&2; exit 1; }
 
+# the tracepoints whose format files are captured, here and by capture-init.sh
+# (which reads the list from /events)
+EVENTS="kmem/mm_page_alloc_extfrag compaction/mm_compaction_begin compaction/mm_compaction_end
+	compaction/mm_compaction_finished compaction/mm_compaction_suitable
+	compaction/mm_compaction_try_to_compact_pages compaction/mm_compaction_deferred
+	compaction/mm_compaction_defer_compaction compaction/mm_compaction_defer_reset
+	compaction/mm_compaction_kcompactd_wake compaction/mm_compaction_kcompactd_sleep
+	migrate/mm_migrate_pages"
+
 # the applets capture-init.sh uses
 APPLETS="sh mount cat wc cmp stty mkdir rm find sync poweroff uname echo sleep head tail"
 
@@ -80,6 +89,7 @@ initramfs() { # busybox out
 	cp "$1" "$root/bin/busybox"
 	for a in $APPLETS; do ln -s busybox "$root/bin/$a"; done
 	cp "$here/capture-init.sh" "$root/init"
+	echo $EVENTS > "$root/events"
 	chmod 755 "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$2"
 	rm -rf "$root"
@@ -95,12 +105,7 @@ capture_host() {
 	d=$(mktemp -d)
 	uname -r > "$d/release"
 	uname -m > "$d/machine"
-	for e in kmem/mm_page_alloc_extfrag compaction/mm_compaction_begin compaction/mm_compaction_end \
-		compaction/mm_compaction_finished compaction/mm_compaction_suitable \
-		compaction/mm_compaction_try_to_compact_pages compaction/mm_compaction_deferred \
-		compaction/mm_compaction_defer_compaction compaction/mm_compaction_defer_reset \
-		compaction/mm_compaction_kcompactd_wake compaction/mm_compaction_kcompactd_sleep \
-		migrate/mm_migrate_pages; do
+	for e in $EVENTS; do
 		[ -r "$t/events/$e/format" ] || continue
 		mkdir -p "$d/events/$e"
 		cat "$t/events/$e/format" > "$d/events/$e/format"
