@@ -160,6 +160,20 @@ static void compaction(FILE *f, const struct fm_agent *a)
 		(unsigned long long)a->counts[FM_CNT_MIGRATE_FAIL]);
 }
 
+/* an index (x1000, contract/fragindex.h) per zone and order, printed /1000 as debugfs does */
+static void index_family(FILE *f, const struct fm_mem_snapshot *s, const char *name,
+			 const char *help, int (*index)(const unsigned long long *, int, int))
+{
+	family(f, name, "gauge", help);
+	for (int i = 0; i < s->nzones; i++)
+		for (int o = 0; o < s->nr_orders; o++) {
+			fprintf(f, "%s{", name);
+			zone_labels(f, &s->zones[i]);
+			fprintf(f, ",order=\"%d\"} %.3f\n", o,
+				index(s->zones[i].free, s->nr_orders, o) / 1000.0);
+		}
+}
+
 /* gauges of the latest snapshot */
 static void zones(FILE *f, const struct fm_agent *a)
 {
@@ -197,30 +211,16 @@ static void zones(FILE *f, const struct fm_agent *a)
 				fprintf(f, "} %llu\n", s->zones[i].blocks[t]);
 			}
 	}
-	family(f, "fragmon_fragmentation_index", "gauge",
-	       "The kernel's fragmentation index per zone and order, as debugfs "
-	       "extfrag/extfrag_index prints it: -1 a free block of the order exists; else 0 "
-	       "(allocation would fail for lack of memory) to 1 (for fragmentation).");
-	for (int i = 0; i < s->nzones; i++)
-		for (int o = 0; o < s->nr_orders; o++) {
-			int v = fm_fragmentation_index(s->zones[i].free, s->nr_orders, o);
-
-			fputs("fragmon_fragmentation_index{", f);
-			zone_labels(f, &s->zones[i]);
-			fprintf(f, ",order=\"%d\"} %.3f\n", o, v / 1000.0);
-		}
-	family(f, "fragmon_unusable_index", "gauge",
-	       "The kernel's unusable free space index per zone and order (debugfs "
-	       "extfrag/unusable_index): the share of free memory in blocks smaller than the "
-	       "order, 0 to 1.");
-	for (int i = 0; i < s->nzones; i++)
-		for (int o = 0; o < s->nr_orders; o++) {
-			int v = fm_unusable_index(s->zones[i].free, s->nr_orders, o);
-
-			fputs("fragmon_unusable_index{", f);
-			zone_labels(f, &s->zones[i]);
-			fprintf(f, ",order=\"%d\"} %.3f\n", o, v / 1000.0);
-		}
+	index_family(f, s, "fragmon_fragmentation_index",
+		     "The kernel's fragmentation index per zone and order, as debugfs "
+		     "extfrag/extfrag_index prints it: -1 a free block of the order exists; else 0 "
+		     "(allocation would fail for lack of memory) to 1 (for fragmentation).",
+		     fm_fragmentation_index);
+	index_family(f, s, "fragmon_unusable_index",
+		     "The kernel's unusable free space index per zone and order (debugfs "
+		     "extfrag/unusable_index): the share of free memory in blocks smaller than the "
+		     "order, 0 to 1.",
+		     fm_unusable_index);
 }
 
 static void agent_info(FILE *f, const struct fm_agent *a)
