@@ -120,6 +120,23 @@ $(BUILD)/tests/fragload: tests/workload/fragload.c | $(BUILD)/tests
 workload: $(BUILD)/tests/fragload
 .PHONY: workload
 
+# ---- deps: each target installs the Debian packages of its sets, only those
+# missing (tools/install-deps.sh: build, test, fuzz, vm; --list SET prints a set).
+deps:
+	$(Q)tools/install-deps.sh build
+deps-test:
+	$(Q)tools/install-deps.sh build test
+deps-fuzz:
+	$(Q)tools/install-deps.sh build fuzz
+deps-vm:
+	$(Q)tools/install-deps.sh build vm
+deps-all:
+	$(Q)tools/install-deps.sh all
+.PHONY: deps-test deps-fuzz deps-vm deps-all
+check: deps-test
+demo: deps
+fuzz-build: deps-fuzz
+
 # ---- components ----
 include plot/plot.mk
 include kconfig/kconfig.mk
@@ -132,16 +149,13 @@ include tests/vm/vm.mk
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
-# ---- deps, tests, demo ----
-deps:
-	$(Q)tools/install-deps.sh
-
-check: deps
+# ---- tests, demo ----
+check:
 	$(Q)$(MAKE) --no-print-directory all workload fault-agent unit-check
 	$(Q)tools/run-tests.sh
 
 DEMO_SECONDS ?= 30
-demo: deps
+demo:
 	$(Q)$(MAKE) --no-print-directory all workload
 	$(Q)tools/demo.sh $(DEMO_SECONDS)
 

@@ -82,7 +82,7 @@ kdevops-update:
 # FRAGMON_VM_CACHE=<dir> (kernels and the guests' root image, default $(BUILD)/vm)
 FRAGMON_VM_CACHE ?= $(abspath $(BUILD))/vm
 .PHONY: vm-e2e
-vm-e2e: agent plot
+vm-e2e: deps-test deps-vm agent plot
 	$(Q)FRAGMON_VM_CACHE=$(FRAGMON_VM_CACHE) FRAGMON_TESTS=tests/e2e/e2e.bats tools/run-tests.sh
 
 ansible-help:

@@ -37,7 +37,7 @@ asan-build:
 
 # the sanitized programs replace the normal ones for every test that honours
 # FRAGMON_AGENT / FRAGMON_PLOT; test tools (fragload, pngprobe) stay normal
-check-asan: deps
+check-asan: deps-test deps-fuzz
 	$(Q)$(MAKE) --no-print-directory all workload plot-test-tools
 	$(Q)$(MAKE) --no-print-directory asan-build
 	$(Q)rm -rf $(ASAN_LOGDIR) && mkdir -p $(ASAN_LOGDIR)
@@ -47,7 +47,7 @@ check-asan: deps
 		ASAN_OPTIONS='$(FM_ASAN_OPTIONS)' UBSAN_OPTIONS='$(FM_UBSAN_OPTIONS)' \
 		tools/run-tests.sh; rc=$$?; $(asan_reports); exit $$rc
 
-check-leaks: asan-build plot-test-tools
+check-leaks: deps-test deps-fuzz asan-build plot-test-tools
 	$(Q)rm -rf $(ASAN_LOGDIR) && mkdir -p $(ASAN_LOGDIR)
 	$(Q)FRAGMON_AGENT=$(abspath $(ASAN_BUILD)/fragmon-agent) \
 		FRAGMON_PLOT=$(abspath $(ASAN_BUILD)/fragmon-plot) FRAGMON_SANITIZED=1 \

@@ -11,7 +11,7 @@ VM_KERNELS ?=
 FRAGMON_VM_CACHE ?= $(BUILD)/vm
 # the arm64 programs, when an arm64 kernel is in the matrix
 VM_ARM64 := $(if $(VM_KERNELS),$(filter %-arm64,$(VM_KERNELS)),6.12-arm64)
-vm-test: deps
+vm-test: deps-vm
 	$(Q)$(MAKE) --no-print-directory agent fault-agent $(BUILD)/tests/fragload-static
 	$(if $(VM_ARM64),$(Q)$(MAKE) --no-print-directory ARCH=arm64 BUILD=$(BUILD)-arm64 \
 		FAULT_BUILD=build-fault-arm64 FRAGMON_VM_CACHE=$(abspath $(FRAGMON_VM_CACHE)) cross fault-agent)
