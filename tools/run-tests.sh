@@ -2,9 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the bats suite (TAP), echo it, and end with a plain summary line.
 # BATS_FILTER=regex runs only matching tests; FRAGMON_TESTS="a.bats b.bats"
-# only those files.
+# only those files. FRAGMON_LEGACY_DIR (the legacy tracker's captures that
+# tests/bats/plot.bats reads) defaults to shared/data beside the repository
+# (for a git worktree: beside its main checkout).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${FRAGMON_LEGACY_DIR:-}" ]; then
+	main=$(cd "$(git rev-parse --git-common-dir 2>/dev/null || echo .git)/.." && pwd)
+	[ -d "$main/../shared/data" ] && export FRAGMON_LEGACY_DIR=$main/../shared/data
+fi
 files=${FRAGMON_TESTS:-tests/bats}
 args=(--tap --timing)
 [ -n "${BATS_FILTER:-}" ] && args+=(--filter "$BATS_FILTER")

@@ -8,7 +8,7 @@ FM_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # FRAGMON_PLOT: another build of it (make check-asan runs the suite on a sanitized one)
 PLOT=${FRAGMON_PLOT:-$FM_TOP/fragmon-plot}
 DATA=$FM_TOP/tests/data/plot
-LEGACY=${FRAGMON_LEGACY_DIR:-/work/shared/data}
+LEGACY=${FRAGMON_LEGACY_DIR:-$FM_TOP/../shared/data}
 PROBE=$FM_TOP/build/plot/pngprobe
 GEN=$FM_TOP/build/plot/gen-events
 
