@@ -22,7 +22,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 # make ARCH=arm64 elsewhere: a cross build (CC, sysroot, BUILD=build-arm64)
 ifneq ($(ARCH),$(HOST_ARCH))
-include tests/vm/cross.mk
+include mk/cross.mk
 endif
 
 CFLAGS ?= -O2 -g

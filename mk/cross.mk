@@ -14,7 +14,7 @@
 CROSS_TRIPLET_arm64 := aarch64-linux-gnu
 CROSS_TRIPLET := $(CROSS_TRIPLET_$(ARCH))
 ifeq ($(CROSS_TRIPLET),)
-$(error ARCH=$(ARCH): only ARCH=arm64 can be cross-built (tests/vm/cross.mk))
+$(error ARCH=$(ARCH): only ARCH=arm64 can be cross-built (mk/cross.mk))
 endif
 CROSS_SUITE ?= bookworm
 VM_CACHE_DIR := $(or $(FRAGMON_VM_CACHE),build/vm)
