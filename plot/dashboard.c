@@ -212,6 +212,7 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 		snprintf(err, cap, "a dashboard shows one or two runs");
 		return -1;
 	}
+	pm_pick_zone(sides, n); /* one zone under pressure for A and B */
 	view_init(&v, sides, n, bin);
 	if (view_stats(&v, err, cap)) {
 		view_free(&v);

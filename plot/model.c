@@ -95,6 +95,8 @@ void pm_event_reset(struct pm_event *ev)
 	ev->fi = 0;
 	ev->is_steal = -1;
 	ev->fragmenting = -1;
+	ev->have_zone = 0;
+	ev->node = 0;
 	ev->from[0] = ev->to[0] = '\0';
 	ev->mig_ok = ev->mig_fail = 0;
 	ev->have_vm = ev->have_pgalloc = 0;
@@ -384,6 +386,10 @@ static void add_snapshot(struct pm_run *r, const struct pm_event *ev, struct pm_
 		for (int o = 0; o < sz->nfree; o++)
 			pages += (double)sz->free[o] * (double)(1ULL << o);
 		z->pages_sum += pages;
+		z->nsnap++;
+		if (sz->have_pb)
+			for (int k = 0; k < PM_MT_KINDS; k++)
+				z->pb_sum += sz->pb[k];
 		if (!(zb = zbin_w(z, b)))
 			continue;
 		zb->n++;
@@ -431,6 +437,14 @@ static void add_now(struct pm_run *r, const struct pm_event *ev, double t)
 		int frag;
 
 		r->ef_order[slot]++;
+		if (ev->have_zone) {
+			struct pm_zone *z = r->ef_zone;
+
+			if (!z || z->node != ev->node || strcmp(z->name, ev->zone))
+				z = r->ef_zone = zone_of(r, ev->node, ev->zone);
+			if (z)
+				z->extfrag++;
+		}
 		if (ev->is_steal > 0) {
 			r->steal++;
 			if (p)
@@ -609,14 +623,88 @@ int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS]
 	return bn->nsnap != 0;
 }
 
+/* zone sizes comparable between runs: mean pageblocks, else mean free pages */
+static double zone_size(const struct pm_zone *z, int pb)
+{
+	return z->nsnap ? (pb ? z->pb_sum : z->pages_sum) / z->nsnap : 0;
+}
+
+struct zcand {
+	int node;
+	const char *name;
+	double ef, pb, free;
+};
+
+void pm_pick_zone(struct pm_side *sides, int n)
+{
+	struct zcand c[PM_MAX_ZONES * 4];
+	int nc = 0, best = -1;
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < sides[i].n; k++) {
+			const struct pm_run *r = sides[i].run[k];
+
+			for (int zi = 0; zi < r->nzones; zi++) {
+				const struct pm_zone *z = r->zone[zi];
+				int j = 0;
+
+				while (j < nc &&
+				       (c[j].node != z->node || strcmp(c[j].name, z->name)))
+					j++;
+				if (j == nc) {
+					if (nc == (int)(sizeof(c) / sizeof(c[0])))
+						continue;
+					c[nc++] = (struct zcand){z->node, z->name, 0, 0, 0};
+				}
+				c[j].ef += (double)z->extfrag;
+				c[j].pb += zone_size(z, 1);
+				c[j].free += zone_size(z, 0);
+			}
+		}
+	for (int j = 0; j < nc; j++) {
+		/* a zone never in a snapshot has no state to compare */
+		if (c[j].pb == 0 && c[j].free == 0)
+			continue;
+		if (best < 0 || c[j].ef > c[best].ef ||
+		    (c[j].ef == c[best].ef &&
+		     (c[j].pb > c[best].pb || (c[j].pb == c[best].pb && c[j].free > c[best].free))))
+			best = j;
+	}
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < sides[i].n; k++) {
+			struct pm_run *r = sides[i].run[k];
+
+			r->zsel_set = 1;
+			r->zsel_why = best < 0	       ? PM_ZW_NONE
+				      : c[best].ef > 0 ? PM_ZW_FALLBACKS
+						       : PM_ZW_LARGEST;
+			r->zsel_node = best < 0 ? 0 : c[best].node;
+			snprintf(r->zsel_name, sizeof(r->zsel_name), "%s",
+				 best < 0 ? "" : c[best].name);
+		}
+}
+
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r)
 {
-	const struct pm_zone *best = NULL;
+	if (!r->zsel_set) {
+		/* not chosen for a figure: the run alone decides, by the same rule */
+		struct pm_side one = {{(struct pm_run *)r}, 1, ""};
 
+		pm_pick_zone(&one, 1);
+	}
 	for (int i = 0; i < r->nzones; i++)
-		if (!best || r->zone[i]->pages_sum > best->pages_sum)
-			best = r->zone[i];
-	return best;
+		if (r->zone[i]->node == r->zsel_node && !strcmp(r->zone[i]->name, r->zsel_name) &&
+		    r->zone[i]->nsnap)
+			return r->zone[i];
+	return NULL;
+}
+
+const char *pm_zone_why(const struct pm_run *r)
+{
+	if (!pm_run_main_zone(r))
+		return "no snapshots of it";
+	return r->zsel_why == PM_ZW_FALLBACKS ? "under pressure: the most fallbacks"
+					      : "no fallbacks: the largest zone";
 }
 
 static int pat_cmp(const void *a, const void *b)

@@ -103,7 +103,10 @@ struct pm_zone {
 	int node;
 	char name[16];
 	int nr_orders;
-	double pages_sum; /* over all snapshots: to pick the main zone */
+	double pages_sum; /* free pages, over all snapshots */
+	double pb_sum;	  /* pageblocks (the zone's size), over all snapshots */
+	uint32_t nsnap;	  /* snapshots that listed the zone */
+	uint64_t extfrag; /* extfrag events in the zone (their node and zone) */
 	struct pm_zbin *chunk[PM_NCHUNK];
 };
 
@@ -169,6 +172,11 @@ struct pm_run {
 	int npairs;
 	int nzones; /* per-zone series for the first PM_MAX_ZONES zones seen */
 	struct pm_zone *zone[PM_MAX_ZONES];
+	struct pm_zone *ef_zone; /* the zone of the last extfrag event (a cache) */
+	/* the zone under pressure, chosen for all runs of a figure together
+	 * (pm_pick_zone); unset: the run alone decides */
+	int zsel_set, zsel_node, zsel_why;
+	char zsel_name[16];
 	uint64_t nsnap;
 	int tot_orders;
 	double last_tot_t;
@@ -185,7 +193,9 @@ struct pm_event {
 	double t;
 	int have_t;
 	int order, fallback_order, fi, have_fi;
-	int is_steal, fragmenting;  /* -1 unknown */
+	int is_steal, fragmenting; /* -1 unknown */
+	int node, have_zone;	   /* extfrag: the page's node and zone */
+	char zone[16];
 	long long mig_ok, mig_fail; /* migrate: pages */
 	long long vm[PM_VM_N];	    /* snapshot vmstat */
 	int have_vm, have_pgalloc;
@@ -245,8 +255,19 @@ double pm_run_duration(const struct pm_run *r);
 int pm_run_free_pages(const struct pm_run *r, int b, double pages[FM_MAX_ORDERS]);
 /* MiB in `pages` pages of this run (page_size, else 4 KiB) */
 double pm_run_mib(const struct pm_run *r, double pages);
-/* the zone with the most free memory on average (NULL without snapshots) */
+/*
+ * The zone under pressure: the one (node + zone) with the most extfrag events
+ * over all the runs given; where none has any (or the files do not say the
+ * zone), the largest (pageblocks, else free memory).  One choice for every run
+ * of a comparison, so A and B are measured on the same zone.
+ */
+enum pm_zone_why { PM_ZW_NONE, PM_ZW_FALLBACKS, PM_ZW_LARGEST };
+void pm_pick_zone(struct pm_side *sides, int n);
+/* the run's zone under pressure (NULL: no snapshots, or the chosen zone is not
+ * in this run) */
 const struct pm_zone *pm_run_main_zone(const struct pm_run *r);
+/* why that zone: "the most fallbacks", "the largest; no fallbacks" */
+const char *pm_zone_why(const struct pm_run *r);
 /* patterns sorted worst first (severity, then count); returns the count */
 int pm_run_sorted_patterns(const struct pm_run *r, const struct pm_pattern **out);
 /* name of a pageblock owner slot (PM_MT_KINDS) */

@@ -569,6 +569,7 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 		snprintf(err, cap, "out of memory");
 		return -1;
 	}
+	pm_pick_zone(sides, n); /* one zone under pressure for every run */
 	if (n > PM_MAX_RUNS || n < 2) {
 		snprintf(err, cap, "an overview shows 2 to %d runs", PM_MAX_RUNS);
 		free(o);

@@ -2,8 +2,8 @@
 /*
  * Panel 4, from the agent's buddyinfo/pagetypeinfo snapshots:
  *   free memory by order over time (stacked; A/B: total and high-order lines);
- *   the fragmentation index per order over time, zone with the most free
- *     memory: green for the share of snapshots in which a block of the order
+ *   the fragmentation index per order over time, in the zone under pressure
+ *     (pm_pick_zone): green for the share of snapshots in which a block of the order
  *     was free (the kernel's -1000, never averaged), orange for the index
  *     when none was; a one-line note instead when a block of every order was
  *     free all run (nothing to show);
@@ -303,8 +303,8 @@ static void zone_name(const struct pm_view *v, char *buf, size_t cap)
 {
 	const struct pm_zone *z = pm_run_main_zone(v->runs[0]);
 
-	snprintf(buf, cap, "zone %s of node %d (the most free memory)", z ? z->name : "?",
-		 z ? z->node : 0);
+	snprintf(buf, cap, "zone %s of node %d (%s)", z ? z->name : "?", z ? z->node : 0,
+		 pm_zone_why(v->runs[0]));
 }
 
 static void fi_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)

@@ -142,6 +142,8 @@ static const struct keydef event_keys[] = {
     KD(FM_K_VMSTAT, K_VMSTAT),
     KD(FM_K_SUCCEEDED, K_MIG_OK),
     KD(FM_K_FAILED, K_MIG_FAIL),
+    KD(FM_K_NODE, K_NODE),
+    KD(FM_K_ZONE, K_ZONE),
     {NULL, 0, K_NONE},
 };
 static const struct keydef vmstat_keys[] = {
@@ -376,6 +378,17 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 		case K_MIG_FAIL:
 			if (is_num)
 				ev->mig_fail = ll;
+			break;
+		case K_NODE:
+			if (is_num)
+				ev->node = (int)ll;
+			break;
+		case K_ZONE:
+			/* the zone of an extfrag event's page: which zone is under pressure */
+			if (s) {
+				set_str(ev->zone, sizeof(ev->zone), s, slen);
+				ev->have_zone = 1;
+			}
 			break;
 		default:
 			break;

@@ -70,6 +70,9 @@ static void run_text(FILE *out, const struct pm_run *r)
 		: !r->have_metadata ? "no (no metadata)"
 		: r->complete == 0  ? "no (checkpoint)"
 				    : "yes");
+	if (pm_run_main_zone(r))
+		fprintf(out, "zone: %s of node %d (%s)\n", pm_run_main_zone(r)->name,
+			pm_run_main_zone(r)->node, pm_zone_why(r));
 	for (int k = 0; k < rv->nrows; k++) {
 		struct pm_val v = rv->have_est ? rv->est[k].v : pm_value(&rv->rows[k], r, NULL);
 		char buf[64], lo[32], hi[32];
@@ -166,6 +169,7 @@ void pm_summary_text(FILE *out, struct pm_side *sides, int n)
 {
 	int first = 1;
 
+	pm_pick_zone(sides, n); /* one zone under pressure for every run */
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < sides[i].n; k++) {
 			if (!first)
@@ -242,6 +246,26 @@ static void method_json(yajl_gen g, const struct pm_boot_info *in)
 	yajl_gen_map_close(g);
 }
 
+/* "zone": {"node", "name", "why"}: the zone the state metrics are of */
+static void zone_json(yajl_gen g, const struct pm_run *r)
+{
+	const struct pm_zone *z = pm_run_main_zone(r);
+
+	S(g, "zone");
+	if (!z) {
+		yajl_gen_null(g);
+		return;
+	}
+	yajl_gen_map_open(g);
+	S(g, "node");
+	yajl_gen_integer(g, z->node);
+	S(g, "name");
+	S(g, z->name);
+	S(g, "why");
+	S(g, pm_zone_why(r));
+	yajl_gen_map_close(g);
+}
+
 static void run_json(yajl_gen g, const struct pm_run *r)
 {
 	const struct runvals *rv = runvals(r);
@@ -261,6 +285,7 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 	yajl_gen_bool(g, r->truncated);
 	S(g, "complete");
 	yajl_gen_bool(g, !r->truncated && r->have_metadata && r->complete != 0);
+	zone_json(g, r);
 	S(g, "metrics");
 	yajl_gen_map_open(g);
 	for (int k = 0; k < rv->nrows; k++) {
@@ -457,6 +482,7 @@ struct pm_report *pm_report_new(void)
 void pm_report_add(struct pm_report *rep, struct pm_side *sides, int n, int kind)
 {
 	(void)kind;
+	pm_pick_zone(sides, n);
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < sides[i].n; k++) {
 			const struct pm_run *r = sides[i].run[k];

@@ -590,6 +590,12 @@ PY
 	[ "$status" -eq 0 ]
 	[ "$(verdict extfrag_per_s)" = worse ]
 	[ "$(verdict to_unmovable_per_s)" = worse ]
+	# like with like: every extfrag event of both runs is in Normal, so both
+	# runs' state rows are Normal's (heavy's DMA32 has the most free memory)
+	[ "$(grep -c '^zone: Normal of node 0 (under pressure: the most fallbacks)$' <<<"$output")" = 2 ]
+	[[ "$output" == *"unusable_high_order_mean: 0.569 "* ]]
+	"$PLOT" "$DATA/real-heavy90.json.gz" --json "$OUT/z.json"
+	python3 -c 'import json,sys; z=json.load(open(sys.argv[1]))["runs"][0]["zone"]; assert z == {"node": 0, "name": "Normal", "why": "under pressure: the most fallbacks"}, z' "$OUT/z.json"
 	python3 "$DATA/split-run.py" "$DATA/real-steady120.json.gz" 2 "$OUT/h"
 	run "$PLOT" "$OUT/h1.json" --compare "$OUT/h2.json" --summary
 	[ "$status" -eq 0 ]
