@@ -26,8 +26,8 @@ static void describe(const struct pm_side *s, const struct pm_run *r, char *buf,
 	    (unsigned long long)r->n_events, r->have_run ? "" : "   (legacy tracker file)");
 	if (s->n > 1 && off > 0 && (size_t)off < cap)
 		snprintf(buf + off, cap - (size_t)off,
-			 "   + %d repeated run%s in the statistics (drawn: the first)", s->n - 1,
-			 s->n == 2 ? "" : "s");
+			 "   + %d repeated run%s, pooled in the statistics and the event panels",
+			 s->n - 1, s->n == 2 ? "" : "s");
 }
 
 /* truncation, incompleteness, drops, stray timestamps: one line each */
@@ -128,11 +128,11 @@ static void view_init(struct pm_view *v, const struct pm_side *sides, int n, dou
 	v->x1 = PM_WIDTH - PM_XR;
 	v->t1 = 0;
 	for (int i = 0; i < n; i++) {
-		double s = pm_run_span(sides[i].run[0]);
-
 		v->runs[i] = sides[i].run[0];
-		if (s > v->t1)
-			v->t1 = s;
+		/* the axis reaches the end of the longest run of any side */
+		for (int k = 0; k < sides[i].n; k++)
+			if (pm_run_span(sides[i].run[k]) > v->t1)
+				v->t1 = pm_run_span(sides[i].run[k]);
 		labels[i] = sides[i].label;
 	}
 	/* long labels are shortened in legends and tables; the header's run lines

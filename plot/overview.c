@@ -118,14 +118,16 @@ static void chart(struct pm_canvas *c, struct pm_rect r, const struct ov *o, con
 		}
 	if (!m)
 		return;
-	if (!strcmp(m->unit, "%") && hi <= 100)
-		hi = 100;
 	if (hi <= lo)
-		hi = lo + 1;
+		hi = lo + (strcmp(m->unit, "%") ? 1 : 10);
 	{
+		/* the axis fits the data (2-4% shares are not drawn on 0-100); a share's
+		 * axis never passes 100% */
 		double st = pm_nice_step(hi - lo, 5);
 
 		hi = ceil(hi * 1.12 / st) * st;
+		if (!strcmp(m->unit, "%") && hi > 100)
+			hi = 100;
 		if (lo < 0)
 			lo = floor(lo * 1.12 / st) * st;
 	}
@@ -234,46 +236,57 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 {
 	struct pm_view v = {.n = o->n, .x0 = PM_X0, .x1 = PM_WIDTH - PM_XR};
 	double d, ymax = 0, *val, span = 0;
+	int repeats = 0;
 	int nd, ytop, ybot, n = o->n;
 	struct pm_legend_item leg[PM_MAX_RUNS];
 	int lw = 0;
 
 	for (int i = 0; i < n; i++) {
 		v.runs[i] = o->runs[i];
-		if (pm_run_span(o->runs[i]) > span)
-			span = pm_run_span(o->runs[i]);
+		for (int r = 0; r < o->sides[i].n; r++)
+			if (pm_run_span(o->sides[i].run[r]) > span)
+				span = pm_run_span(o->sides[i].run[r]);
 	}
+	for (int i = 0; i < n; i++)
+		repeats |= o->sides[i].n > 1;
 	pm_view_span(&v, span);
 	d = kind == 0 ? pm_display_bin(&v, 150) : 0;
-	if (kind) {
-		for (int i = 0; i < n; i++)
-			if (o->runs[i]->bw > d)
-				d = o->runs[i]->bw;
-		if (v.t1 / d > 600)
-			d = v.t1 / 600;
-	}
+	for (int i = 0; i < n; i++)
+		for (int r = 0; r < o->sides[i].n; r++)
+			if (o->sides[i].run[r]->bw > d)
+				d = o->sides[i].run[r]->bw;
+	if (kind && v.t1 / d > 600)
+		d = v.t1 / 600;
 	nd = (int)ceil(v.t1 / d) + 1;
-	val = calloc((size_t)(n * nd * 2), sizeof(*val)); /* sum, samples */
+	/* sum and samples per bin: events and the seconds of run they cover, or
+	 * snapshot values and how many; the runs of a side pooled */
+	val = calloc((size_t)(n * nd * 2), sizeof(*val));
 	if (!val)
 		return;
 	for (int i = 0; i < n; i++)
-		for (int b = 0; b < o->runs[i]->nbins; b++) {
-			double x;
-			int k = (int)((b + 0.5) * o->runs[i]->bw / d);
+		for (int r = 0; r < o->sides[i].n; r++) {
+			const struct pm_run *run = o->sides[i].run[r];
+			double rs = pm_run_span(run);
 
-			if (k >= nd)
-				k = nd - 1;
-			if (!series_val(o->runs[i], kind, b, &x))
-				continue;
-			val[(i * nd + k) * 2] += x;
-			val[(i * nd + k) * 2 + 1] += 1;
+			for (int b = 0; b < run->nbins; b++) {
+				double x;
+				int k = (int)((b + 0.5) * run->bw / d);
+
+				if (k >= nd)
+					k = nd - 1;
+				if (!series_val(run, kind, b, &x))
+					continue;
+				val[(i * nd + k) * 2] += x;
+				if (kind)
+					val[(i * nd + k) * 2 + 1] += 1;
+			}
+			/* a run's last bin may be cut short by its end: rates over what
+			 * the runs cover, and no bin past a run's end */
+			for (int k = 0; kind == 0 && k < nd && k * d < rs; k++)
+				val[(i * nd + k) * 2 + 1] += fmin(d, rs - k * d);
 		}
 	for (int k = 0; k < n * nd; k++) {
-		/* a run's last bin may be cut short by its end: rate over what it covers */
-		double cover = pm_run_span(o->runs[k / nd]) - (k % nd) * d;
-		double y = kind == 0	    ? val[2 * k] / (cover > 0 && cover < d ? cover : d)
-			   : val[2 * k + 1] ? val[2 * k] / val[2 * k + 1]
-					    : 0;
+		double y = val[2 * k + 1] > 0 ? val[2 * k] / val[2 * k + 1] : 0;
 
 		val[2 * k] = y;
 		if (y > ymax)
@@ -286,7 +299,8 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 		char dur[32], sub[96];
 
 		pm_fmt_duration(d, dur, sizeof(dur));
-		snprintf(sub, sizeof(sub), "events per second, averaged over %s bins", dur);
+		snprintf(sub, sizeof(sub), "events per second, averaged over %s bins%s", dur,
+			 repeats ? "; repeated runs pooled" : "");
 		ytop = pm_panel_title(
 		    c, r,
 		    kind == 0 ? "ExtFrag events over time, all runs"
@@ -314,10 +328,9 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 		for (int k = 0; k < nd; k++) {
 			int x, y;
 
-			if (kind && !val[(i * nd + k) * 2 + 1])
+			/* no samples: no snapshot there, or past the end of every run */
+			if (!val[(i * nd + k) * 2 + 1])
 				continue;
-			if (kind == 0 && (k + 0.5) * d > pm_run_span(o->runs[i]) + d)
-				break;
 			x = pm_x(&v, (k + 0.5) * d);
 			y = ybot - (int)lround(val[(i * nd + k) * 2] / ymax * (ybot - ytop));
 			if (px >= 0)
@@ -327,6 +340,19 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 		}
 	}
 	free(val);
+}
+
+/* extfrag events per second of side i at order slot s: its runs pooled (events
+ * over seconds), as the table's rates */
+static double order_rate(const struct ov *o, int i, int s)
+{
+	double dur = 0, ev = 0;
+
+	for (int r = 0; r < o->sides[i].n; r++) {
+		dur += pm_run_duration(o->sides[i].run[r]);
+		ev += (double)o->sides[i].run[r]->ef_order[s];
+	}
+	return dur > 0 ? ev / dur : 0;
 }
 
 /*
@@ -343,10 +369,9 @@ static void order_chart(struct pm_canvas *c, struct pm_rect r, const struct ov *
 		int any = 0;
 
 		for (int i = 0; i < n; i++) {
-			double d = pm_run_duration(o->runs[i]);
-			double rate = d > 0 ? (double)o->runs[i]->ef_order[s] / d : 0;
+			double rate = order_rate(o, i, s);
 
-			any |= o->runs[i]->ef_order[s] != 0;
+			any |= rate > 0;
 			if (rate > hi)
 				hi = rate;
 			if (rate > 0 && rate < lo)
@@ -356,8 +381,8 @@ static void order_chart(struct pm_canvas *c, struct pm_rect r, const struct ov *
 			slots[ns++] = s;
 	}
 	ytop = pm_panel_title(c, r, "ExtFrag events per second by allocation order",
-			      "log scale (order 0 dwarfs the rest); one bar per run, colours as in "
-			      "the run list at the top");
+			      "log scale (order 0 dwarfs the rest); one bar per run (repeated runs "
+			      "pooled), colours as in the run list at the top");
 	ytop += 10;
 	ybot = r.y + r.h - 50;
 	if (!ns) {
@@ -394,9 +419,7 @@ static void order_chart(struct pm_canvas *c, struct pm_rect r, const struct ov *
 			pm_text(c, x0 + k * gw + gw / 2, ybot + 16, 12, 0x222222, PM_CENTER, 0,
 				"order %d", slots[k] - 1);
 			for (int i = 0; i < n; i++) {
-				double dur = pm_run_duration(o->runs[i]);
-				double val =
-				    dur > 0 ? (double)o->runs[i]->ef_order[slots[k]] / dur : 0;
+				double val = order_rate(o, i, slots[k]);
 				int yv = val > 0 ? ybot - (int)lround((log10(val) - dlo + LOG_LO) /
 								      span * (ybot - ytop))
 						 : ybot;
@@ -504,14 +527,16 @@ static void run_list(struct pm_canvas *c, const struct ov *o, const struct pm_si
 {
 	for (int i = 0; i < o->n; i++) {
 		const struct pm_run *r = o->runs[i];
-		char len[32], line[700];
+		char len[32], line[700], rep[48] = "";
 		double pt;
 
+		if (sides[i].n > 1)
+			snprintf(rep, sizeof(rep), "   + %d repeated run%s, pooled", sides[i].n - 1,
+				 sides[i].n == 2 ? "" : "s");
 		pm_fmt_length(pm_run_duration(r), len, sizeof(len));
 		snprintf(line, sizeof(line), "%s%s: %s   kernel %s   %s%s%s%s",
 			 i ? "" : "baseline: ", sides[i].label, r->name,
-			 r->kernel[0] ? r->kernel : "unknown", len,
-			 sides[i].n > 1 ? "   + repeated runs" : "",
+			 r->kernel[0] ? r->kernel : "unknown", len, rep,
 			 r->truncated ? "   TRUNCATED" : "",
 			 r->outside ? "   events outside the run left out" : "");
 		pm_rect_fill(c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));

@@ -6,6 +6,9 @@
  * severity is the box left of each row) so one busy bin does not wash out
  * the rest; counts printed where they fit, black or white by background.
  * A/B: A in the upper half of each cell (blue), B in the lower half (orange).
+ * Repeated runs of a side are pooled: a cell counts the events of all of
+ * them.  The legend of the severity boxes comes from common/severity's
+ * table, so a box's glyph means what the legend says.
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +25,8 @@ struct row {
 	char from[FM_MT_NAME_LEN], to[FM_MT_NAME_LEN];
 	struct fm_severity sev;
 	uint64_t total;
-	const struct pm_pattern *p[2];
+	uint64_t n[2], steal[2], claim[2]; /* per side, its runs pooled */
+	const struct pm_pattern *p[2][PM_MAX_REPEATS];
 };
 
 static int row_cmp(const void *a, const void *b)
@@ -41,25 +45,30 @@ static int rows_of(const struct pm_view *v, struct row *rows)
 	int n = 0, nr = v->n > 2 ? 2 : v->n;
 
 	for (int i = 0; i < nr; i++)
-		for (int k = 0; k < v->runs[i]->npat; k++) {
-			const struct pm_pattern *p = v->runs[i]->pat[k];
-			int j;
+		for (int r = 0; r < v->sides[i].n; r++)
+			for (int k = 0; k < v->sides[i].run[r]->npat; k++) {
+				const struct pm_pattern *p = v->sides[i].run[r]->pat[k];
+				int j;
 
-			for (j = 0; j < n; j++)
-				if (!strcmp(rows[j].from, p->from) && !strcmp(rows[j].to, p->to))
-					break;
-			if (j == n) {
-				if (n == 2 * PM_MAX_PAT)
-					continue;
-				memset(&rows[n], 0, sizeof(rows[n]));
-				snprintf(rows[n].from, sizeof(rows[n].from), "%s", p->from);
-				snprintf(rows[n].to, sizeof(rows[n].to), "%s", p->to);
-				rows[n].sev = p->sev;
-				n++;
+				for (j = 0; j < n; j++)
+					if (!strcmp(rows[j].from, p->from) &&
+					    !strcmp(rows[j].to, p->to))
+						break;
+				if (j == n) {
+					if (n == 2 * PM_MAX_PAT)
+						continue;
+					memset(&rows[n], 0, sizeof(rows[n]));
+					snprintf(rows[n].from, sizeof(rows[n].from), "%s", p->from);
+					snprintf(rows[n].to, sizeof(rows[n].to), "%s", p->to);
+					rows[n].sev = p->sev;
+					n++;
+				}
+				rows[j].p[i][r] = p;
+				rows[j].total += p->steal + p->claim;
+				rows[j].n[i] += p->steal + p->claim;
+				rows[j].steal[i] += p->steal;
+				rows[j].claim[i] += p->claim;
 			}
-			rows[j].p[i] = p;
-			rows[j].total += p->steal + p->claim;
-		}
 	qsort(rows, (size_t)n, sizeof(*rows), row_cmp);
 	return n;
 }
@@ -103,9 +112,9 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	double colw;
 	uint32_t *cells, maxc = 0;
 	int ytop;
-	uint64_t tot = 0, bad = 0, good = 0;
-	char sub[200];
-	struct pm_legend_item leg[5];
+	char sub[320];
+	struct pm_legend_item leg[FM_SEV_KINDS];
+	static char legtxt[FM_SEV_KINDS][80];
 	int nleg = 0;
 
 	if (ncols > 48)
@@ -115,61 +124,89 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	ncols = (int)ceil(v->t1 / colw - 1e-9);
 	if (ncols < 1)
 		ncols = 1;
-	for (int i = 0; i < nr; i++) {
-		tot += v->runs[i]->steal + v->runs[i]->claim;
-		bad += v->runs[i]->bad;
-		good += v->runs[i]->good;
-	}
 	{
 		uint64_t over = 0;
+		char dur[32];
+		size_t off;
 
 		for (int i = 0; i < nr; i++)
-			over += v->runs[i]->pat_overflow;
-		/* more distinct patterns than rows kept: say how many events have no row */
-		char dur[32];
-
+			for (int rr = 0; rr < v->sides[i].n; rr++)
+				over += v->sides[i].run[rr]->pat_overflow;
 		pm_fmt_duration(colw, dur, sizeof(dur));
-		snprintf(sub, sizeof(sub),
-			 "%d patterns, %s per column; %llu fallbacks: bad %.0f%%, good %.0f%%%s", n,
-			 dur, (unsigned long long)tot, tot ? 100.0 * bad / tot : 0.0,
-			 tot ? 100.0 * good / tot : 0.0,
-			 over ? " | events in patterns past the 64th: " : "");
-		if (over)
-			snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "%llu",
+		off = (size_t)snprintf(sub, sizeof(sub), "%d patterns, %s per column", n, dur);
+		/* each side's own shares: pooling A and B would describe neither */
+		for (int i = 0; i < nr && off < sizeof(sub); i++) {
+			uint64_t tot = 0, bad = 0, good = 0;
+
+			for (int rr = 0; rr < v->sides[i].n; rr++) {
+				const struct pm_run *run = v->sides[i].run[rr];
+
+				tot += run->steal + run->claim;
+				bad += run->bad;
+				good += run->good;
+			}
+			if (!tot)
+				off += (size_t)snprintf(
+				    sub + off, sizeof(sub) - off, "; %s%sno fallbacks",
+				    nr > 1 ? v->tag[i] : "", nr > 1 ? ": " : "");
+			else
+				off += (size_t)snprintf(
+				    sub + off, sizeof(sub) - off,
+				    "; %s%s%llu fallbacks: bad %.0f%%, good %.0f%%",
+				    nr > 1 ? v->tag[i] : "", nr > 1 ? ": " : "",
+				    (unsigned long long)tot, 100.0 * bad / tot, 100.0 * good / tot);
+		}
+		/* more distinct patterns than rows kept: say how many events have no row */
+		if (over && off < sizeof(sub))
+			snprintf(sub + off, sizeof(sub) - off,
+				 " | events in patterns past the 64th: %llu",
 				 (unsigned long long)over);
 	}
 	ytop = pm_panel_title(c, r, "Migratetype fallbacks over time (worst first)", sub);
-	leg[nleg++] = (struct pm_legend_item){"!! bad (to UNMOVABLE)", 0x8b0000, PM_SQUARE};
-	leg[nleg++] = (struct pm_legend_item){"! bad", 0xff6b6b, PM_SQUARE};
-	leg[nleg++] = (struct pm_legend_item){"= neutral", 0xffd43b, PM_SQUARE};
-	leg[nleg++] = (struct pm_legend_item){"+ good (to MOVABLE)", 0x51cf66, PM_SQUARE};
+	/* the kinds of the rows shown (all of them when there are none) */
+	for (int k = 0; k < FM_SEV_KINDS; k++) {
+		const struct fm_severity *sk = &fm_severity_kinds[k];
+		int shown = !n;
+
+		for (int j = 0; j < n && !shown; j++)
+			shown = rows[j].sev.score2 == sk->score2 &&
+				!strcmp(rows[j].sev.marker, sk->marker);
+		if (!shown)
+			continue;
+		snprintf(legtxt[nleg], sizeof(legtxt[0]), "%s %s", sk->marker, sk->legend);
+		leg[nleg] = (struct pm_legend_item){legtxt[nleg], sk->rgb, PM_SQUARE};
+		nleg++;
+	}
 	pm_legend(c, v->x1, r.y + 16, 12, leg, nleg);
 	ytop += 16;
 	if (!n) {
 		pm_note(c, (struct pm_rect){v->x0, ytop, v->x1 - v->x0, ROW_MIN * rh},
-			"no extfrag events in this run");
+			nr > 1 ? "no extfrag events in these runs"
+			       : "no extfrag events in this run");
 		return;
 	}
 	cells = calloc((size_t)(n * nr * ncols), sizeof(*cells));
 	if (!cells)
 		return;
 	for (int j = 0; j < n; j++)
-		for (int i = 0; i < nr; i++) {
-			const struct pm_pattern *p = rows[j].p[i];
+		for (int i = 0; i < nr; i++)
+			for (int rr = 0; rr < v->sides[i].n; rr++) {
+				const struct pm_pattern *p = rows[j].p[i][rr];
+				const struct pm_run *run = v->sides[i].run[rr];
 
-			if (!p)
-				continue;
-			for (int b = 0; b < v->runs[i]->nbins; b++) {
-				int k;
-
-				if (!p->bins[b])
+				if (!p)
 					continue;
-				k = (int)((b + 0.5) * v->runs[i]->bw / colw);
-				if (k >= ncols)
-					k = ncols - 1;
-				cells[(j * nr + i) * ncols + k] += p->bins[b];
+				for (int b = 0; b < run->nbins; b++) {
+					int k;
+
+					if (!p->bins[b])
+						continue;
+					k = (int)((b + 0.5) * run->bw / colw);
+					if (k >= ncols)
+						k = ncols - 1;
+					cells[(j * nr + i) * ncols + k] += p->bins[b];
+				}
 			}
-		}
 	for (int k = 0; k < n * nr * ncols; k++)
 		if (cells[k] > maxc)
 			maxc = cells[k];
@@ -186,8 +223,7 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			pm_is_dark(row->sev.rgb) ? 0xffffff : 0x111111, PM_CENTER, 1, "%s",
 			row->sev.marker);
 		{
-			uint64_t na = row->p[0] ? row->p[0]->steal + row->p[0]->claim : 0;
-			uint64_t nb = nr > 1 && row->p[1] ? row->p[1]->steal + row->p[1]->claim : 0;
+			uint64_t na = row->n[0], nb = nr > 1 ? row->n[1] : 0;
 			char pat[64], cnt[96];
 			int avail = bx - 8 - (v->x0 - LABEL_W - 70);
 			double pt;
@@ -196,9 +232,8 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 				 pm_arrow(c), row->to);
 			if (nr == 1)
 				snprintf(cnt, sizeof(cnt), "%llu: %llu steal / %llu claim",
-					 (unsigned long long)na,
-					 (unsigned long long)row->p[0]->steal,
-					 (unsigned long long)row->p[0]->claim);
+					 (unsigned long long)na, (unsigned long long)row->steal[0],
+					 (unsigned long long)row->claim[0]);
 			else
 				snprintf(cnt, sizeof(cnt), "%s %llu / %s %llu", v->tag[0],
 					 (unsigned long long)na, v->tag[1], (unsigned long long)nb);
@@ -246,15 +281,20 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 	}
 	pm_rect_line(c, v->x0 - 1, ytop - 1, v->x1, ytop + n * rh, pm_rgb(0x999999));
 	if (nr > 1)
-		pm_text(c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444,
-			PM_LEFT, 0, "upper half of each row: %s (blue); lower half: %s (orange)",
-			v->tag[0], v->tag[1]);
+		pm_text(
+		    c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444, PM_LEFT,
+		    0,
+		    "upper half of each row: %s (blue); lower half: %s (orange)%s; darkest = %u "
+		    "events in one cell",
+		    v->tag[0], v->tag[1],
+		    v->sides[0].n > 1 || v->sides[1].n > 1 ? "; a side's repeated runs summed" : "",
+		    maxc);
 	else
 		pm_text(
 		    c, v->x0, ytop + (n > ROW_MIN ? n : ROW_MIN) * rh + 58, 11.5, 0x444444, PM_LEFT,
 		    0,
 		    "colour: how many (log scale), darkest = %u events in one cell; how bad: the "
-		    "box left of each row",
-		    maxc);
+		    "box left of each row%s",
+		    maxc, v->sides[0].n > 1 ? "; the repeated runs summed" : "");
 	free(cells);
 }

@@ -303,13 +303,21 @@ static void zone_name(const struct pm_view *v, char *buf, size_t cap)
 {
 	const struct pm_zone *z = pm_run_main_zone(v->runs[0]);
 
-	snprintf(buf, cap, "zone %s of node %d (%s)", z ? z->name : "?", z ? z->node : 0,
-		 pm_zone_why(v->runs[0]));
+	int off = snprintf(buf, cap, "zone %s of node %d (%s)", z ? z->name : "?", z ? z->node : 0,
+			   pm_zone_why(v->runs[0]));
+
+	/* the strips are of one run each: say so where a side has more */
+	for (int i = 0; i < v->n && off > 0 && (size_t)off < cap; i++)
+		if (v->sides[i].n > 1) {
+			snprintf(buf + off, cap - (size_t)off,
+				 "; the first run of each side shown");
+			break;
+		}
 }
 
 static void fi_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
 {
-	char sub[200], zn[96];
+	char sub[300], zn[160];
 	int ytop;
 	struct pm_legend_item leg[] = {
 	    {"a block of the order was free (-1000), share of time", 0xa1d99b, PM_SQUARE},
@@ -333,9 +341,27 @@ static void fi_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 	strip_rows(c, v, ytop + 10, nord, FI);
 }
 
+/* the unusable index is 0 at every order in every snapshot of the zone shown */
+static int us_all_zero(const struct pm_view *v, int nord)
+{
+	for (int i = 0; i < v->n; i++) {
+		const struct pm_run *run = v->runs[i];
+		const struct pm_zone *z = pm_run_main_zone(run);
+
+		for (int b = 0; z && b < run->nbins; b++) {
+			const struct pm_zbin *zb = pm_zbin(z, b);
+
+			for (int o = 0; o < nord && zb->n; o++)
+				if (zb->us_n[o] && zb->us_sum[o] > 0)
+					return 0;
+		}
+	}
+	return 1;
+}
+
 static void us_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int nord)
 {
-	char sub[200], zn[96];
+	char sub[300], zn[160];
 	int ytop;
 	struct pm_legend_item leg[] = {
 	    {"0: all free memory usable at the order", us_col(0), PM_SQUARE},
@@ -349,6 +375,16 @@ static void us_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 	ytop = pm_panel_title(c, r, "Unusable free space index per order over time", sub);
 	pm_legend(c, v->x1, r.y + 16, 11.5, leg, 3);
 	strip_rows(c, v, ytop + 10, nord, US);
+	/* a grid of the colour of 0 looks empty: say that it is all 0 */
+	if (us_all_zero(v, nord)) {
+		int h = nord * v->n * row_h(v), w = 1100, x = (v->x0 + v->x1) / 2;
+
+		if (getenv("FRAGMON_PLOT_LAYOUT"))
+			fprintf(stderr, "layout: note unusable all zero\n");
+		pm_note(c, (struct pm_rect){x - w / 2, ytop + 10 + h / 2 - NOTE_H / 2, w, NOTE_H},
+			"the index was 0 at every order in every snapshot: all free memory was in "
+			"blocks large enough for any order");
+	}
 }
 
 static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r)
