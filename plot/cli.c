@@ -17,6 +17,7 @@ enum {
 	O_LABELS,
 	O_MULTI,
 	O_RESULTS,
+	O_BASELINE,
 	O_SUMMARY,
 	O_JSON,
 	O_MAXSIZE,
@@ -46,7 +47,16 @@ static const struct optdef {
     {"results-dir", 1, O_RESULTS, "DIR",
      "DIR/<host>/fragmentation_data.json (.gz, .partial): OUTDIR/<host>.png, "
      "OUTDIR/<X>-vs-<X-dev>.png per pair, OUTDIR/overview.png (overview-1.png, -2.png, ... "
-     "past 16 hosts, each page with the first host as baseline)"},
+     "past 16 hosts, each page with the baseline first), and every configuration against "
+     "the baseline: OUTDIR/comparison_<B>_vs_<X>.png, and B-dev against X-dev (a configuration "
+     "is a host name without -dev); DIR1,DIR2,...: a host in several trees is that side's "
+     "repeated runs (docs/plot.md)"},
+    {"baseline", 1, O_BASELINE, "NAME",
+     "with --results-dir: the baseline configuration (default: the first in natural order), "
+     "by its name or its end after a '-' (xfs-4k for kdevops-fio-tests-xfs-4k); "
+     "NAME1,NAME2,...: each further one also against every configuration not listed "
+     "before it (xfs-4k,xfs-16k: 4k-16k, 4k-32k, 16k-32k); an unknown NAME lists the "
+     "configurations and exits 2"},
     {"bin", 1, O_BIN, "SEC", "extfrag timeline bin width (default: automatic)"},
     {"title", 1, O_TITLE, "T", "image title"},
     {"summary", 0, O_SUMMARY, NULL,
@@ -64,7 +74,7 @@ static const char synopsis[] =
     "usage: fragmon-plot RUN [-o out.png] [--bin SEC] [--title T]\n"
     "       fragmon-plot A --compare B [--labels LA LB] [-o ab.png]\n"
     "       fragmon-plot --multi R1 R2 ... [--labels L1 L2 ...] [-o all.png]\n"
-    "       fragmon-plot --results-dir DIR -o OUTDIR\n"
+    "       fragmon-plot --results-dir DIR[,DIR...] [--baseline NAME[,...]] -o OUTDIR\n"
     "\n"
     "RUN is a fragmentation_data.json (or .partial) of fragmon-agent, a legacy tracker\n"
     "JSON file, an http:// or https:// URL of one, or - for standard input; gzip\n"
@@ -255,6 +265,9 @@ int pm_cli_parse(int argc, char **argv, struct pm_cli *c, int *done)
 			break;
 		case O_RESULTS:
 			rc = once(&c->results_dir, "--results-dir", optarg);
+			break;
+		case O_BASELINE:
+			rc = once(&c->baseline, "--baseline", optarg);
 			break;
 		case O_COMPARE:
 			if ((rc = once(&compare, "--compare", optarg)))

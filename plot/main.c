@@ -93,6 +93,10 @@ int main(int argc, char **argv)
 			rc = pm_results_dir(&c);
 		goto out;
 	}
+	if (c.baseline) {
+		rc = pm_usage_error("--baseline is for --results-dir");
+		goto out;
+	}
 	if (c.compare) {
 		if (c.ngroups != 2 || c.multi) {
 			rc = pm_usage_error("--compare wants exactly two runs: A --compare B");

@@ -804,17 +804,17 @@ for o in (9, 4):
 	cp "$DATA/small-legacy.json" "$OUT/res/xfs-32k/fragmentation_data.json"
 	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png"
 	[ "$status" -eq 0 ]
-	for f in xfs-4k xfs-4k-dev xfs-32k xfs-4k-vs-xfs-4k-dev overview; do
+	for f in xfs-4k xfs-4k-dev xfs-32k xfs-4k-vs-xfs-4k-dev comparison_xfs-4k_vs_xfs-32k overview; do
 		[ -s "$OUT/png/$f.png" ]
 	done
-	[ "$(ls "$OUT/png" | wc -l)" -eq 5 ]
+	[ "$(ls "$OUT/png" | wc -l)" -eq 6 ]
 	[[ "$output" == *"xfs-4k-dev/fragmentation_data.json.partial: warning: truncated"* ]]
 	# as the Ansible role calls it: the PNGs next to the host directories, twice
 	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/res"
 	[ "$status" -eq 0 ]
 	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/res"
 	[ "$status" -eq 0 ]
-	[ "$(ls "$OUT/res"/*.png | wc -l)" -eq 5 ]
+	[ "$(ls "$OUT/res"/*.png | wc -l)" -eq 6 ]
 	# a host with a broken file: the others are still plotted, the exit status says so
 	cp "$DATA/malformed.json" "$OUT/res/xfs-32k/fragmentation_data.json"
 	rm -rf "$OUT/png"
@@ -850,8 +850,9 @@ for o in (9, 4):
 	[ -s "$OUT/png/a-vs-a-dev.png" ]
 	[ -s "$OUT/png/overview-1.png" ] && [ -s "$OUT/png/overview-2.png" ]
 	[ ! -e "$OUT/png/overview.png" ]
-	# 26 hosts + 13 pairs + 2 overview pages; nothing dropped
-	[ "$(ls "$OUT/png" | wc -l)" -eq 41 ]
+	# 26 hosts + 13 pairs + 24 against the baseline a (a-dev) + 2 overview pages
+	[ -s "$OUT/png/comparison_a_vs_h12.png" ] && [ -s "$OUT/png/comparison_a-dev_vs_h12-dev.png" ]
+	[ "$(ls "$OUT/png" | wc -l)" -eq 65 ]
 	# the summary of each page starts with the baseline; every host is in one
 	run "$PLOT" --results-dir "$OUT/res" -o "$OUT/png" --summary
 	[ "$status" -eq 0 ]
