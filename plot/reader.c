@@ -836,9 +836,12 @@ void pm_reader_free(struct pm_reader *rd)
 	free(rd);
 }
 
-/* "byte N (line L, column C)" for an offset inside the current chunk: the byte
- * offset counts from 0 (as cmp and dd do), lines and columns from 1 */
-static void where(struct pm_reader *rd, const unsigned char *buf, size_t off, char *out, size_t cap)
+/* "byte N (line L, column C)" for an offset inside the current chunk, or for
+ * the last byte of the earlier chunks (off 0, back 1: a number that ended with
+ * them, seen through the next byte); the byte offset counts from 0 (as cmp and
+ * dd do), lines and columns from 1 */
+static void where(struct pm_reader *rd, const unsigned char *buf, size_t off, int back, char *out,
+		  size_t cap)
 {
 	unsigned long long line = rd->lines + 1, nl = rd->last_nl;
 
@@ -847,8 +850,8 @@ static void where(struct pm_reader *rd, const unsigned char *buf, size_t off, ch
 			line++;
 			nl = rd->consumed + i + 1;
 		}
-	snprintf(out, cap, "byte %llu (line %llu, column %llu)", rd->consumed + off, line,
-		 rd->consumed + off - nl + 1);
+	snprintf(out, cap, "byte %llu (line %llu, column %llu)", rd->consumed + off - back, line,
+		 rd->consumed + off - back - nl + 1);
 }
 
 static void yajl_msg(struct pm_reader *rd, char *out, size_t cap)
@@ -876,14 +879,18 @@ int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 	if (s != yajl_status_ok) {
 		size_t off = yajl_get_bytes_consumed(rd->h);
 		char pos[128], msg[256];
+		int back = 0;
 
 		if (s == yajl_status_client_canceled)
 			snprintf(msg, sizeof(msg), "%s", rd->err);
 		else
 			yajl_msg(rd, msg, sizeof(msg));
-		/* yajl counts the offending byte as consumed: point at it */
+		/* yajl counts the offending byte as consumed: point at it; nothing
+		 * consumed here: the value refused ended with the earlier chunks */
 		if (off)
 			off--;
+		else if (s == yajl_status_client_canceled && rd->consumed)
+			back = 1;
 		if (off > len)
 			off = len;
 		if (s == yajl_status_error && off < len && p[off] == '\0') {
@@ -898,7 +905,7 @@ int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 			    rd->consumed);
 			return 1;
 		}
-		where(rd, p, off, pos, sizeof(pos));
+		where(rd, p, off, back, pos, sizeof(pos));
 		snprintf(rd->err, sizeof(rd->err), "%s: %s", pos, msg);
 		return -1;
 	}
@@ -914,8 +921,18 @@ int pm_reader_feed(struct pm_reader *rd, const void *buf, size_t len)
 int pm_reader_finish(struct pm_reader *rd)
 {
 	struct pm_run *r = rd->run;
+	/* a number at the very end is handed over only now */
+	yajl_status s = rd->torn ? yajl_status_ok : yajl_complete_parse(rd->h);
 
 	pm_run_finish(r);
+	if (s == yajl_status_client_canceled) {
+		char pos[128], msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", rd->err);
+		where(rd, NULL, 0, 1, pos, sizeof(pos));
+		snprintf(rd->err, sizeof(rd->err), "%s: %s", pos, msg);
+		return -1;
+	}
 	if (!rd->started) {
 		/* an empty file is no run at all, even a killed one: say so */
 		snprintf(rd->err, sizeof(rd->err), "no JSON data: the input is %s",
@@ -925,7 +942,7 @@ int pm_reader_finish(struct pm_reader *rd)
 						  : "empty (0 bytes)");
 		return -1;
 	}
-	if (rd->torn || yajl_complete_parse(rd->h) != yajl_status_ok || !rd->root_done) {
+	if (rd->torn || s != yajl_status_ok || !rd->root_done) {
 		/* a prefix of a JSON text: what a killed agent leaves */
 		r->truncated = 1;
 		r->trunc_at = (long long)rd->consumed;
