@@ -13,6 +13,9 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(UNIT_SRCS))
 # only the members they need are linked (not, e.g., the yajl writer)
 UNIT_DEPS := $(BUILD)/agent/procfs.o $(BUILD)/agent/tpformat.o $(BUILD)/plot/model.o \
 	$(BUILD)/tests/unit/libcommon.a
+# the plotter's input: the JSON reader (yajl) and the gzip filter (zlib)
+UNIT_DEPS += $(BUILD)/plot/reader.o $(BUILD)/plot/gunzip.o
+UNIT_LIBS := -lyajl -lz -lm
 
 $(BUILD)/tests/unit:
 	$(Q)mkdir -p $@
@@ -27,7 +30,7 @@ $(BUILD)/tests/unit/libcommon.a: $(COMMON_OBJS) | $(BUILD)/tests/unit
 
 $(BUILD)/tests/unit/fragmon-unit: $(UNIT_OBJS) $(UNIT_DEPS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_LDFLAGS) $^ -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_LDFLAGS) $^ $(UNIT_LIBS) -o $@
 
 unit-check: $(BUILD)/tests/unit/fragmon-unit
 	$(call msg,TEST,C unit tests)
