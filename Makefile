@@ -56,6 +56,7 @@ help:
 	@echo "make [all]        build fragmon-agent and fragmon-plot"
 	@echo "make check        install missing packages, build, run the tests"
 	@echo "make demo         install, build, capture a workload for DEMO_SECONDS (30), plot it"
+	@echo "make deps         install the missing build packages (deps-test, deps-fuzz, deps-vm, deps-all: more sets)"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=: programs, Ansible role, docs; make uninstall"
 	@echo "make vm-test      the agent on Debian kernels 5.10-6.12 (x86_64, arm64), one built without BTF, under qemu"
 	@echo "make check-asan   the bats suite against -fsanitize=address,undefined builds"
@@ -159,7 +160,7 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all workload
 	$(Q)tools/demo.sh $(DEMO_SECONDS)
 
-# benchmarks print their figures (README "figures"); the agent's needs root
+# benchmarks print their figures (docs/performance.md); the agent's needs root
 bench-agent: agent workload bench-tools
 	$(Q)BUILD=$(BUILD) bench/agent-bench.sh
 bench: bench-agent bench-plot

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# fragmon-plot benchmark, every figure of the README in one run:
+# fragmon-plot benchmark, every figure of docs/performance.md in one run:
 #   - a dashboard of the legacy capture legacy-load.json (7,088 events; the fixed
 #     cost: start, drawing, PNG), when FRAGMON_LEGACY_DIR (default
 #     shared/data beside the repository) has it;
