@@ -10,7 +10,9 @@
 #include "clock.h"
 #include "config.h"
 #include "ingest.h"
+#include "kmsg.h"
 #include "kinfo.h"
+#include "marker.h"
 #include "procfs.h"
 #include "tracer.h"
 #include "writer.h"
@@ -45,6 +47,12 @@ struct fm_agent {
 	__u64 counts[FM_CNT_MAX];		/* exact: delivered + what BPF could not deliver */
 	const char *end_reason;
 	bool complete;
+
+	/* markers.c */
+	struct fm_kmsg kmsg;
+	struct fm_markers markers;
+	char markers_why[256];		/* "kmsg" or "unavailable: <why>" */
+	unsigned long long nmarkers[2]; /* by enum fm_marker_kind */
 };
 
 /* probe.c: `fragmon-agent --probe`: JSON on out; returns 0 when mode full
@@ -62,6 +70,13 @@ void fm_snapshot_json(yajl_gen g, struct fm_agent *a, double t);
 /* report.c: the header, and statistics + metadata */
 void fm_header_json(yajl_gen g, void *agent);
 void fm_tail_json(yajl_gen g, void *agent);
+
+/* markers.c: /dev/kmsg from the start on; 0, or -1 (markers_why says why) */
+int fm_markers_start(struct fm_agent *a);
+int fm_markers_poll(struct fm_agent *a);
+void fm_markers_stop(struct fm_agent *a);			  /* reads what is left, closes */
+void fm_markers_run_json(yajl_gen g, const struct fm_agent *a);	  /* run/metadata keys */
+void fm_markers_stats_json(yajl_gen g, const struct fm_agent *a); /* statistics.markers */
 
 /* prom.c: node_exporter textfile, rewritten atomically */
 int fm_prom_write(struct fm_agent *a);

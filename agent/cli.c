@@ -13,7 +13,8 @@ static const char usage[] =
     "\n"
     "  -c, --config FILE        YAML config (keys: duration, output_dir, mode,\n"
     "                           snapshot_interval_ms, max_output_mb, ringbuf_kb,\n"
-    "                           pidfile, prometheus_dir, index_source, btf);\n"
+    "                           pidfile, prometheus_dir, index_source, btf,\n"
+    "                           markers, marker_patterns);\n"
     "                           options below override it\n"
     "  -d, --duration SEC       stop after SEC seconds (0 = until SIGINT/SIGTERM)\n"
     "  -o, --output-dir DIR     default " FM_DEFAULT_OUTPUT_DIR "\n"
@@ -30,6 +31,10 @@ static const char usage[] =
     "                           without CONFIG_DEBUG_INFO_BTF (pahole\n"
     "                           --btf_encode_detached); only index_source event\n"
     "                           and migratetype names use it\n"
+    "      --markers kmsg|off   read test and phase markers from /dev/kmsg (default\n"
+    "                           kmsg: fstests, blktests, \"fragmon: begin|end NAME\")\n"
+    "      --marker-pattern LABEL=ERE  one more test marker (POSIX ERE, group 1\n"
+    "                           the test's name); repeatable, added to the config's\n"
     "      --probe              load (verify) every BPF program without attaching\n"
     "                           and print what this kernel supports as JSON; exit\n"
     "                           0 if mode full would capture extfrag events here\n"
@@ -42,7 +47,16 @@ static const char usage[] =
     "Exit status: 0 clean end, 1 runtime error, 2 bad config or usage,\n"
     "3 another agent holds the pidfile.\n";
 
-enum { OPT_MAX_OUTPUT = 256, OPT_RINGBUF, OPT_PROM, OPT_PROBE, OPT_INDEX, OPT_BTF };
+enum {
+	OPT_MAX_OUTPUT = 256,
+	OPT_RINGBUF,
+	OPT_PROM,
+	OPT_PROBE,
+	OPT_INDEX,
+	OPT_BTF,
+	OPT_MARKERS,
+	OPT_MARKER_PATTERN
+};
 
 static const struct option longopts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -56,6 +70,8 @@ static const struct option longopts[] = {
     {"prometheus-dir", required_argument, NULL, OPT_PROM},
     {"index-source", required_argument, NULL, OPT_INDEX},
     {"btf", required_argument, NULL, OPT_BTF},
+    {"markers", required_argument, NULL, OPT_MARKERS},
+    {"marker-pattern", required_argument, NULL, OPT_MARKER_PATTERN},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
@@ -86,6 +102,10 @@ static const char *key_of(int opt)
 		return "index_source";
 	case OPT_BTF:
 		return "btf";
+	case OPT_MARKERS:
+		return "markers";
+	case OPT_MARKER_PATTERN:
+		return "marker_patterns";
 	}
 	return NULL;
 }

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "marker.h"
+
 static const char *const mode_names[] = {
     [FM_MODE_FULL] = "full",
     [FM_MODE_EXTFRAG] = "extfrag",
@@ -39,6 +41,9 @@ void fm_config_free(struct fm_config *c)
 	free(c->pidfile);
 	free(c->prometheus_dir);
 	free(c->btf_path);
+	for (int i = 0; i < c->nmarker_patterns; i++)
+		free(c->marker_patterns[i]);
+	free(c->marker_patterns);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -73,6 +78,33 @@ static int set_string(char **dst, const char *v, bool allow_empty, char *msg, si
 	}
 	free(*dst);
 	*dst = strdup(v);
+	return 0;
+}
+
+/* one "LABEL=ERE" more (the YAML list's items, each --marker-pattern) */
+static int add_marker_pattern(struct fm_config *c, const char *v, char *msg, size_t msglen)
+{
+	char **p;
+
+	if (c->nmarker_patterns >= FM_MAX_MARKER_PATTERNS) {
+		snprintf(msg, msglen, "more than %d patterns", FM_MAX_MARKER_PATTERNS);
+		return -1;
+	}
+	if (strlen(v) > 1024) {
+		snprintf(msg, msglen, "a pattern is at most 1024 bytes");
+		return -1;
+	}
+	if (fm_marker_pattern_check(v, msg, msglen))
+		return -1;
+	p = realloc(c->marker_patterns, sizeof(*p) * (size_t)(c->nmarker_patterns + 1));
+	if (!p || !(p[c->nmarker_patterns] = strdup(v))) {
+		if (p)
+			c->marker_patterns = p;
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	c->marker_patterns = p;
+	c->nmarker_patterns++;
 	return 0;
 }
 
@@ -126,9 +158,20 @@ int fm_config_set(struct fm_config *c, const char *key, const char *v, char *msg
 	}
 	if (!strcmp(key, "btf"))
 		return set_string(&c->btf_path, v, true, msg, msglen);
+	if (!strcmp(key, "markers")) {
+		if (strcmp(v, "kmsg") && strcmp(v, "off")) {
+			snprintf(msg, msglen, "unknown markers \"%s\" (kmsg, off)", v);
+			return -1;
+		}
+		c->markers_off = !strcmp(v, "off");
+		return 0;
+	}
+	if (!strcmp(key, "marker_patterns"))
+		return add_marker_pattern(c, v, msg, msglen);
 	snprintf(msg, msglen,
 		 "unknown key \"%s\" (known: duration, output_dir, mode, snapshot_interval_ms, "
-		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source, btf)",
+		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source, btf, markers, "
+		 "marker_patterns)",
 		 key);
 	return -1;
 }
@@ -210,10 +253,20 @@ int fm_config_load(struct fm_config *c, const char *path, FILE *err)
 			}
 			depth = 1;
 			break;
+		case YAML_SEQUENCE_END_EVENT:
+			depth = 1;
+			free(key);
+			key = NULL;
+			break;
 		case YAML_MAPPING_END_EVENT:
 			depth = -1; /* a second document is refused above */
 			break;
 		case YAML_SEQUENCE_START_EVENT:
+			/* the one list-valued key: its items are set one by one */
+			if (depth == 1 && key && !strcmp(key, "marker_patterns")) {
+				depth = 2;
+				break;
+			}
 			report(err, path, &ev.start_mark,
 			       key ? "expected a scalar value, got a list"
 				   : "the config must be a mapping of keys to values");
@@ -224,7 +277,7 @@ int fm_config_load(struct fm_config *c, const char *path, FILE *err)
 		case YAML_SCALAR_EVENT: {
 			const char *val = (const char *)ev.data.scalar.value;
 
-			if (depth != 1) {
+			if (depth != 1 && depth != 2) {
 				report(err, path, &ev.start_mark,
 				       "the config must be a mapping of keys to values");
 				goto fail_ev;
@@ -258,8 +311,10 @@ int fm_config_load(struct fm_config *c, const char *path, FILE *err)
 				       full);
 				goto fail_ev;
 			}
-			free(key);
-			key = NULL;
+			if (depth == 1) {
+				free(key);
+				key = NULL;
+			}
 			break;
 		}
 		default:

@@ -20,14 +20,18 @@ struct fm_config {
 	long snapshot_interval_ms; /* 0 = only at start and end */
 	long max_output_mb;	   /* 0 = no cap */
 	long ringbuf_kb;
-	char *pidfile;	      /* NULL = <output_dir>/fragmon-agent.pid */
-	char *prometheus_dir; /* NULL or "" = off */
-	bool index_at_event;  /* index_source: event (read in BPF) or snapshot */
-	char *btf_path;	      /* btf: a BTF file for a kernel without; NULL = the kernel's */
+	char *pidfile;		/* NULL = <output_dir>/fragmon-agent.pid */
+	char *prometheus_dir;	/* NULL or "" = off */
+	bool index_at_event;	/* index_source: event (read in BPF) or snapshot */
+	char *btf_path;		/* btf: a BTF file for a kernel without; NULL = the kernel's */
+	bool markers_off;	/* markers: off (no /dev/kmsg reading) */
+	char **marker_patterns; /* marker_patterns: extra "LABEL=ERE", appended */
+	int nmarker_patterns;
 	bool quiet;
 };
 
 #define FM_DEFAULT_OUTPUT_DIR "/root/monitoring/fragmentation"
+#define FM_MAX_MARKER_PATTERNS 32
 
 void fm_config_defaults(struct fm_config *c);
 void fm_config_free(struct fm_config *c);

@@ -184,6 +184,8 @@ static int run(struct fm_agent *a)
 
 	if (setup_kernel_view(a))
 		return FM_EXIT_RUNTIME;
+	if (fm_markers_start(a) && !c->markers_off)
+		logmsg("test and phase markers %s", a->markers_why);
 	fm_tracefs(&a->kinfo);
 	fm_kinfo_from_tracefs(&a->kinfo);
 	if (c->mode != FM_MODE_SNAPSHOT && start_bpf(a))
@@ -234,6 +236,8 @@ static int run(struct fm_agent *a)
 			n = fm_tracer_poll(&a->tracer, wait_ms);
 		else
 			usleep((useconds_t)wait_ms * 1000);
+		if (fm_markers_poll(a) < 0)
+			logmsg("test and phase markers: %s; the rest runs", a->kmsg.why);
 		if (n < 0 && n != -EINTR) {
 			logmsg("ring buffer poll failed: %s", strerror(-n));
 			rc = FM_EXIT_RUNTIME;
@@ -290,6 +294,7 @@ static int run(struct fm_agent *a)
 	 * programs are detached after the final file (main) */
 	if (a->bpf)
 		fm_tracer_stop(&a->tracer);
+	fm_markers_stop(a);
 	snapshot(a);
 	fm_ingest_totals(a);
 	fm_prom_write(a);

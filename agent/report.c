@@ -35,6 +35,7 @@ static void run_fields(yajl_gen g, struct fm_agent *a)
 	if (a->cfg.btf_path && *a->cfg.btf_path)
 		jw_kstr(g, FM_K_BTF_PATH, a->cfg.btf_path);
 	jw_kstr(g, FM_K_FIELD_OFFSETS, "tracefs");
+	fm_markers_run_json(g, a);
 	jw_kfixed(g, FM_K_ATTACH_MS, a->attach_ms, 1);
 	jw_key(g, FM_K_BPF_ERROR);
 	if (a->bpf_error[0])
@@ -166,6 +167,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 	jw_kuint(g, FM_K_SUCCEEDED, a->counts[FM_CNT_MIGRATE_OK]);
 	jw_kuint(g, FM_K_FAILED, a->counts[FM_CNT_MIGRATE_FAIL]);
 	yajl_gen_map_close(g);
+	fm_markers_stats_json(g, a);
 	yajl_gen_map_close(g);
 }
 

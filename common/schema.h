@@ -152,6 +152,34 @@
 #define FM_EV_MIGRATE "migrate"
 #define FM_EV_SNAPSHOT "snapshot"
 
+/* attribution: markers (from /dev/kmsg), per task, per kernel call path */
+#define FM_EV_MARKER "marker"
+#define FM_K_NAME "name"
+#define FM_K_KIND "kind"
+#define FM_K_EDGE "edge"
+#define FM_K_MESSAGE "message"
+#define FM_K_MARKERS "markers"
+#define FM_K_LINES_READ "lines_read"
+#define FM_K_LINES_LOST "lines_lost"
+#define FM_K_MARKER_TEST "test"
+#define FM_K_MARKER_PHASE "phase"
+#define FM_K_EDGE_BEGIN "begin"
+#define FM_K_EDGE_END "end"
+#define FM_K_MARKERS_KMSG "kmsg"
+#define FM_K_MARKERS_CLOCK_OFFSET_US "markers_clock_offset_us"
+#define FM_K_EXTFRAG_BY_TASK "extfrag_by_task"
+#define FM_K_PIDS "pids"
+#define FM_K_PATTERNS "patterns"
+#define FM_K_TASK_OTHER "(other)"
+#define FM_K_STACK_ID "stack_id"
+#define FM_K_EXTFRAG_STACKS "extfrag_stacks"
+#define FM_K_ENABLED "enabled"
+#define FM_K_DISTINCT "distinct"
+#define FM_K_MAP_FULL "map_full"
+#define FM_K_ENTRIES "entries"
+#define FM_K_ID "id"
+#define FM_K_FRAMES "frames"
+
 /* fragmentation index values are the kernel's, scaled by 1000 */
 #define FM_FI_SUITABLE (-1000) /* a free block of the order exists */
 

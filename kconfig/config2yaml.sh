@@ -37,6 +37,14 @@ agent)
 		key["CONFIG_MONITOR_FRAGMENTATION_INDEX_SOURCE"] = "index_source"
 	}
 	/^CONFIG_/ && ($1 in key) { v = substr($0, length($1) + 2); print key[$1] ": " v }
+	$1 == "CONFIG_MONITOR_FRAGMENTATION_MARKERS" { markers = "kmsg" }
+	$1 == "CONFIG_MONITOR_FRAGMENTATION_MARKER_PATTERN" && substr($0, length($1) + 2) != "\"\"" {
+		pattern = substr($0, length($1) + 2)
+	}
+	END {
+		print "markers: " (markers ? markers : "off")
+		if (markers && pattern != "") print "marker_patterns: [" pattern "]"
+	}
 	' "$config"
 	;;
 ansible)

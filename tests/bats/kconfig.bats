@@ -33,7 +33,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 8 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 10 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
@@ -43,6 +43,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 1024 ]
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = '""' ]
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"snapshot"' ]
+	[ "$(yaml "$T/fragmon.yaml" markers)" = '"kmsg"' ]
 	head -1 "$T/fragmon.yaml" | grep -q SPDX-License-Identifier
 }
 
@@ -61,6 +62,8 @@ CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=9
 CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR="$T/prom"
 CONFIG_MONITOR_FRAGMENTATION_INDEX_AT_EVENT=y
 CONFIG_MONITOR_FRAGMENTATION_STRICT=y
+CONFIG_MONITOR_FRAGMENTATION_MARKERS=y
+CONFIG_MONITOR_FRAGMENTATION_MARKER_PATTERN="ltp=^LTP: starting ([^ ]+)"
 EOC
 	# ... and the test covers every symbol there is
 	local covered
@@ -86,6 +89,7 @@ EOC
 	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 7 ]
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = "\"$T/prom\"" ]
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"event"' ]
+	[ "$(yaml "$T/fragmon.yaml" marker_patterns)" = '["ltp=^LTP: starting ([^ ]+)"]' ]
 
 	# the Ansible side, as kdevops writes it: names lower-cased, typed
 	cat "$T/extra_vars.yaml"

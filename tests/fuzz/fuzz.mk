@@ -22,9 +22,9 @@ FUZZ_PLOT_SRCS := $(addprefix plot/,reader.c model.c metrics.c stats.c summary.c
 $(FUZZ_BUILD):
 	$(Q)mkdir -p $@
 
-$(FUZZ_BUILD)/fuzz_config: tests/fuzz/fuzz_config.c agent/config.c agent/config.h | $(FUZZ_BUILD)
+$(FUZZ_BUILD)/fuzz_config: tests/fuzz/fuzz_config.c agent/config.c agent/marker.c agent/config.h | $(FUZZ_BUILD)
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_config.c agent/config.c -lyaml -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_config.c agent/config.c agent/marker.c -lyaml -o $@
 
 $(FUZZ_BUILD)/fuzz_plot_reader: tests/fuzz/fuzz_plot_reader.c $(FUZZ_PLOT_SRCS) \
 		$(wildcard plot/*.h) $(wildcard common/*.h) | $(FUZZ_BUILD)

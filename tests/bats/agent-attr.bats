@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# Where fragmentation comes from, on the real kernel of this machine: test
+# and phase markers from /dev/kmsg, counts per task, kernel call paths.
+
+load lib/agent
+
+# markers FILE: one line per marker event: "timestamp kind edge source name"
+markers() {
+	python3 -c '
+import json, sys
+for e in json.load(open(sys.argv[1]))["events"]:
+    if e["event_type"] == "marker":
+        print(e["timestamp"], e["kind"], e["edge"], e["source"], e["name"])' "$1"
+}
+
+@test "attr: markers written to /dev/kmsg after the start are in the file, on the agent's clock" {
+	require_bpf
+	[ -w /dev/kmsg ] || skip "no writable /dev/kmsg"
+	echo "run fstests before/000 at $(date '+%F %T')" > /dev/kmsg
+	cat > "$OUT.yaml" <<'EOC'
+marker_patterns:
+  - "ltp=^LTP: starting ([^ ]+)"
+  - "whole=^fmtest-[a-z]+$"
+EOC
+	start_agent "$OUT" -c "$OUT.yaml" -i 200 --marker-pattern 'cli=^fmcli (.+)$'
+	echo "fragmon: begin bats-phase" > /dev/kmsg
+	w0=$(date +%s.%N)
+	echo "run fstests generic/001 at $(date '+%F %T')" > /dev/kmsg
+	w1=$(date +%s.%N)
+	sleep 0.3
+	echo "run blktests block/001 at $(date '+%F %T')" > /dev/kmsg
+	echo "LTP: starting mmap01 (mmap01)" > /dev/kmsg
+	echo "fmtest-whole" > /dev/kmsg
+	echo "fmcli from the command line" > /dev/kmsg
+	echo "not a marker" > /dev/kmsg
+	echo "fragmon: end bats-phase" > /dev/kmsg
+	sleep 0.3
+	stop_agent INT
+	f=$OUT/fragmentation_data.json
+	run markers "$f"
+	echo "$output"
+	[ "${#lines[@]}" -eq 7 ]
+	[[ "${lines[0]}" == *" phase begin fragmon bats-phase" ]]
+	[[ "${lines[1]}" == *" test begin fstests generic/001" ]]
+	[[ "${lines[2]}" == *" test begin blktests block/001" ]]
+	[[ "${lines[3]}" == *" test begin ltp mmap01" ]]
+	[[ "${lines[4]}" == *" test begin whole fmtest-whole" ]]
+	[[ "${lines[5]}" == *" test begin cli from the command line" ]]
+	[[ "${lines[6]}" == *" phase end fragmon bats-phase" ]]
+	[[ "$output" != *before/000* ]]
+	# on the agent's clock: the fstests line's time (seconds since the agent
+	# started at run.start_time) lies within the wall-clock window around
+	# the echo; the 0.3 s sleep lies between it and the next
+	python3 - "$f" "$w0" "$w1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = [e for e in d["events"] if e["event_type"] == "marker"]
+t = [e["timestamp"] for e in ev]
+assert t == sorted(t), t
+wall = d["run"]["start_time"] + t[1]
+w0, w1 = float(sys.argv[2]), float(sys.argv[3])
+print(f"fstests line at {wall:.6f}, echo between {w0:.6f} and {w1:.6f}")
+assert w0 - 0.002 <= wall <= w1 + 0.002, (wall, w0, w1)
+assert 0.25 < t[2] - t[1] < 2, t
+assert ev[1]["message"].startswith("run fstests generic/001 at "), ev[1]
+PY
+	[ "$($FMCHECK get "$f" statistics.markers.test)" = 5 ]
+	[ "$($FMCHECK get "$f" statistics.markers.phase)" = 2 ]
+	[ "$($FMCHECK get "$f" statistics.markers.lines_lost)" = 0 ]
+	[ "$($FMCHECK get "$f" statistics.markers.lines_read)" -ge 8 ]
+	[ "$($FMCHECK get "$f" metadata.markers)" = kmsg ]
+	[ "$($FMCHECK get "$f" run.markers)" = kmsg ]
+	# the offset between the printk clock and CLOCK_MONOTONIC was measured
+	$FMCHECK get "$f" metadata.markers_clock_offset_us
+	run $FMCHECK legacy "$f"
+	[ "$status" -eq 0 ]
+}
+
+@test "attr: markers off, and a bad marker pattern is a config error naming the position" {
+	require_bpf
+	start_agent "$OUT" -i 200 --markers off
+	echo "fragmon: begin off-phase" > /dev/kmsg
+	sleep 0.2
+	stop_agent INT
+	f=$OUT/fragmentation_data.json
+	[ "$($FMCHECK get "$f" metadata.markers)" = "unavailable: disabled by config" ]
+	[ "$($FMCHECK count "$f" marker)" = 0 ]
+	printf 'mode: full\nmarker_patterns:\n  - "bad=^x("\n' > "$OUT.yaml"
+	run "$AGENT" -c "$OUT.yaml" -o "$OUT/x"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"$OUT.yaml:3:5: marker_patterns: pattern bad"* ]]
+	run "$AGENT" --marker-pattern fstests=x -o "$OUT/x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"option --marker-pattern"*"built in"* ]]
+	[ ! -e "$OUT/x" ]
+}
