@@ -9,6 +9,7 @@
 #include "png_out.h"
 #include "stats.h"
 #include "view.h"
+#include "warnings.h"
 
 #define GAP 24
 #define MAX_WARN 12
@@ -30,60 +31,20 @@ static void describe(const struct pm_side *s, const struct pm_run *r, char *buf,
 			 s->n - 1, s->n == 2 ? "" : "s");
 }
 
-/* truncation, incompleteness, drops, stray timestamps: one line each */
-static int warnings(const struct pm_run *r, char (*w)[300], int max)
-{
-	int n = 0;
-
-	if (n < max && r->truncated)
-		snprintf(w[n++], sizeof(w[0]),
-			 "%s: TRUNCATED at byte %lld (agent killed?): plotted the %llu events "
-			 "before the cut",
-			 r->label, r->trunc_at, (unsigned long long)r->n_events);
-	else if (n < max && !r->have_metadata)
-		snprintf(w[n++], sizeof(w[0]), "%s: INCOMPLETE run: the file has no metadata",
-			 r->label);
-	else if (n < max && r->complete == 0)
-		snprintf(w[n++], sizeof(w[0]),
-			 "%s: checkpoint: written while the run was still going (%s)", r->label,
-			 r->end_reason[0] ? r->end_reason : "not complete");
-	if (n < max && r->events_dropped > 0)
-		snprintf(w[n++], sizeof(w[0]),
-			 "%s: %lld events were dropped by the ring buffer; totals may be low",
-			 r->label, r->events_dropped);
-	if (n < max && r->bpf_error[0])
-		snprintf(w[n++], sizeof(w[0]),
-			 "%s: BPF capture did not run (%s): snapshots only, no events", r->label,
-			 r->bpf_error);
-	for (int k = 0; k < PM_TP_N && !r->bpf_error[0]; k++)
-		if (n < max && r->tp[k] == 0)
-			snprintf(w[n++], sizeof(w[0]), "%s: %s events not captured (tracepoint %s)",
-				 r->label,
-				 k == PM_TP_EXTFRAG	 ? "extfrag"
-				 : k == PM_TP_COMPACTION ? "compaction"
-							 : "migration",
-				 r->tp_why[k]);
-	if (n < max && r->outside)
-		snprintf(
-		    w[n++], sizeof(w[0]),
-		    "%s: %llu event%s with timestamps outside the run (%.6g to %.6g s; the run "
-		    "is 0 to %.6g s): counted, left out of every panel and metric",
-		    r->label, (unsigned long long)r->outside, r->outside == 1 ? "" : "s",
-		    r->out_min, r->out_max, pm_run_duration(r));
-	if (n < max && !r->n_events)
-		snprintf(w[n++], sizeof(w[0]), "%s: no events in this file", r->label);
-	return n;
-}
-
 static int header(struct pm_canvas *c, const struct pm_side *sides, int n, const char *title,
 		  int draw)
 {
-	char buf[600], w[MAX_WARN][300];
-	int y = 36, nw = 0;
+	char buf[600], w[MAX_WARN][600];
+	int y = 36, nw;
+	struct pm_warning *all = malloc(sizeof(*all) * PM_MAX_WARNINGS);
 
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < sides[i].n && nw < MAX_WARN; k++)
-			nw += warnings(sides[i].run[k], w + nw, MAX_WARN - nw);
+	/* what is wrong with the runs: a line per kind (warnings.c) */
+	nw = all ? pm_warn_lines(all, pm_sides_warnings(sides, n, 0, all, PM_MAX_WARNINGS), w,
+				 MAX_WARN)
+		 : 0;
+	free(all);
+	if (draw && getenv("FRAGMON_PLOT_LAYOUT"))
+		fprintf(stderr, "layout: warnings %d\n", nw);
 	if (draw) {
 		double pt = pm_fit(c, 24, 10, 1, title, c->w - 120);
 

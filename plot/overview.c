@@ -19,6 +19,7 @@
 #include "png_out.h"
 #include "stats.h"
 #include "view.h"
+#include "warnings.h"
 
 #define CH_W(cols) ((PM_WIDTH - 120 - ((cols)-1) * 40) / (cols))
 #define CH_H 360
@@ -139,6 +140,8 @@ static void chart(struct pm_canvas *c, struct pm_rect r, const struct ov *o, con
 					: "");
 	ytop = r.y + 40;
 	ybot = r.y + r.h - 80;
+	if (getenv("FRAGMON_PLOT_LAYOUT"))
+		fprintf(stderr, "layout: chart %s %g %g\n", key, lo, hi);
 	{
 		struct pm_view v = {.x0 = r.x + 70, .x1 = r.x + r.w, .t1 = 1};
 
@@ -206,6 +209,16 @@ static int any_snapshots(const struct ov *o)
 	return 0;
 }
 
+/* the longest run of side i */
+static double span_of(const struct ov *o, int i)
+{
+	double s = 0;
+
+	for (int r = 0; r < o->sides[i].n; r++)
+		s = fmax(s, pm_run_span(o->sides[i].run[r]));
+	return s;
+}
+
 /* value of run r's series in fine bin b: extfrag events, or free MiB at high order */
 static int series_val(const struct pm_run *r, int kind, int b, double *v)
 {
@@ -236,7 +249,7 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 {
 	struct pm_view v = {.n = o->n, .x0 = PM_X0, .x1 = PM_WIDTH - PM_XR};
 	double d, ymax = 0, *val, span = 0;
-	int repeats = 0;
+	int repeats = 0, layout = getenv("FRAGMON_PLOT_LAYOUT") != NULL;
 	int nd, ytop, ybot, n = o->n;
 	struct pm_legend_item leg[PM_MAX_RUNS];
 	int lw = 0;
@@ -323,7 +336,7 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 	pm_y_axis(c, &v, ytop, ybot, 0, ymax, kind == 0 ? "events/s" : "MiB");
 	pm_time_axis(c, &v, ytop, ybot);
 	for (int i = 0; i < n; i++) {
-		int px = -1, py = 0;
+		int px = -1, py = 0, last = -1;
 
 		for (int k = 0; k < nd; k++) {
 			int x, y;
@@ -333,11 +346,16 @@ static void series(struct pm_canvas *c, struct pm_rect r, const struct ov *o, in
 				continue;
 			x = pm_x(&v, (k + 0.5) * d);
 			y = ybot - (int)lround(val[(i * nd + k) * 2] / ymax * (ybot - ytop));
+			last = k;
 			if (px >= 0)
 				pm_line(c, px, py, x, y, pm_rgb(bar_col[i % 16]), 2, 0);
 			px = x;
 			py = y;
 		}
+		/* FRAGMON_PLOT_LAYOUT=1: where each run's line ends (tests) */
+		if (layout && last >= 0)
+			fprintf(stderr, "layout: timeline %d %s last-bin %g %g span %g\n", kind,
+				o->tag[i], last * d, (last + 1) * d, span_of(o, i));
 	}
 	free(val);
 }
@@ -420,6 +438,10 @@ static void order_chart(struct pm_canvas *c, struct pm_rect r, const struct ov *
 				"order %d", slots[k] - 1);
 			for (int i = 0; i < n; i++) {
 				double val = order_rate(o, i, slots[k]);
+
+				if (getenv("FRAGMON_PLOT_LAYOUT"))
+					fprintf(stderr, "layout: order-bar %s %d %.6g\n", o->tag[i],
+						slots[k] - 1, val);
 				int yv = val > 0 ? ybot - (int)lround((log10(val) - dlo + LOG_LO) /
 								      span * (ybot - ytop))
 						 : ybot;
@@ -547,31 +569,66 @@ static void run_list(struct pm_canvas *c, const struct ov *o, const struct pm_si
 	}
 }
 
+/* the comparisons' own warnings that the run warnings do not say already
+ * (durations and incomplete runs are warnings.c's, one line for all runs) */
+static int own_warning(const char *w)
+{
+	return strncmp(w, "durations differ", 16) && !strstr(w, " is incomplete (");
+}
+
+/* every warning of the overview, a line per kind: the runs' (warnings.c) and
+ * the comparisons' others, each text once however many runs share it */
+static int warn_lines(const struct ov *o, char (*lines)[600], int max)
+{
+	struct pm_warning *w = malloc(sizeof(*w) * PM_MAX_WARNINGS);
+	int nl = 0;
+
+	if (w) {
+		nl = pm_warn_lines(w, pm_sides_warnings(o->sides, o->n, 1, w, PM_MAX_WARNINGS),
+				   lines, max);
+		free(w);
+	}
+	for (int i = 1; i < o->n; i++)
+		for (int k = 0; k < o->cmp[i - 1].nwarn && nl < max; k++) {
+			const char *t = o->cmp[i - 1].warn[k];
+			int seen = !own_warning(t);
+
+			for (int j = 1; j < i && !seen; j++)
+				for (int m = 0; m < o->cmp[j - 1].nwarn && !seen; m++)
+					seen = !strcmp(o->cmp[j - 1].warn[m], t);
+			if (!seen)
+				snprintf(lines[nl++], sizeof(lines[0]), "%s against %s: %s",
+					 o->tag[i], o->tag[0], t);
+		}
+	return nl;
+}
+
+#define MAX_WARN_LINES 16
+
 static int warning_lines(const struct ov *o)
 {
-	int n = 0;
+	char(*l)[600] = malloc(sizeof(*l) * MAX_WARN_LINES);
+	int n = l ? warn_lines(o, l, MAX_WARN_LINES) : 0;
 
-	for (int i = 1; i < o->n; i++)
-		n += o->cmp[i - 1].nwarn;
+	free(l);
 	return n;
 }
 
-/* what each comparison with the baseline warns about (durations that differ,
- * incomplete runs), as in A/B */
 static void warnings(struct pm_canvas *c, const struct ov *o, int y)
 {
-	for (int i = 1; i < o->n; i++)
-		for (int k = 0; k < o->cmp[i - 1].nwarn; k++) {
-			char line[400];
-			double pt;
+	char(*l)[600] = malloc(sizeof(*l) * MAX_WARN_LINES);
+	int n = l ? warn_lines(o, l, MAX_WARN_LINES) : 0;
 
-			snprintf(line, sizeof(line), "warning, %s against %s: %s", o->tag[i],
-				 o->tag[0], o->cmp[i - 1].warn[k]);
-			pt = pm_fit(c, 12.5, 7, 1, line, PM_WIDTH - 140);
-			pm_rect_fill(c, 50, y - 12, PM_WIDTH - 60, y + 12, pm_rgb(0xfff3cd));
-			pm_text(c, 60, y, pt > 0 ? pt : 7, 0x7a4a00, PM_LEFT, 1, "%s", line);
-			y += 26;
-		}
+	if (getenv("FRAGMON_PLOT_LAYOUT"))
+		fprintf(stderr, "layout: warnings %d\n", n);
+	for (int i = 0; i < n; i++) {
+		double pt = pm_fit(c, 12.5, 7, 1, l[i], PM_WIDTH - 140);
+
+		pm_rect_fill(c, 50, y - 12, PM_WIDTH - 60, y + 12, pm_rgb(0xfff3cd));
+		pm_text(c, 60, y, pt > 0 ? pt : 7, 0x7a4a00, PM_LEFT, 1, "%s", l[i]);
+		y += 26;
+	}
+	free(l);
 }
 
 static void ov_free(struct ov *o)

@@ -359,6 +359,9 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 					unlabelled++;
 					continue;
 				}
+				if (getenv("FRAGMON_PLOT_LAYOUT"))
+					fprintf(stderr, "layout: bar-label %s: %u as %s\n", name, f,
+						num);
 				pm_text(c, (x0 + x1) / 2, ya + 7, pt,
 					pm_is_dark(colr) ? 0xffffff : 0x111111, PM_CENTER, 0, "%s",
 					num);

@@ -298,6 +298,9 @@ void pm_panel_extfrag(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			snprintf(runs, sizeof(runs), " in %d runs", nr);
 		snprintf(lab[s], sizeof(lab[0]), "%s%s%s (%llu%s)", pre, *pre ? " " : "",
 			 s % 2 ? "claim" : "steal", (unsigned long long)e.total[s], runs);
+		if (getenv("FRAGMON_PLOT_LAYOUT"))
+			fprintf(stderr, "layout: extfrag-series %c %s %llu runs %d\n", 'A' + s / 2,
+				s % 2 ? "claim" : "steal", (unsigned long long)e.total[s], nr);
 		leg[s] = (struct pm_legend_item){lab[s], s % 2 ? st->claim : st->steal,
 						 st->dashed ? PM_DASH : PM_LINE};
 		any += e.total[s];

@@ -163,6 +163,12 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 				 (unsigned long long)over);
 	}
 	ytop = pm_panel_title(c, r, "Migratetype fallbacks over time (worst first)", sub);
+	if (getenv("FRAGMON_PLOT_LAYOUT")) {
+		fprintf(stderr, "layout: heatmap-sub %s\n", sub);
+		for (int j = 0; j < n; j++)
+			fprintf(stderr, "layout: heatmap-row %s>%s %s\n", rows[j].from, rows[j].to,
+				rows[j].sev.marker);
+	}
 	/* the kinds of the rows shown (all of them when there are none) */
 	for (int k = 0; k < FM_SEV_KINDS; k++) {
 		const struct fm_severity *sk = &fm_severity_kinds[k];
@@ -175,6 +181,8 @@ void pm_panel_heatmap(struct pm_canvas *c, const struct pm_view *v, struct pm_re
 			continue;
 		snprintf(legtxt[nleg], sizeof(legtxt[0]), "%s %s", sk->marker, sk->legend);
 		leg[nleg] = (struct pm_legend_item){legtxt[nleg], sk->rgb, PM_SQUARE};
+		if (getenv("FRAGMON_PLOT_LAYOUT"))
+			fprintf(stderr, "layout: heatmap-legend %s\n", legtxt[nleg]);
 		nleg++;
 	}
 	pm_legend(c, v->x1, r.y + 16, 12, leg, nleg);

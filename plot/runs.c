@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "warnings.h"
 
 void pm_default_label(const char *src, char *out, size_t cap)
 {
@@ -61,18 +62,7 @@ int pm_load_run(const char *src, const char *label, const struct pm_fetch_opts *
 		pm_run_free(r);
 		return rc;
 	}
-	if (r->truncated)
-		fprintf(
-		    stderr,
-		    "fragmon-plot: %s: warning: truncated at byte %lld (no complete JSON; agent "
-		    "killed?): plotting the %llu events read\n",
-		    src, r->trunc_at, (unsigned long long)r->n_events);
-	else if (!r->have_metadata)
-		fprintf(stderr, "fragmon-plot: %s: warning: no metadata: incomplete run\n", src);
-	else if (r->complete == 0)
-		fprintf(stderr,
-			"fragmon-plot: %s: warning: a checkpoint, written while the run went on\n",
-			src);
+	pm_warn_stderr(r, src);
 	*out = r;
 	return 0;
 }

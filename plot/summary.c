@@ -10,6 +10,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "stats.h"
+#include "warnings.h"
 
 static int summary_reps = PM_BOOT_R;
 
@@ -178,6 +179,7 @@ void pm_summary_text(FILE *out, struct pm_side *sides, int n)
 			run_text(out, sides[i].run[k]);
 		}
 	/* A/B, or N-way: every side against the first */
+	pm_trend_summary(out, sides, n); /* repeated runs that drift (warnings.c) */
 	for (int i = 1; i < n; i++)
 		compare_text(out, &sides[0], &sides[i]);
 }
@@ -225,7 +227,7 @@ static const char *better_word(enum pm_better b)
  * end.
  */
 struct pm_report {
-	yajl_gen runs, cmp;
+	yajl_gen runs, cmp, trends;
 	const struct pm_run *seen[1024];
 	int nseen;
 };
@@ -470,12 +472,14 @@ struct pm_report *pm_report_new(void)
 		return NULL;
 	rep->runs = gen_new();
 	rep->cmp = gen_new();
-	if (!rep->runs || !rep->cmp) {
+	rep->trends = gen_new();
+	if (!rep->runs || !rep->cmp || !rep->trends) {
 		pm_report_free(rep);
 		return NULL;
 	}
 	yajl_gen_array_open(rep->runs);
 	yajl_gen_array_open(rep->cmp);
+	yajl_gen_array_open(rep->trends);
 	return rep;
 }
 
@@ -498,29 +502,33 @@ void pm_report_add(struct pm_report *rep, struct pm_side *sides, int n, int kind
 		}
 	for (int i = 1; i < n; i++)
 		compare_json(rep->cmp, &sides[0], &sides[i]);
+	pm_trend_json(rep->trends, sides, n);
 }
 
 int pm_report_write(struct pm_report *rep, const char *path, char *err, size_t cap)
 {
 	static const char head[] =
 	    "{\"generator\": \"fragmon-plot " FRAGMON_VERSION "\",\n\"runs\": ";
-	const unsigned char *runs, *cmp;
-	size_t nr, nc, len;
+	const unsigned char *runs, *cmp, *tr;
+	size_t nr, nc, nt, len;
 	char *doc;
 	int ret;
 
 	yajl_gen_array_close(rep->runs);
 	yajl_gen_array_close(rep->cmp);
+	yajl_gen_array_close(rep->trends);
 	yajl_gen_get_buf(rep->runs, &runs, &nr);
 	yajl_gen_get_buf(rep->cmp, &cmp, &nc);
-	len = sizeof(head) - 1 + nr + 20 + nc + 4;
+	yajl_gen_get_buf(rep->trends, &tr, &nt);
+	len = sizeof(head) - 1 + nr + 20 + nc + 16 + nt + 4;
 	doc = malloc(len);
 	if (!doc) {
 		snprintf(err, cap, "out of memory");
 		return -1;
 	}
-	len = (size_t)snprintf(doc, len, "%s%.*s,\n\"comparisons\": %.*s}\n", head, (int)nr,
-			       (const char *)runs, (int)nc, (const char *)cmp);
+	len = (size_t)snprintf(doc, len, "%s%.*s,\n\"comparisons\": %.*s,\n\"trends\": %.*s}\n",
+			       head, (int)nr, (const char *)runs, (int)nc, (const char *)cmp,
+			       (int)nt, (const char *)tr);
 	ret = pm_write_file(path, doc, len, err, cap);
 	free(doc);
 	return ret;
@@ -534,6 +542,8 @@ void pm_report_free(struct pm_report *rep)
 		yajl_gen_free(rep->runs);
 	if (rep->cmp)
 		yajl_gen_free(rep->cmp);
+	if (rep->trends)
+		yajl_gen_free(rep->trends);
 	free(rep);
 }
 
