@@ -14,6 +14,7 @@
 #include "kinfo.h"
 #include "marker.h"
 #include "procfs.h"
+#include "tasks.h"
 #include "tracer.h"
 #include "writer.h"
 
@@ -53,6 +54,8 @@ struct fm_agent {
 	struct fm_markers markers;
 	char markers_why[256];		/* "kmsg" or "unavailable: <why>" */
 	unsigned long long nmarkers[2]; /* by enum fm_marker_kind */
+
+	struct fm_tasks tasks; /* extfrag events received, per task (attribution.c) */
 };
 
 /* probe.c: `fragmon-agent --probe`: JSON on out; returns 0 when mode full
@@ -77,6 +80,10 @@ int fm_markers_poll(struct fm_agent *a);
 void fm_markers_stop(struct fm_agent *a);			  /* reads what is left, closes */
 void fm_markers_run_json(yajl_gen g, const struct fm_agent *a);	  /* run/metadata keys */
 void fm_markers_stats_json(yajl_gen g, const struct fm_agent *a); /* statistics.markers */
+
+/* attribution.c: per task (and per call path) */
+void fm_attr_ingest(struct fm_agent *a, const struct fm_event *e);
+void fm_attr_stats_json(yajl_gen g, struct fm_agent *a); /* statistics keys */
 
 /* prom.c: node_exporter textfile, rewritten atomically */
 int fm_prom_write(struct fm_agent *a);

@@ -67,6 +67,7 @@ int fm_ingest(void *agent, void *data, size_t size)
 			continue;
 		a->received[r.e.kind]++;
 		fm_count_event(a->delivered, &r.e, a->pageblock_order);
+		fm_attr_ingest(a, &r.e);
 		fm_enrich(a, &r);
 		g = fm_writer_event_begin(&a->writer);
 		if (!g)

@@ -168,6 +168,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 	jw_kuint(g, FM_K_FAILED, a->counts[FM_CNT_MIGRATE_FAIL]);
 	yajl_gen_map_close(g);
 	fm_markers_stats_json(g, a);
+	fm_attr_stats_json(g, a);
 	yajl_gen_map_close(g);
 }
 

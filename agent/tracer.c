@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "fragmon.skel.h"
 #include "kbtf.h"
+#include "tasks.h"
 #include "tpformat.h"
 
 /*
@@ -553,6 +554,24 @@ int fm_tracer_counts(struct fm_tracer *t, __u64 *out)
 	for (int c = 0; c < t->ncpus; c++)
 		for (int k = 0; k < FM_CNT_MAX; k++)
 			out[k] += t->cpus[c].cnt.c[k];
+	return 0;
+}
+
+int fm_tracer_lost_tasks(struct fm_tracer *t, struct fm_tasks *out)
+{
+	int fd = t->skel ? bpf_map__fd(t->skel->maps.lost_tasks) : -1;
+	struct fm_task_key k, next;
+	void *prev = NULL;
+	__u64 n;
+
+	if (fd < 0)
+		return -1;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(fd, &next, &n))
+			fm_tasks_add(out, &next, n);
+		k = next;
+		prev = &k;
+	}
 	return 0;
 }
 

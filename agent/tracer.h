@@ -76,6 +76,9 @@ int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
 int fm_tracer_stop(struct fm_tracer *t);
 /* Add the per-CPU counters (events BPF could not deliver) to out[FM_CNT_MAX]. */
 int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
+/* Add the BPF side's per-task counts (events it could not deliver) to out. */
+struct fm_tasks;
+int fm_tracer_lost_tasks(struct fm_tracer *t, struct fm_tasks *out);
 /* Detach the programs (an RCU grace period each) and free everything. */
 void fm_tracer_destroy(struct fm_tracer *t);
 

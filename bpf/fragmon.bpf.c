@@ -73,6 +73,16 @@ struct {
 	__type(value, struct compact_state);
 } compacting SEC(".maps");
 
+/* extfrag events this side could not deliver, per task (fm_lost()) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FM_LOST_TASKS_MAX);
+	__type(key, struct fm_task_key);
+	__type(value, __u64);
+} lost_tasks SEC(".maps");
+
+#define FM_EEXIST 17
+
 #ifdef FM_FAULT_INJECT
 /*
  * Test builds only (make fault-agent, for tests/bats): the program whose
@@ -205,10 +215,27 @@ static __always_inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
  * each looks up this CPU's state itself.
  */
 
-/* the event in stage slot (FM_BATCH: the spare) will not reach the agent */
+/* n more in a hash map of __u64 counters (a full map: the key is not counted) */
+static __always_inline void map_count(void *map, const void *key)
+{
+	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
+
+	if (!v && bpf_map_update_elem(map, key, &one, BPF_NOEXIST) == -FM_EEXIST)
+		v = bpf_map_lookup_elem(map, key); /* another CPU made it meanwhile */
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+/*
+ * The event in stage slot (FM_BATCH: the spare) will not reach the agent:
+ * counted here as the agent counts those it receives.  A task that does not
+ * fit in lost_tasks is left to the "(other)" row, which is the totals minus
+ * the tasks listed.
+ */
 __noinline int fm_lost(__u32 slot)
 {
 	struct fm_cpu *c = this_cpu();
+	struct fm_task_key k;
 	struct fm_event *e;
 
 	if (!c)
@@ -216,6 +243,10 @@ __noinline int fm_lost(__u32 slot)
 	e = slot < FM_BATCH ? &c->rec[slot & (FM_BATCH - 1)] : &c->spare;
 	fm_count_event(c->cnt.c, e, knobs.pageblock_order);
 	fm_cnt_add(c->cnt.c, FM_CNT_DROPPED, 1);
+	if (e->kind == FM_KIND_EXTFRAG) {
+		fm_task_key_of(&k, e, knobs.pageblock_order);
+		map_count(&lost_tasks, &k);
+	}
 	return 0;
 }
 

@@ -237,6 +237,36 @@ struct fm_counts {
 };
 
 /*
+ * extfrag events per task, counted like the totals in two halves: the agent
+ * counts those it receives, the BPF side (map lost_tasks, value __u64) those
+ * it could not deliver.  One key per task x pattern x steal/claim.
+ */
+#define FM_TASK_MT_NONE 0xff /* a migratetype out of range: no pattern */
+struct fm_task_key {
+	char comm[FM_COMM_LEN];
+	__u32 pid; /* tgid */
+	__u8 from; /* fallback_mt */
+	__u8 to;   /* alloc_mt */
+	__u8 steal;
+	__u8 fragmenting;
+};
+#define FM_LOST_TASKS_MAX 4096
+
+static inline void fm_task_key_of(struct fm_task_key *k, const struct fm_event *e,
+				  int pageblock_order)
+{
+	int from = e->extfrag.fallback_mt, to = e->extfrag.alloc_mt;
+	int ok = from >= 0 && from < FM_MT_MAX && to >= 0 && to < FM_MT_MAX;
+
+	__builtin_memcpy(k->comm, e->comm, FM_COMM_LEN);
+	k->pid = e->pid;
+	k->from = ok ? (__u8)from : FM_TASK_MT_NONE;
+	k->to = ok ? (__u8)to : FM_TASK_MT_NONE;
+	k->steal = !e->extfrag.change_ownership;
+	k->fragmenting = e->extfrag.fallback_order < pageblock_order;
+}
+
+/*
  * Records are staged per CPU and sent through the ring buffer in batches of
  * up to FM_BATCH (one reservation per batch): a ring-buffer record holds
  * 1..FM_BATCH struct fm_event back to back.  The agent sends a CPU's batch

@@ -96,3 +96,71 @@ PY
 	[[ "$output" == *"option --marker-pattern"*"built in"* ]]
 	[ ! -e "$OUT/x" ]
 }
+
+# by_task_check FILE: the per-task rows add up to the totals (steal, claim,
+# fragmenting, each pattern), at most 64 rows + "(other)", sorted; prints
+# "COMM STEAL+CLAIM" of each row
+by_task_check() {
+	python3 - "$1" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))["statistics"]
+rows = st["extfrag_by_task"]
+def tot(key):
+    return sum(r[key] for r in rows)
+assert tot("steal") == st["extfrag_steal"], (tot("steal"), st["extfrag_steal"])
+assert tot("claim") == st["extfrag_claim"], (tot("claim"), st["extfrag_claim"])
+assert tot("fragmenting") == st["extfrag_fragmenting"]
+pat = {}
+for r in rows:
+    assert r["steal"] == sum(p["steal"] for p in r["patterns"].values()), r
+    assert r["claim"] == sum(p["claim"] for p in r["patterns"].values()), r
+    assert r["pids"] >= 1 and (r["pid"] > 0 or r["comm"] in ("(other)", "swapper/0", "swapper/1")), r
+    for k, v in r["patterns"].items():
+        p = pat.setdefault(k, [0, 0])
+        p[0] += v["steal"]
+        p[1] += v["claim"]
+assert pat == {k: [v["steal"], v["claim"]] for k, v in st["extfrag_patterns"].items()}, pat
+named = [r for r in rows if r["comm"] != "(other)"]
+assert len(named) <= 64, len(named)
+assert all(r["comm"] != "(other)" for r in rows[:-1]), "(other) is the last row"
+n = [r["steal"] + r["claim"] for r in named]
+assert n == sorted(n, reverse=True), n
+for r in rows:
+    print(r["comm"], r["steal"] + r["claim"])
+PY
+}
+
+# ftrace_by_comm NAME COMM: extfrag events of tasks named COMM in the instance
+ftrace_by_comm() {
+	local t; t=$(tracefs_dir)/instances/$1-$FT_ID
+	grep ' mm_page_alloc_extfrag:' "$t/trace" | grep -c "^ *$2-[0-9]* " || true
+}
+
+@test "attr: per-task counts add up to the totals and match ftrace's per task, dropped events included" {
+	require_bpf
+	ftrace_start fmtask kmem/mm_page_alloc_extfrag
+	# a 4 KiB ring and the agent stopped during the burst: events are
+	# dropped, and still counted per task (in BPF)
+	start_agent "$OUT" -i 0 --ringbuf-kb 4
+	kill -STOP "$AGENT_PID"
+	FRAGLOAD_COMM=fm-pipes provoke_extfrag fmtask 60
+	kill -CONT "$AGENT_PID"
+	sleep 0.3
+	stop_agent INT
+	ftrace_stop fmtask
+	f=$OUT/fragmentation_data.json
+	dropped=$($FMCHECK get "$f" metadata.events_dropped)
+	run by_task_check "$f"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	want=$(ftrace_by_comm fmtask fm-pipes)
+	got=$(echo "$output" | awk '$1 == "fm-pipes" {print $2}')
+	echo "fm-pipes: agent $got, ftrace $want; dropped $dropped"
+	[ "$dropped" -gt 0 ]
+	[ "$want" -ge 16 ]
+	[ $((want - got)) -le 2 ] && [ $((got - want)) -le 2 ]
+	# the totals themselves agree with ftrace
+	all=$(ftrace_count fmtask mm_page_alloc_extfrag)
+	ext=$($FMCHECK get "$f" statistics.events_by_type.extfrag)
+	[ $((all - ext)) -le 2 ] && [ $((ext - all)) -le 2 ]
+}

@@ -22,6 +22,7 @@ exit status 1 if any check failed.  The checks are those of the host suite
               extfrag/unusable_index read just before the stop, or just after
               the agent exited (the two reads enclose that snapshot)
   dropped     no event lost
+  by task     statistics.extfrag_by_task adds up to the extfrag totals
   tracepoints every program attached (or the tracepoint missing); in case
               "rejected" migrate:mm_migrate_pages is "rejected: <the
               verifier's message>" and the others still attached
@@ -137,6 +138,10 @@ def judge_case(f, case, pt_types, kernel_btf):
             good = good and mig.startswith("rejected: ")
             detail = f"{MIGRATE} {mig}; " + detail
         ok("tracepoints", good, detail)
+        rows = st.get("extfrag_by_task", [])
+        sums = [sum(r.get(k, 0) for r in rows) for k in ("steal", "claim", "fragmenting")]
+        want = [st.get(k, -1) for k in ("extfrag_steal", "extfrag_claim", "extfrag_fragmenting")]
+        ok("by task", rows and sums == want, f"{len(rows)} tasks: {sums} vs totals {want}")
         want_btf = {"nobtf": "none", "btffile": "file"}.get(
             case, "kernel" if kernel_btf == "yes" else "none")
         want_src = "pagetypeinfo" if want_btf == "none" else "btf"
