@@ -27,7 +27,7 @@ static void describe(const struct pm_side *s, const struct pm_run *r, char *buf,
 	    (unsigned long long)r->n_events, r->have_run ? "" : "   (legacy tracker file)");
 	if (s->n > 1 && off > 0 && (size_t)off < cap)
 		snprintf(buf + off, cap - (size_t)off,
-			 "   + %d repeated run%s, pooled in the statistics and the event panels",
+			 "   + %d repeated run%s, pooled in every panel and the statistics",
 			 s->n - 1, s->n == 2 ? "" : "s");
 }
 

@@ -145,26 +145,37 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	int ytop, ybot;
 	struct pm_legend_item leg[FM_MAX_ORDERS + 4];
 	static char lab[FM_MAX_ORDERS + 4][64];
-	int nleg = 0, ho = pm_high_order(v->runs[0]);
+	int nleg = 0, ho = pm_high_order(v->runs[0]), repeats = 0;
+	/* stacked for one run; lines for A/B and for every run of repeated ones */
+	int stacked;
 
-	for (int i = 0; i < v->n; i++)
-		for (int b = 0; b < v->runs[i]->nbins; b++)
-			if (pm_run_free_pages(v->runs[i], b, pages)) {
-				double s = 0;
+	for (int i = 0; i < v->n; i++) {
+		repeats |= v->sides[i].n > 1;
+		for (int r = 0; r < v->sides[i].n; r++) {
+			const struct pm_run *run = v->sides[i].run[r];
 
-				for (int o = 0; o < nord; o++)
-					s += pm_run_mib(v->runs[i], pages[o]);
-				if (s > ymax)
-					ymax = s;
-			}
+			for (int b = 0; b < run->nbins; b++)
+				if (pm_run_free_pages(run, b, pages)) {
+					double s = 0;
+
+					for (int o = 0; o < nord; o++)
+						s += pm_run_mib(run, pages[o]);
+					if (s > ymax)
+						ymax = s;
+				}
+		}
+	}
+	stacked = v->n == 1 && !repeats;
 	if (ymax <= 0)
 		ymax = 1;
 	ymax = ceil(ymax * 1.05 / pm_nice_step(ymax, 6)) * pm_nice_step(ymax, 6);
-	ytop =
-	    pm_panel_title(c, r, "Free memory by order over time",
-			   v->n == 1 ? "all zones, stacked; MiB (buddyinfo)"
-				     : "all zones; total and in blocks of the high order or above");
-	if (v->n == 1) {
+	ytop = pm_panel_title(
+	    c, r, "Free memory by order over time",
+	    stacked   ? "all zones, stacked; MiB (buddyinfo)"
+	    : repeats ? "all zones; total and in blocks of the high order or above; a line "
+			"per run"
+		      : "all zones; total and in blocks of the high order or above");
+	if (stacked) {
 		for (int o = nord - 1; o >= 0; o--) {
 			snprintf(lab[nleg], sizeof(lab[0]), "%d", o);
 			leg[nleg] = (struct pm_legend_item){lab[nleg], order_col[o], PM_SQUARE};
@@ -176,11 +187,13 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 		for (int i = 0; i < v->n; i++) {
 			const struct pm_style *st = pm_style(i);
 
-			snprintf(lab[nleg], sizeof(lab[0]), "%s total", v->tag[i]);
+			snprintf(lab[nleg], sizeof(lab[0]), "%s%stotal", v->n > 1 ? v->tag[i] : "",
+				 v->n > 1 ? " " : "");
 			leg[nleg] = (struct pm_legend_item){lab[nleg], 0x2c3e50,
 							    st->dashed ? PM_DASH : PM_LINE};
 			nleg++;
-			snprintf(lab[nleg], sizeof(lab[0]), "%s order >= %d", v->tag[i], ho);
+			snprintf(lab[nleg], sizeof(lab[0]), "%s%sorder >= %d",
+				 v->n > 1 ? v->tag[i] : "", v->n > 1 ? " " : "", ho);
 			leg[nleg] = (struct pm_legend_item){lab[nleg], 0x8e44ad,
 							    st->dashed ? PM_DASH : PM_LINE};
 			nleg++;
@@ -191,49 +204,53 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	ybot = ytop + FREE_H;
 	pm_y_axis(c, v, ytop, ybot, 0, ymax, "free MiB");
 	pm_time_axis(c, v, ytop, ybot);
-	for (int i = 0; i < v->n; i++) {
-		const struct pm_run *run = v->runs[i];
-		int prev = -1, ptot = 0, phigh = 0;
+	for (int i = 0; i < v->n; i++)
+		for (int rr = 0; rr < v->sides[i].n; rr++) {
+			const struct pm_run *run = v->sides[i].run[rr];
+			int prev = -1, ptot = 0, phigh = 0, thick = v->sides[i].n > 1 ? 1 : 2;
 
-		for (int b = 0; b < run->nbins; b++) {
-			int x0, x1;
-			double acc = 0, high = 0;
+			for (int b = 0; b < run->nbins; b++) {
+				int x0, x1;
+				double acc = 0, high = 0;
 
-			if (!pm_run_free_pages(run, b, pages))
-				continue;
-			cell_x(v, run, NULL, b, &x0, &x1);
-			if (v->n == 1) {
+				if (!pm_run_free_pages(run, b, pages))
+					continue;
+				cell_x(v, run, NULL, b, &x0, &x1);
+				if (stacked) {
+					for (int o = 0; o < nord; o++) {
+						int ya =
+						    ybot - (int)lround(acc / ymax * (ybot - ytop));
+
+						acc += pm_run_mib(run, pages[o]);
+						pm_rect_fill(
+						    c, x0,
+						    ybot - (int)lround(acc / ymax * (ybot - ytop)),
+						    x1 - 1, ya, pm_rgb(order_col[o]));
+					}
+					continue;
+				}
 				for (int o = 0; o < nord; o++) {
-					int ya = ybot - (int)lround(acc / ymax * (ybot - ytop));
-
 					acc += pm_run_mib(run, pages[o]);
-					pm_rect_fill(c, x0,
-						     ybot - (int)lround(acc / ymax * (ybot - ytop)),
-						     x1 - 1, ya, pm_rgb(order_col[o]));
+					if (o >= ho)
+						high += pm_run_mib(run, pages[o]);
 				}
-				continue;
-			}
-			for (int o = 0; o < nord; o++) {
-				acc += pm_run_mib(run, pages[o]);
-				if (o >= ho)
-					high += pm_run_mib(run, pages[o]);
-			}
-			{
-				int yt = ybot - (int)lround(acc / ymax * (ybot - ytop));
-				int yh = ybot - (int)lround(high / ymax * (ybot - ytop));
-				int dashed = pm_style(i)->dashed;
+				{
+					int yt = ybot - (int)lround(acc / ymax * (ybot - ytop));
+					int yh = ybot - (int)lround(high / ymax * (ybot - ytop));
+					int dashed = pm_style(i)->dashed;
 
-				if (prev >= 0) {
-					pm_line(c, prev, ptot, x0, yt, pm_rgb(0x2c3e50), 2, dashed);
-					pm_line(c, prev, phigh, x0, yh, pm_rgb(0x8e44ad), 2,
-						dashed);
+					if (prev >= 0) {
+						pm_line(c, prev, ptot, x0, yt, pm_rgb(0x2c3e50),
+							thick, dashed);
+						pm_line(c, prev, phigh, x0, yh, pm_rgb(0x8e44ad),
+							thick, dashed);
+					}
+					prev = x0;
+					ptot = yt;
+					phigh = yh;
 				}
-				prev = x0;
-				ptot = yt;
-				phigh = yh;
 			}
 		}
-	}
 }
 
 /* what a strip shows: the fragmentation index, or the unusable free space index */
@@ -247,6 +264,66 @@ static unsigned fi_col(double fi)
 static unsigned us_col(double us)
 {
 	return pm_mix(0xfcfbfd, 0x3f007d, us / 1000.0);
+}
+
+/* one order's row of side i with its runs pooled: columns of a width every run's
+ * bins fit in, each the mean over the snapshots of all the runs that fall in it */
+static void strip_pooled(struct pm_canvas *c, const struct pm_view *v, int i, int o, int y0, int y1,
+			 enum strip what)
+{
+	const struct pm_side *s = &v->sides[i];
+	double cw = v->t1 / 480;
+	int ncol;
+
+	/* no narrower than the runs' snapshot interval: a column without one is a gap */
+	for (int r = 0; r < s->n; r++) {
+		const struct pm_run *run = s->run[r];
+
+		cw = fmax(cw, fmax(run->bw, run->snap_interval));
+		if (run->nsnap > 1)
+			cw = fmax(cw, pm_run_duration(run) / (double)(run->nsnap - 1));
+	}
+	cw = pm_nice_time(cw);
+	ncol = (int)ceil(v->t1 / cw) + 1;
+	for (int k = 0; k < ncol; k++) {
+		double us = 0, fi = 0;
+		uint32_t usn = 0, free = 0, none = 0;
+		int x0 = pm_x(v, k * cw), x1 = pm_x(v, (k + 1) * cw), yg;
+
+		for (int r = 0; r < s->n; r++) {
+			const struct pm_run *run = s->run[r];
+			const struct pm_zone *z = pm_run_main_zone(run);
+			int b0 = (int)floor(k * cw / run->bw),
+			    b1 = (int)ceil((k + 1) * cw / run->bw);
+
+			for (int b = b0 < 0 ? 0 : b0; z && b < b1 && b < run->nbins; b++) {
+				const struct pm_zbin *zb = pm_zbin(z, b);
+				double t = (b + 0.5) * run->bw;
+
+				if (!zb->n || t < k * cw || t >= (k + 1) * cw)
+					continue;
+				us += zb->us_sum[o];
+				usn += zb->us_n[o];
+				fi += zb->fi_sum[o];
+				free += zb->fi_ok[o];
+				none += zb->fi_n[o];
+			}
+		}
+		if (x1 <= x0)
+			x1 = x0 + 1;
+		if (what == US) {
+			if (usn)
+				pm_rect_fill(c, x0, y0, x1 - 1, y1, pm_rgb(us_col(us / usn)));
+			continue;
+		}
+		if (!(free + none))
+			continue;
+		yg = y0 + (int)lround((double)(y1 - y0 + 1) * free / (free + none));
+		if (free)
+			pm_rect_fill(c, x0, y0, x1 - 1, yg - 1, pm_rgb(0xa1d99b));
+		if (none)
+			pm_rect_fill(c, x0, yg, x1 - 1, y1, pm_rgb(fi_col(fi / none)));
+	}
 }
 
 static void strip_rows(struct pm_canvas *c, const struct pm_view *v, int ytop, int nord,
@@ -263,6 +340,10 @@ static void strip_rows(struct pm_canvas *c, const struct pm_view *v, int ytop, i
 
 			pm_text(c, v->x0 - 8, (y0 + y1) / 2, rh >= 20 ? 11.5 : 10, 0x333333,
 				PM_RIGHT, 0, v->n > 1 ? "order %d  %s" : "order %d", o, v->tag[i]);
+			if (v->sides[i].n > 1) {
+				strip_pooled(c, v, i, o, y0, y1, what);
+				continue;
+			}
 			for (int b = 0; z && b < run->nbins; b++) {
 				const struct pm_zbin *zb = pm_zbin(z, b);
 				int x0, x1;
@@ -306,11 +387,11 @@ static void zone_name(const struct pm_view *v, char *buf, size_t cap)
 	int off = snprintf(buf, cap, "zone %s of node %d (%s)", z ? z->name : "?", z ? z->node : 0,
 			   pm_zone_why(v->runs[0]));
 
-	/* the strips are of one run each: say so where a side has more */
+	/* repeated runs: the strips pool them */
 	for (int i = 0; i < v->n && off > 0 && (size_t)off < cap; i++)
 		if (v->sides[i].n > 1) {
 			snprintf(buf + off, cap - (size_t)off,
-				 "; the first run of each side shown");
+				 "; repeated runs pooled (mean over all their snapshots)");
 			break;
 		}
 }
@@ -393,29 +474,36 @@ static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 	int ytop, ybot, nleg = 0;
 	struct pm_legend_item leg[2 * PM_MT_KINDS];
 	static char lab[2 * PM_MT_KINDS][96];
-	int shown[PM_MT_KINDS] = {0};
+	int shown[PM_MT_KINDS] = {0}, repeats = 0;
+
+	for (int i = 0; i < v->n; i++)
+		repeats |= v->sides[i].n > 1;
 
 	/* the owners other than MOVABLE (MOVABLE owns the rest) that appear */
-	for (int i = 0; i < v->n; i++) {
-		const struct pm_run *run = v->runs[i];
+	for (int i = 0; i < v->n; i++)
+		for (int rr = 0; rr < v->sides[i].n; rr++) {
+			const struct pm_run *run = v->sides[i].run[rr];
 
-		for (int b = 0; b < run->nbins; b++) {
-			const struct pm_bin *bn = pm_bin(run, b);
+			for (int b = 0; b < run->nbins; b++) {
+				const struct pm_bin *bn = pm_bin(run, b);
 
-			for (int k = 0; bn->npb && k < PM_MT_KINDS; k++)
-				if (k != FM_MT_MOVABLE && bn->pageblocks[k] > 0) {
-					shown[k] = 1;
-					if (bn->pageblocks[k] / bn->npb > ymax)
-						ymax = bn->pageblocks[k] / bn->npb;
-				}
+				for (int k = 0; bn->npb && k < PM_MT_KINDS; k++)
+					if (k != FM_MT_MOVABLE && bn->pageblocks[k] > 0) {
+						shown[k] = 1;
+						if (bn->pageblocks[k] / bn->npb > ymax)
+							ymax = bn->pageblocks[k] / bn->npb;
+					}
+			}
 		}
-	}
 	if (ymax <= 0)
 		ymax = 1;
 	ymax = ceil(ymax * 1.1 / pm_nice_step(ymax, 5)) * pm_nice_step(ymax, 5);
-	ytop = pm_panel_title(c, r, "Pageblocks owned by migratetype over time",
-			      "all zones (pagetypeinfo); MOVABLE owns the rest; first -> last "
-			      "snapshot in the legend");
+	ytop = pm_panel_title(
+	    c, r, "Pageblocks owned by migratetype over time",
+	    repeats ? "all zones (pagetypeinfo); MOVABLE owns the rest; a line per "
+		      "run; first -> last snapshot of the first run in the legend"
+		    : "all zones (pagetypeinfo); MOVABLE owns the rest; first -> last "
+		      "snapshot in the legend");
 	for (int i = 0; i < v->n; i++)
 		for (int k = 0; k < PM_MT_KINDS; k++) {
 			const struct pm_run *run = v->runs[i];
@@ -434,35 +522,38 @@ static void pb_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 	ybot = ytop + PB_H;
 	pm_y_axis(c, v, ytop, ybot, 0, ymax, "pageblocks");
 	pm_time_axis(c, v, ytop, ybot);
-	for (int i = 0; i < v->n; i++) {
-		const struct pm_run *run = v->runs[i];
+	for (int i = 0; i < v->n; i++)
+		for (int rr = 0; rr < v->sides[i].n; rr++) {
+			const struct pm_run *run = v->sides[i].run[rr];
+			int thick = v->sides[i].n > 1 ? 1 : 2;
 
-		for (int k = 0; k < PM_MT_KINDS; k++) {
-			int px = -1, py = 0, points = 0;
+			for (int k = 0; k < PM_MT_KINDS; k++) {
+				int px = -1, py = 0, points = 0;
 
-			if (!shown[k])
-				continue;
-			for (int b = 0; b < run->nbins; b++) {
-				const struct pm_bin *bn = pm_bin(run, b);
-				int x, y;
-
-				if (!bn->npb)
+				if (!shown[k])
 					continue;
-				x = pm_x(v, (b + 0.5) * run->bw);
-				y = ybot -
-				    (int)lround(bn->pageblocks[k] / bn->npb / ymax * (ybot - ytop));
-				if (px >= 0)
-					pm_line(c, px, py, x, y, pm_rgb(owner_col[k]), 2,
-						pm_style(i)->dashed);
-				px = x;
-				py = y;
-				points++;
+				for (int b = 0; b < run->nbins; b++) {
+					const struct pm_bin *bn = pm_bin(run, b);
+					int x, y;
+
+					if (!bn->npb)
+						continue;
+					x = pm_x(v, (b + 0.5) * run->bw);
+					y = ybot - (int)lround(bn->pageblocks[k] / bn->npb / ymax *
+							       (ybot - ytop));
+					if (px >= 0)
+						pm_line(c, px, py, x, y, pm_rgb(owner_col[k]),
+							thick, pm_style(i)->dashed);
+					px = x;
+					py = y;
+					points++;
+				}
+				/* a single snapshot with pageblock counts: a dot, not nothing */
+				if (points == 1)
+					pm_marker(c, px, py, 4, PM_CIRCLE, pm_rgb(owner_col[k]),
+						  -1);
 			}
-			/* a single snapshot with pageblock counts: a dot, not nothing */
-			if (points == 1)
-				pm_marker(c, px, py, 4, PM_CIRCLE, pm_rgb(owner_col[k]), -1);
 		}
-	}
 }
 
 void pm_panel_snapshot(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int part)
