@@ -14,13 +14,16 @@ static const char usage[] =
     "  -c, --config FILE        YAML config (keys: duration, output_dir, mode,\n"
     "                           snapshot_interval_ms, max_output_mb, ringbuf_kb,\n"
     "                           pidfile, prometheus_dir, index_source, btf,\n"
-    "                           markers, marker_patterns);\n"
+    "                           markers, marker_patterns, compress);\n"
     "                           options below override it\n"
     "  -d, --duration SEC       stop after SEC seconds (0 = until SIGINT/SIGTERM)\n"
     "  -o, --output-dir DIR     default " FM_DEFAULT_OUTPUT_DIR "\n"
     "  -m, --mode MODE          full | extfrag | compaction | snapshot (no BPF)\n"
     "  -i, --interval MS        snapshot interval in ms (0 = start and end only)\n"
-    "      --max-output-mb N    stop writing events past N MiB (0 = no cap)\n"
+    "      --max-output-mb N    stop writing events past N MiB of file (0 = no cap)\n"
+    "      --compress C         none (default) | gzip: write\n"
+    "                           fragmentation_data.json.gz, readable up to the\n"
+    "                           last 0.5 s flush after a kill\n"
     "      --ringbuf-kb N       BPF ring buffer size, a power of two\n"
     "  -p, --pidfile FILE       default OUTPUT_DIR/fragmon-agent.pid\n"
     "      --prometheus-dir DIR write DIR/fragmon.prom every interval\n"
@@ -55,7 +58,8 @@ enum {
 	OPT_INDEX,
 	OPT_BTF,
 	OPT_MARKERS,
-	OPT_MARKER_PATTERN
+	OPT_MARKER_PATTERN,
+	OPT_COMPRESS,
 };
 
 static const struct option longopts[] = {
@@ -72,6 +76,7 @@ static const struct option longopts[] = {
     {"btf", required_argument, NULL, OPT_BTF},
     {"markers", required_argument, NULL, OPT_MARKERS},
     {"marker-pattern", required_argument, NULL, OPT_MARKER_PATTERN},
+    {"compress", required_argument, NULL, OPT_COMPRESS},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
@@ -106,6 +111,8 @@ static const char *key_of(int opt)
 		return "markers";
 	case OPT_MARKER_PATTERN:
 		return "marker_patterns";
+	case OPT_COMPRESS:
+		return "compress";
 	}
 	return NULL;
 }

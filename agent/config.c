@@ -168,10 +168,18 @@ int fm_config_set(struct fm_config *c, const char *key, const char *v, char *msg
 	}
 	if (!strcmp(key, "marker_patterns"))
 		return add_marker_pattern(c, v, msg, msglen);
+	if (!strcmp(key, "compress")) {
+		if (strcmp(v, "none") && strcmp(v, "gzip")) {
+			snprintf(msg, msglen, "unknown compress \"%s\" (none, gzip)", v);
+			return -1;
+		}
+		c->gzip = !strcmp(v, "gzip");
+		return 0;
+	}
 	snprintf(msg, msglen,
 		 "unknown key \"%s\" (known: duration, output_dir, mode, snapshot_interval_ms, "
 		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source, btf, markers, "
-		 "marker_patterns)",
+		 "marker_patterns, compress)",
 		 key);
 	return -1;
 }

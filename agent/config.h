@@ -27,6 +27,7 @@ struct fm_config {
 	bool markers_off;	/* markers: off (no /dev/kmsg reading) */
 	char **marker_patterns; /* marker_patterns: extra "LABEL=ERE", appended */
 	int nmarker_patterns;
+	bool gzip; /* compress: gzip (fragmentation_data.json.gz) or none */
 	bool quiet;
 };
 

@@ -201,7 +201,7 @@ static int run(struct fm_agent *a)
 		       "from the kernel's DWARF vmlinux)",
 		       a->kinfo.btf_why, a->kinfo.migratetype.source);
 	if (fm_writer_open(&a->writer, c->output_dir, (unsigned long long)c->max_output_mb << 20,
-			   fm_header_json, a, err, sizeof(err))) {
+			   c->gzip, fm_header_json, a, err, sizeof(err))) {
 		logmsg("%s", err);
 		return FM_EXIT_RUNTIME;
 	}

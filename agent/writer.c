@@ -10,17 +10,23 @@
 
 #define FILE_MODE 0640
 
+/* the sink's first failure is the writer's */
+static void note(struct fm_writer *w, const struct fm_sink *s)
+{
+	if (s->failed && !w->failed) {
+		w->failed = true;
+		w->err = s->err;
+	}
+}
+
 static void print_cb(void *ctx, const char *s, size_t len)
 {
 	struct fm_writer *w = ctx;
 
 	if (w->failed)
 		return;
-	if (fwrite(s, 1, len, w->f) != len) {
-		w->failed = true;
-		w->err = errno ? errno : EIO;
-	}
-	w->bytes += len;
+	fm_sink_write(&w->sink, s, len);
+	note(w, &w->sink);
 }
 
 static void raw(struct fm_writer *w, const char *s, size_t len)
@@ -102,9 +108,10 @@ void fm_writer_init(struct fm_writer *w)
 	w->dirfd = -1;
 }
 
-int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, fm_json_fn header,
-		   void *ctx, char *err, size_t errlen)
+int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, bool gzip,
+		   fm_json_fn header, void *ctx, char *err, size_t errlen)
 {
+	const char *gz = gzip ? FM_GZ : "";
 	struct stat st;
 	char *hdr = NULL;
 	size_t len;
@@ -114,9 +121,9 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 	w->cap = cap;
 	w->first = true;
 	snprintf(w->dir, sizeof(w->dir), "%s", dir);
-	snprintf(w->partial, sizeof(w->partial), "%s/%s", dir, FM_PARTIAL_NAME);
-	snprintf(w->final, sizeof(w->final), "%s/%s", dir, FM_FINAL_NAME);
-	snprintf(w->ckpt, sizeof(w->ckpt), "%s/%s", dir, FM_CHECKPOINT_NAME);
+	snprintf(w->partial, sizeof(w->partial), "%s/%s%s.partial", dir, FM_FINAL_NAME, gz);
+	snprintf(w->final, sizeof(w->final), "%s/%s%s", dir, FM_FINAL_NAME, gz);
+	snprintf(w->ckpt, sizeof(w->ckpt), "%s/%s%s", dir, FM_CHECKPOINT_NAME, gz);
 	if (check_target(w->final, err, errlen) || check_target(w->ckpt, err, errlen) ||
 	    check_target(w->partial, err, errlen))
 		return -1;
@@ -150,6 +157,10 @@ int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap,
 		goto fail_unlink;
 	}
 	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
+	if (fm_sink_init(&w->sink, w->f, gzip)) {
+		snprintf(err, errlen, "cannot start the gzip stream: out of memory");
+		goto fail_unlink;
+	}
 	w->g = yajl_gen_alloc(NULL);
 	hdr = w->g ? build(header, ctx, &len) : NULL;
 	if (!hdr || len < 2) {
@@ -178,7 +189,7 @@ yajl_gen fm_writer_event_begin(struct fm_writer *w)
 	/* not open (open failed, or finished): the tracer may still drain events */
 	if (w->failed || !w->f || !w->g)
 		return NULL;
-	if (w->cap && w->bytes >= w->cap) {
+	if (w->cap && w->sink.bytes >= w->cap) {
 		w->capped = true;
 		w->ncapped++;
 		return NULL;
@@ -201,9 +212,9 @@ int fm_writer_flush(struct fm_writer *w)
 
 	if (!w->f)
 		return -1;
-	if (!w->failed && fflush(w->f)) {
-		w->failed = true;
-		w->err = errno;
+	if (!w->failed) {
+		fm_sink_flush(&w->sink);
+		note(w, &w->sink);
 	}
 	if (!w->removed && !fstat(fileno(w->f), &st) && st.st_nlink == 0)
 		w->removed = true;
@@ -220,7 +231,7 @@ static int restore(struct fm_writer *w, char *err, size_t errlen)
 	int fd;
 	FILE *f;
 
-	if (fflush(w->f) || fm_mkdir_p(w->dir)) {
+	if (fm_sink_flush(&w->sink) || fm_mkdir_p(w->dir)) {
 		snprintf(err, errlen, "cannot make %s again: %s", w->dir, strerror(errno));
 		return -1;
 	}
@@ -234,9 +245,9 @@ static int restore(struct fm_writer *w, char *err, size_t errlen)
 			close(fd);
 		return -1;
 	}
-	while (off < (off_t)w->bytes) {
+	while (off < (off_t)w->sink.bytes) {
 		ssize_t n = copy_file_range(fileno(w->f), &off, fd, NULL,
-					    (size_t)((off_t)w->bytes - off), 0);
+					    (size_t)((off_t)w->sink.bytes - off), 0);
 
 		if (n <= 0) {
 			snprintf(err, errlen, "cannot copy back to %s: %s", w->partial,
@@ -253,22 +264,25 @@ static int restore(struct fm_writer *w, char *err, size_t errlen)
 		return -1;
 	}
 	fclose(w->f);
-	w->f = f;
+	w->f = w->sink.f = f;
 	return 0;
 }
 
-/* write "\n],\n" + tail without its opening brace, to f */
-static int write_tail(FILE *f, fm_json_fn tail, void *ctx)
+/* write "\n],\n" + tail without its opening brace, and the stream's end */
+static int write_tail(struct fm_sink *s, fm_json_fn tail, void *ctx)
 {
 	size_t len;
 	char *t = build(tail, ctx, &len);
-	int rc = 0;
+	int rc = -1;
 
-	if (!t || len < 2)
-		rc = -1;
-	else if (fputs("\n],\n", f) < 0 || fwrite(t + 1, 1, len - 1, f) != len - 1 ||
-		 fputc('\n', f) < 0)
-		rc = -1;
+	if (t && len >= 2) {
+		fm_sink_write(s, "\n],\n", 4);
+		fm_sink_write(s, t + 1, len - 1);
+		fm_sink_write(s, "\n", 1);
+		rc = fm_sink_end(s);
+		if (rc)
+			errno = s->err;
+	}
 	free(t);
 	return rc;
 }
@@ -287,6 +301,7 @@ static int sync_close(FILE *f)
 int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen)
 {
 	FILE *f;
+	int rc;
 
 	if (!w->f)
 		return -1;
@@ -301,7 +316,8 @@ int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err,
 			 w->partial, strerror(w->err), w->final);
 		return -1;
 	}
-	if (write_tail(f, tail, ctx) || sync_close(f)) {
+	rc = write_tail(&w->sink, tail, ctx);
+	if (sync_close(f) || rc) {
 		snprintf(err, errlen, "cannot complete %s: %s; %s was not written", w->partial,
 			 strerror(errno), w->final);
 		return -1;
@@ -321,8 +337,9 @@ int fm_writer_finish(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err,
 int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX + 8];
-	int in, out;
+	int in, out, rc;
 	off_t off = 0;
+	struct fm_sink ck;
 	FILE *f;
 
 	if (fm_writer_flush(w)) {
@@ -337,9 +354,9 @@ int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *
 	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
 	if (in < 0 || out < 0)
 		goto fail;
-	while (off < (off_t)w->bytes) {
+	while (off < (off_t)w->sink.bytes) {
 		ssize_t n =
-		    copy_file_range(in, &off, out, NULL, (size_t)((off_t)w->bytes - off), 0);
+		    copy_file_range(in, &off, out, NULL, (size_t)((off_t)w->sink.bytes - off), 0);
 
 		if (n <= 0)
 			goto fail;
@@ -352,7 +369,15 @@ int fm_writer_checkpoint(struct fm_writer *w, fm_json_fn tail, void *ctx, char *
 	if (!f)
 		goto fail;
 	out = -1;
-	if (write_tail(f, tail, ctx) || sync_close(f))
+	/* the copy continues the partial file's stream: one gzip member */
+	if (fm_sink_clone(&ck, &w->sink, f)) {
+		fclose(f);
+		errno = ENOMEM;
+		goto fail_unlink;
+	}
+	rc = write_tail(&ck, tail, ctx);
+	fm_sink_free(&ck);
+	if (sync_close(f) || rc)
 		goto fail_unlink;
 	if (rename(tmp, w->ckpt))
 		goto fail_unlink;
@@ -374,6 +399,7 @@ fail_unlink:
 
 void fm_writer_close(struct fm_writer *w)
 {
+	fm_sink_free(&w->sink);
 	if (w->f)
 		fclose(w->f);
 	w->f = NULL;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Streams the output file: `fragmentation_data.json.partial` is a valid JSON
- * prefix while the run goes on (one event per line, flushed at least every
- * second); finishing closes it, fsyncs and renames it to
- * `fragmentation_data.json`.  Checkpoints copy it to a complete
- * `fragmentation_data.checkpoint.json`.  Nothing is ever written under a
- * final name except by rename.
+ * prefix while the run goes on (one event per line, readable up to the last
+ * fm_writer_flush(), which the agent calls every 0.5 s); finishing closes
+ * it, fsyncs and renames it to `fragmentation_data.json`.  Checkpoints copy
+ * it to a complete `fragmentation_data.checkpoint.json`.  With gzip the
+ * names end in .json.gz (.json.gz.partial) and the bytes are one gzip stream
+ * (agent/sink.c), sync-flushed at each flush.  Nothing is ever written under
+ * a final name except by rename.
  */
 #ifndef FRAGMON_WRITER_H
 #define FRAGMON_WRITER_H
@@ -15,9 +17,12 @@
 #include <stdio.h>
 #include <yajl/yajl_gen.h>
 
+#include "sink.h"
+
 #define FM_FINAL_NAME "fragmentation_data.json"
 #define FM_PARTIAL_NAME "fragmentation_data.json.partial"
 #define FM_CHECKPOINT_NAME "fragmentation_data.checkpoint.json"
+#define FM_GZ ".gz" /* added to the three names with gzip */
 
 struct fm_writer {
 	char dir[PATH_MAX];
@@ -26,9 +31,9 @@ struct fm_writer {
 	char ckpt[PATH_MAX];
 	int dirfd;
 	FILE *f;
+	struct fm_sink sink; /* on f: plain or gzip; sink.bytes = the partial file's length */
 	yajl_gen g;
-	unsigned long long bytes; /* written to the partial file */
-	unsigned long long cap;	  /* 0 = none */
+	unsigned long long cap; /* 0 = none; of the file's bytes (compressed with gzip) */
 	bool capped;
 	bool failed;
 	int err; /* errno of the first write failure */
@@ -48,11 +53,12 @@ typedef void (*fm_json_fn)(yajl_gen g, void *ctx);
 
 /*
  * Create the partial file in dir (which must exist) and write the header:
- * header() builds {"run": {...}}.  Returns 0 or -1 with a message in err;
- * on failure nothing is left open and no partial file is left behind.
+ * header() builds {"run": {...}}.  gzip: write the .gz names, compressed.
+ * Returns 0 or -1 with a message in err; on failure nothing is left open
+ * and no partial file is left behind.
  */
-int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, fm_json_fn header,
-		   void *ctx, char *err, size_t errlen);
+int fm_writer_open(struct fm_writer *w, const char *dir, unsigned long long cap, bool gzip,
+		   fm_json_fn header, void *ctx, char *err, size_t errlen);
 
 /* Start one event: returns the generator, or NULL when capped or failed
  * (the event is then counted in ncapped or dropped after a write error). */

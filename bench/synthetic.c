@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * synthetic N DIR: feed N synthetic extfrag events through the agent's own
- * userspace path (ingest: count, enrich, serialize, write) into
- * DIR/fragmentation_data.json, printing "EVENTS RSS_KB" as it goes.  The
- * memory benchmark of bench/agent-bench.sh; links the agent's objects.
+ * synthetic N DIR [gzip]: feed N synthetic extfrag events through the
+ * agent's own userspace path (ingest: count, enrich, serialize, write) into
+ * DIR/fragmentation_data.json (.json.gz with gzip), printing "EVENTS RSS_KB"
+ * as it goes, then "cpu_ns_per_event X" (user + system time of the whole
+ * run, including the final write, divided by N).  The memory benchmark of
+ * bench/agent-bench.sh and the compression cost of bench/size-bench.sh;
+ * links the agent's objects.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -44,15 +48,27 @@ static void fill(struct fm_event *e, __u64 t0, unsigned long i)
 	e->extfrag.change_ownership = (int)(i & 1);
 }
 
+static double cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ((double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec)) *
+	       1e3;
+}
+
 int main(int argc, char **argv)
 {
 	static struct fm_agent a;
 	unsigned long n, next = 1;
 	char err[512];
 	struct fm_event e;
+	bool gzip = argc == 4 && !strcmp(argv[3], "gzip");
+	double cpu0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: synthetic N DIR\n");
+	if (argc != 3 && !gzip) {
+		fprintf(stderr, "usage: synthetic N DIR [gzip]\n");
 		return 2;
 	}
 	n = strtoul(argv[1], NULL, 10);
@@ -69,11 +85,12 @@ int main(int argc, char **argv)
 	a.nr_orders = a.snap.nr_orders;
 	a.pageblock_order = a.snap.pageblock_order > 0 ? a.snap.pageblock_order : 9;
 	fm_kinfo_load(&a.kinfo, NULL, &a.snap);
-	if (fm_writer_open(&a.writer, argv[2], 0, fm_header_json, &a, err, sizeof(err))) {
+	if (fm_writer_open(&a.writer, argv[2], 0, gzip, fm_header_json, &a, err, sizeof(err))) {
 		fprintf(stderr, "synthetic: %s\n", err);
 		return 1;
 	}
 	printf("events rss_kb\n0 %ld\n", rss_kb());
+	cpu0 = cpu_ns();
 	for (unsigned long i = 1; i <= n; i++) {
 		fill(&e, a.t0_ns, i);
 		fm_ingest(&a, &e, sizeof(e));
@@ -91,6 +108,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "synthetic: %s\n", err);
 		return 1;
 	}
+	printf("cpu_ns_per_event %.0f\n", (cpu_ns() - cpu0) / (double)(n ? n : 1));
 	fm_writer_close(&a.writer);
 	fm_config_free(&a.cfg);
 	return 0;

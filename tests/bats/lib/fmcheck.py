@@ -3,6 +3,7 @@
 """Checks on fragmon output for the bats tests. Exit 0 = pass, 1 = fail (says why)."""
 import json
 import sys
+import zlib
 
 LEGACY_META = {"start_time": float, "end_time": float, "duration": float,
                "total_events": int, "kernel_version": str}
@@ -21,9 +22,24 @@ def fail(msg):
     raise CheckFailed(msg)
 
 
-def load(path):
+def read(path, whole=True):
+    """The file's bytes; gzip (by its magic) inflated: whole wants the stream's
+    end (a final file), else what a cut stream (a killed agent's) gives."""
     with open(path, "rb") as f:
-        return json.loads(f.read().decode("utf-8"))
+        data = f.read()
+    if data[:2] != b"\x1f\x8b":
+        return data
+    z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = z.decompress(data)
+    if whole and not z.eof:
+        fail(f"{path}: the gzip stream has no end (truncated)")
+    if z.eof and z.unused_data:
+        fail(f"{path}: {len(z.unused_data)} bytes after the gzip stream")
+    return out
+
+
+def load(path):
+    return json.loads(read(path).decode("utf-8"))
 
 
 def typed(obj, spec, where):
@@ -63,7 +79,7 @@ def legacy(path):
 
 def partial(path):
     """A killed agent's file: a JSON prefix; returns events and last timestamp."""
-    raw = open(path, "rb").read().decode("utf-8")
+    raw = read(path, whole=False).decode("utf-8")
     lines = raw.split("\n")
     # drop a torn last line, then close the arrays
     body = "\n".join(lines[:-1]) if not raw.endswith("\n") else raw
@@ -168,10 +184,38 @@ def event_index_vs_snapshots(path, tol):
     print(n, agree)
 
 
+def shape_of(d):
+    """Keys in order at the top, of run, statistics and metadata; the key set of
+    each event type: what two runs of one configuration share."""
+    ev = {}
+    for e in d["events"]:
+        ev.setdefault(e["event_type"], set()).update(e.keys())
+    return {"top": list(d), "run": list(d["run"]), "statistics": list(d["statistics"]),
+            "metadata": list(d["metadata"]),
+            "events": {k: sorted(v) for k, v in ev.items()}}
+
+
+def same_shape(a, b, *types):
+    """Files a and b have the same shape; the event types named must be in both."""
+    sa, sb = shape_of(load(a)), shape_of(load(b))
+    for t in types:
+        if t not in sa["events"] or t not in sb["events"]:
+            fail(f"no {t} event in {a if t not in sa['events'] else b}")
+    # a run may lack a rare event type the other saw: compare the shared ones
+    for t in set(sa["events"]) & set(sb["events"]):
+        if sa["events"][t] != sb["events"][t]:
+            fail(f"{t} keys differ: {sa['events'][t]} vs {sb['events'][t]}")
+    for k in ("top", "run", "statistics", "metadata"):
+        if sa[k] != sb[k]:
+            fail(f"{k} differs: {sa[k]} vs {sb[k]}")
+    print("ok", len(set(sa["events"]) & set(sb["events"])), "event types")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     try:
         {"legacy": legacy, "partial": partial, "get": get, "count": count, "comms": comms,
+         "same-shape": same_shape,
          "index-vs-debugfs": lambda p, a, b, t, *after: index_vs_debugfs(p, a, b, int(t), *after),
          "event-index": lambda p, t: event_index_vs_snapshots(p, int(t))}[cmd](*args)
     except CheckFailed as e:
