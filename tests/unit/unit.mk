@@ -14,7 +14,7 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(UNIT_SRCS))
 UNIT_DEPS := $(BUILD)/agent/procfs.o $(BUILD)/agent/tpformat.o $(BUILD)/plot/model.o \
 	$(BUILD)/agent/kmsg.o $(BUILD)/agent/marker.o $(BUILD)/agent/clock.o \
 	$(BUILD)/plot/trend.o \
-	$(BUILD)/agent/tasks.o \
+	$(BUILD)/agent/tasks.o $(BUILD)/agent/writer.o $(BUILD)/agent/sink.o \
 	$(BUILD)/tests/unit/libcommon.a
 # the plotter's input: the JSON reader (yajl) and the gzip filter (zlib)
 UNIT_DEPS += $(BUILD)/plot/reader.o $(BUILD)/plot/gunzip.o
