@@ -35,6 +35,7 @@ agent)
 		key["CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB"] = "max_output_mb"
 		key["CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR"] = "prometheus_dir"
 		key["CONFIG_MONITOR_FRAGMENTATION_INDEX_SOURCE"] = "index_source"
+		key["CONFIG_MONITOR_FRAGMENTATION_COMPRESS"] = "compress"
 	}
 	/^CONFIG_/ && ($1 in key) { v = substr($0, length($1) + 2); print key[$1] ": " v }
 	$1 == "CONFIG_MONITOR_FRAGMENTATION_MARKERS" { markers = "kmsg" }

@@ -105,3 +105,27 @@ start_gz() { # outdir args...
 	[[ "$output" == *'option --compress: unknown compress "bzip2" (none, gzip)'* ]]
 	[ ! -e "$OUT/o/$GZ.partial" ]
 }
+
+@test "compress: fragmon-ctl starts, checkpoints, stops and stages a gzip run" {
+	require_bpf
+	CTL=$FM_TOP/ansible/roles/fragmon/files/fragmon-ctl
+	printf 'mode: full\nsnapshot_interval_ms: 100\ncompress: gzip\n' |
+		"$CTL" start "$OUT/base" "$AGENT" 30 0 - >"$OUT/start.json"
+	grep -q '"result": "started"' "$OUT/start.json"
+	run "$CTL" checkpoint "$OUT/base" 20
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"result": "checkpoint"'* ]]
+	[[ "$output" == *'/fragmentation_data.checkpoint.json.gz"}'* ]]
+	run "$CTL" stop "$OUT/base" 20
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *stopped-sigint* ]]
+	[[ "$output" == *'"final": true'* ]]
+	[[ "$output" == *"/$GZ\"}"* ]]
+	run "$CTL" stage "$OUT/base" "$OUT/stage" "$(id -un)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\"files\": [\"$GZ\", \"fragmon-agent.log\""* ]]
+	gzip -t "$OUT"/stage/run-*/$GZ
+}

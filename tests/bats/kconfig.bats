@@ -33,7 +33,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 10 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 11 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
@@ -44,6 +44,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = '""' ]
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"snapshot"' ]
 	[ "$(yaml "$T/fragmon.yaml" markers)" = '"kmsg"' ]
+	[ "$(yaml "$T/fragmon.yaml" compress)" = '"none"' ]
 	head -1 "$T/fragmon.yaml" | grep -q SPDX-License-Identifier
 }
 
@@ -61,6 +62,7 @@ CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=9
 # CONFIG_MONITOR_FRAGMENTATION_PLOT is not set
 CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR="$T/prom"
 CONFIG_MONITOR_FRAGMENTATION_INDEX_AT_EVENT=y
+CONFIG_MONITOR_FRAGMENTATION_COMPRESS_GZIP=y
 CONFIG_MONITOR_FRAGMENTATION_STRICT=y
 CONFIG_MONITOR_FRAGMENTATION_MARKERS=y
 CONFIG_MONITOR_FRAGMENTATION_MARKER_PATTERN="ltp=^LTP: starting ([^ ]+)"
@@ -68,8 +70,9 @@ EOC
 	# ... and the test covers every symbol there is
 	local covered
 	covered=$( (sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p; s/^# CONFIG_\([A-Z0-9_]*\) is not set/\1/p' "$T/.config";
-		echo MONITOR_FRAGMENTATION_MODE; echo MONITOR_FRAGMENTATION_INDEX_SOURCE) |
-		grep -v '_MODE_\|_INDEX_AT_' | sort)
+		echo MONITOR_FRAGMENTATION_MODE; echo MONITOR_FRAGMENTATION_INDEX_SOURCE
+		echo MONITOR_FRAGMENTATION_COMPRESS) |
+		grep -v '_MODE_\|_INDEX_AT_\|_COMPRESS_' | sort)
 	[ "$covered" = "$(yaml_symbols)" ]
 
 	run "${MK[@]}" olddefconfig
@@ -90,6 +93,7 @@ EOC
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = "\"$T/prom\"" ]
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"event"' ]
 	[ "$(yaml "$T/fragmon.yaml" marker_patterns)" = '["ltp=^LTP: starting ([^ ]+)"]' ]
+	[ "$(yaml "$T/fragmon.yaml" compress)" = '"gzip"' ]
 
 	# the Ansible side, as kdevops writes it: names lower-cased, typed
 	cat "$T/extra_vars.yaml"
@@ -100,6 +104,7 @@ EOC
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_plot)" = false ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_prometheus_dir)" = "\"$T/prom\"" ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_index_source)" = '"event"' ]
+	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_compress)" = '"gzip"' ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_strict)" = true ]
 	[ "$(grep -c '^monitor_' "$T/extra_vars.yaml")" -eq "$(yaml_symbols | wc -l)" ]
 
@@ -108,12 +113,12 @@ EOC
 	[ "$(id -u)" -eq 0 ] || skip "the agent needs root"
 	run timeout 30 "$FM_TOP/fragmon-agent" -c "$T/fragmon.yaml" -q
 	[ "$status" -eq 0 ]
-	local json="$T/out dir/fragmentation_data.json"
-	[ "$(jq -r .run.mode "$json")" = snapshot ]
-	[ "$(jq -r .run.snapshot_interval_ms "$json")" = 150 ]
-	[ "$(jq -r .run.max_output_mb "$json")" = 7 ]
-	[ "$(jq -r .run.duration_limit "$json")" = 2 ]
-	[ "$(jq -r .metadata.end_reason "$json")" = duration ]
+	local json="$T/out dir/fragmentation_data.json.gz"
+	[ "$(zcat "$json" | jq -r .run.mode)" = snapshot ]
+	[ "$(zcat "$json" | jq -r .run.snapshot_interval_ms)" = 150 ]
+	[ "$(zcat "$json" | jq -r .run.max_output_mb)" = 7 ]
+	[ "$(zcat "$json" | jq -r .run.duration_limit)" = 2 ]
+	[ "$(zcat "$json" | jq -r .metadata.end_reason)" = duration ]
 	[ -s "$T/prom/fragmon.prom" ]
 }
 
