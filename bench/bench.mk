@@ -3,6 +3,7 @@
 # it in the agent.
 #   $(BUILD)/bench/bare       the bare-counter reference (bare.bpf.c) and its loader
 #   $(BUILD)/bench/synthetic  N synthetic events through the agent's userspace path
+#   make bench-size           bench/size-bench.sh: bytes per event and per hour, gzip's CPU
 
 $(BUILD)/bench:
 	$(Q)mkdir -p $@
@@ -30,3 +31,8 @@ $(BUILD)/bench/synthetic: $(BUILD)/bench/synthetic.o $(filter-out $(BUILD)/agent
 
 bench-tools: $(BUILD)/bench/bare $(BUILD)/bench/synthetic
 .PHONY: bench-tools
+
+# output size plain and gzip, per event and per hour, and the CPU cost of gzip (root)
+bench-size: agent workload bench-tools
+	$(Q)BUILD=$(BUILD) bench/size-bench.sh
+.PHONY: bench-size
