@@ -420,6 +420,44 @@ int pm_legend(struct pm_canvas *c, int x_right, int y, double pt,
 	return x;
 }
 
+int pm_text_wrap(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, int w, int line_h,
+		 int max_lines, const char *s)
+{
+	char line[1024];
+	int n = 0;
+
+	while (*s && n < max_lines) {
+		size_t len = strlen(s), cut = len;
+
+		if (len >= sizeof(line))
+			len = cut = sizeof(line) - 1;
+		memcpy(line, s, len);
+		line[len] = '\0';
+		/* the longest start of s, ending at a space, that fits (the last
+		 * line takes the rest and shrinks) */
+		while (n + 1 < max_lines && cut > 0 && pm_text_w(c, pt, 0, line) > w) {
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (!cut)
+				break;
+			line[cut] = '\0';
+		}
+		if (!cut)
+			cut = len;
+		line[cut] = '\0';
+		{
+			double p = pm_fit(c, pt, 7, 0, line, w);
+
+			pm_text(c, x, y + n * line_h, p > 0 ? p : 7, rgb, PM_LEFT, 0, "%s", line);
+		}
+		n++;
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
 int pm_panel_title(struct pm_canvas *c, struct pm_rect r, const char *title, const char *sub)
 {
 	int w = pm_text(c, r.x, r.y + 16, 17, 0x111111, PM_LEFT, 1, "%s", title);

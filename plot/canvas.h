@@ -50,6 +50,11 @@ int pm_text(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, enum pm_
 int pm_text_w(struct pm_canvas *c, double pt, int bold, const char *s);
 /* vertical text reading upwards, centred on (x, y) */
 void pm_text_up(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, const char *s);
+/* s in lines of at most w pixels, broken at spaces, from y down by line_h;
+ * at most max_lines (the last one shrunk to fit, down to 7 pt); returns the
+ * lines drawn */
+int pm_text_wrap(struct pm_canvas *c, int x, int y, double pt, unsigned rgb, int w, int line_h,
+		 int max_lines, const char *s);
 /* the largest size <= pt at which s fits in width w, 0 if none >= min */
 double pm_fit(struct pm_canvas *c, double pt, double min, int bold, const char *s, int w);
 

@@ -84,13 +84,13 @@ static double alpha_of(uint32_t n)
 	return 0.3 + 0.6 * (1 - pow(0.85, (double)n - 1));
 }
 
-/* dot radius by order: 2 px up to order 0, 6 px from order 9 (the rows of the
+/* dot radius by order: 3 px up to order 2, 6 px from order 9 (the rows of the
  * index are 4.4 px apart: larger dots merge into a blob) */
 static int radius(int slot)
 {
 	int order = slot - 1;
 
-	return order <= 0 ? 2 : order >= 9 ? 6 : 2 + (order * 4 + 4) / 9;
+	return order <= 0 ? 3 : order >= 9 ? 6 : 3 + order / 3;
 }
 
 /* the dot-size key: a dot for each of a few orders, right-aligned at x1 */

@@ -187,7 +187,7 @@ int pm_sides_warnings(const struct pm_side *sides, int n, int durations, struct 
 
 		if (d0 > 0 && d > 0 && fabs(d - d0) > 0.1 * fmin(d, d0) &&
 		    (x = add(w, &nw, max, PM_WK_DURATION, sides[i].label)))
-			snprintf(x->detail, sizeof(x->detail), "%.1f s (%+.0f%%)", d,
+			snprintf(x->detail, sizeof(x->detail), "(%.1f s, %+.0f%%)", d,
 				 100 * (d - d0) / d0);
 	}
 	for (int i = 0; i < n && nw < max; i++)
