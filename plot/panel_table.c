@@ -257,7 +257,7 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 	const struct pm_compare *cmp = v->cmp;
 	/* right edges of the value columns; the verdict is centred in its cell */
 	static const int xa = 1080, xb = 1440, xd = 1700, xi = 2010, xv0 = 2040, xv1 = 2330;
-	char buf[160], lab[128];
+	char buf[400], lab[128]; /* the method line names both runs: 160 cut it */
 	int row = 0;
 
 	for (int i = 0; i < cmp->nwarn; i++) {
