@@ -556,11 +556,11 @@ static void run_list(struct pm_canvas *c, const struct ov *o, const struct pm_si
 			snprintf(rep, sizeof(rep), "   + %d repeated run%s, pooled", sides[i].n - 1,
 				 sides[i].n == 2 ? "" : "s");
 		pm_fmt_length(pm_run_duration(r), len, sizeof(len));
-		snprintf(line, sizeof(line), "%s%s: %s   kernel %s   %s%s%s%s",
+		/* what is wrong with a run is said once, in the warnings under the list
+		 * (the line is red) */
+		snprintf(line, sizeof(line), "%s%s: %s   kernel %s   %s%s",
 			 i ? "" : "baseline: ", sides[i].label, r->name,
-			 r->kernel[0] ? r->kernel : "unknown", len, rep,
-			 r->truncated ? "   TRUNCATED" : "",
-			 r->outside ? "   events outside the run left out" : "");
+			 r->kernel[0] ? r->kernel : "unknown", len, rep);
 		pm_rect_fill(c, 60, y - 8, 76, y + 8, pm_rgb(bar_col[i % 16]));
 		pt = pm_fit(c, 12.5, 7, 0, line, PM_WIDTH - 160);
 		pm_text(c, 86, y, pt > 0 ? pt : 7, r->truncated || r->outside ? 0xb71c1c : 0x333333,
