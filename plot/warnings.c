@@ -54,7 +54,7 @@ int pm_run_warnings(const struct pm_run *r, struct pm_warning *w, int max)
 
 	if (r->truncated) {
 		if ((x = add(w, &n, max, PM_WK_TRUNCATED, r->label)))
-			snprintf(x->detail, sizeof(x->detail), "at byte %lld (%llu events read)",
+			snprintf(x->detail, sizeof(x->detail), "at byte %lld with %llu events read",
 				 r->trunc_at, (unsigned long long)r->n_events);
 	} else if (!r->have_metadata) {
 		add(w, &n, max, PM_WK_NO_METADATA, r->label);
