@@ -147,7 +147,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	static char lab[FM_MAX_ORDERS + 4][64];
 	int nleg = 0, ho = pm_high_order(v->runs[0]), repeats = 0;
 	/* stacked for one run; lines for A/B and for every run of repeated ones */
-	int stacked;
+	int stacked, traces = 0;
 
 	for (int i = 0; i < v->n; i++) {
 		repeats |= v->sides[i].n > 1;
@@ -204,6 +204,7 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 	ybot = ytop + FREE_H;
 	pm_y_axis(c, v, ytop, ybot, 0, ymax, "free MiB");
 	pm_time_axis(c, v, ytop, ybot);
+
 	for (int i = 0; i < v->n; i++)
 		for (int rr = 0; rr < v->sides[i].n; rr++) {
 			const struct pm_run *run = v->sides[i].run[rr];
@@ -245,12 +246,17 @@ static void free_panel(struct pm_canvas *c, const struct pm_view *v, struct pm_r
 						pm_line(c, prev, phigh, x0, yh, pm_rgb(0x8e44ad),
 							thick, dashed);
 					}
+					traces += prev < 0;
 					prev = x0;
 					ptot = yt;
 					phigh = yh;
 				}
 			}
 		}
+	/* FRAGMON_PLOT_LAYOUT=1: how many runs have a line (tests) */
+	if (getenv("FRAGMON_PLOT_LAYOUT"))
+		fprintf(stderr, "layout: free-memory %s, runs drawn %d\n",
+			stacked ? "stacked" : "lines", traces);
 }
 
 /* what a strip shows: the fragmentation index, or the unusable free space index */

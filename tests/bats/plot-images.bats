@@ -81,6 +81,8 @@ lay() { # layout-file key: the rest of the line of "layout: key ..."
 	# the fallbacks panel: each side's own count in the subtitle, not the two pooled
 	sub=$(lay "$OUT/layout" heatmap-sub)
 	[[ "$sub" == *"real-light90-1: 993 fallbacks"*"real-heavy90-1: 2224 fallbacks"* ]]
+	# the free memory panel: a line for each of the 6 runs
+	[ "$(lay "$OUT/layout" free-memory)" = "lines, runs drawn 6" ]
 	# and the band of the runs' spread is drawn: translucent claim colour under the lines
 	read -r x0 y0 x1 y1 <<<"$(lay "$OUT/layout" extfrag)"
 	[ "$("$PROBE" "$OUT/ab.png" colour "$x0" "$y0" "$x1" "$y1")" != 0.0000 ]
