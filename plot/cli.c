@@ -20,6 +20,7 @@ enum {
 	O_BASELINE,
 	O_SUMMARY,
 	O_JSON,
+	O_FOLDED,
 	O_MAXSIZE,
 	O_TIMEOUT,
 	O_VERSION,
@@ -63,6 +64,9 @@ static const struct optdef {
      "print the metrics as text on standard output (A/B and N-way: then one line per "
      "metric: A, B, B-A, its 95% interval, verdict)"},
     {"json", 1, O_JSON, "FILE", "write the key metrics as JSON (- for standard output)"},
+    {"folded", 1, O_FOLDED, "FILE",
+     "write the fallbacks' kernel call paths as folded stacks (flamegraph.pl, inferno, "
+     "speedscope; A/B: two counts per line, flamegraph.pl's differential input)"},
     {"max-size", 1, O_MAXSIZE, "MB", "largest input accepted from a URL (default 4096)"},
     {"timeout", 1, O_TIMEOUT, "SEC", "total time allowed for a URL (default 300; connect: 10)"},
     {"help", 0, 'h', NULL, "this text"},
@@ -259,6 +263,9 @@ int pm_cli_parse(int argc, char **argv, struct pm_cli *c, int *done)
 			break;
 		case O_JSON:
 			rc = once(&c->json, "--json", optarg);
+			break;
+		case O_FOLDED:
+			rc = once(&c->folded, "--folded", optarg);
 			break;
 		case O_TITLE:
 			rc = once(&c->title, "--title", optarg);

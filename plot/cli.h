@@ -29,7 +29,7 @@ struct pm_cli {
 	int ngroups;
 	const char *labels[PM_MAX_RUNS];
 	int nlabels;
-	const char *out, *title, *json, *results_dir, *baseline;
+	const char *out, *title, *json, *results_dir, *baseline, *folded;
 	double bin;
 	int multi, summary, compare;
 	struct pm_fetch_opts fo;

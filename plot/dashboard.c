@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "panel_origin.h"
 #include "png_out.h"
 #include "stats.h"
 #include "view.h"
@@ -164,7 +165,7 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 	struct pm_view v;
 	struct pm_canvas c;
 	struct pm_png *png;
-	struct section sec[4 + PM_SNAP_PARTS];
+	struct section sec[5 + PM_SNAP_PARTS];
 	int hh, total, tallest, ns = 0, y, snap[PM_SNAP_PARTS];
 	char t[256];
 	const int layout = getenv("FRAGMON_PLOT_LAYOUT") != NULL;
@@ -193,6 +194,8 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 	for (int k = 0; k < PM_SNAP_PARTS; k++)
 		if (snap[k])
 			sec[ns++] = (struct section){"snapshot", NULL, k, snap[k]};
+	if (pm_origin_height(&v))
+		sec[ns++] = (struct section){"origin", pm_panel_origin, -1, pm_origin_height(&v)};
 	sec[ns++] = (struct section){"table", pm_panel_table, -1, pm_table_height(&v)};
 	hh = header(NULL, sides, n, NULL, 0);
 	total = hh + 20;
@@ -231,6 +234,11 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 
 		pm_canvas_clear(&c, bh);
 		draw_section(&c, &v, &sec[i], (struct pm_rect){60, 0, PM_WIDTH - 120, sec[i].h});
+		/* test and phase markers over the timelines */
+		if (sec[i].part >= 0 || sec[i].draw == pm_panel_compaction ||
+		    sec[i].draw == pm_panel_extfrag)
+			pm_origin_marks(&c, &v, (struct pm_rect){60, 0, PM_WIDTH - 120, sec[i].h},
+					sec[i].draw == pm_panel_extfrag);
 		if (i + 1 < ns)
 			gdImageLine(c.im, 40, sec[i].h + GAP / 2, c.w - 40, sec[i].h + GAP / 2,
 				    pm_rgb(0xdddddd));

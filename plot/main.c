@@ -11,6 +11,7 @@
 #include "canvas.h"
 #include "cli.h"
 #include "dashboard.h"
+#include "folded.h"
 #include "output.h"
 #include "resultsdir.h"
 #include "runs.h"
@@ -44,11 +45,16 @@ static int check_outputs(const struct pm_cli *c, const char *out)
 
 	if (out && !strcmp(out, "-") && c->json && !strcmp(c->json, "-"))
 		return pm_usage_error("-o - and --json - cannot both use standard output");
+	if (c->folded && !strcmp(c->folded, "-") &&
+	    ((out && !strcmp(out, "-")) || (c->json && !strcmp(c->json, "-")) || c->summary))
+		return pm_usage_error("--folded - shares standard output: give the others a file");
 	if (c->summary && ((out && !strcmp(out, "-")) || (c->json && !strcmp(c->json, "-"))))
 		return pm_usage_error("--summary prints on standard output: give -o/--json a file");
 	if (out && (rc = check_out(out, PM_OUT_PNG, c)))
 		return rc;
 	if (c->json && (rc = check_out(c->json, PM_OUT_JSON, c)))
+		return rc;
+	if (c->folded && (rc = check_out(c->folded, PM_OUT_FOLDED, c)))
 		return rc;
 	return 0;
 }
@@ -62,6 +68,14 @@ static int emit(struct pm_side *sides, int n, const struct pm_cli *c, int kind, 
 		pm_summary_text(stdout, sides, n);
 	if (c->json && pm_summary_json(c->json, sides, n, err, sizeof(err))) {
 		fprintf(stderr, "fragmon-plot: %s: %s\n", c->json, err);
+		rc = EXIT_RUNTIME;
+	}
+	if (c->folded && n > 2)
+		return pm_usage_error("--folded takes one run or an A/B pair, not --multi");
+	if (c->folded &&
+	    po_folded_write(c->folded, sides[0].run[0]->origin,
+			    n == 2 ? sides[1].run[0]->origin : NULL, err, sizeof(err))) {
+		fprintf(stderr, "fragmon-plot: %s: %s\n", c->folded, err);
 		rc = EXIT_RUNTIME;
 	}
 	if (!out)
@@ -130,7 +144,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	out = c.out;
-	if (!out && !c.summary && !c.json)
+	if (!out && !c.summary && !c.json && !c.folded)
 		out = kind == 0	  ? "fragmentation_analysis.png"
 		      : kind == 1 ? "fragmentation_comparison.png"
 				  : "fragmentation_overview.png";

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "origin.h"
 #include "schema.h"
 
 static const char *const type_names[PM_EV_N] = {
@@ -81,6 +82,7 @@ void pm_run_free(struct pm_run *r)
 	for (int c = 0; c < PM_NCHUNK; c++)
 		free(r->chunk[c]);
 	free(r->deferred);
+	po_free(r->origin);
 	free(r);
 }
 
@@ -105,6 +107,9 @@ void pm_event_reset(struct pm_event *ev)
 	memset(ev->tot_free, 0, sizeof(ev->tot_free));
 	ev->have_pb = 0;
 	memset(ev->pageblocks, 0, sizeof(ev->pageblocks));
+	ev->stack_id = -1;
+	ev->marker = 0;
+	ev->mname[0] = ev->mkind[0] = ev->medge[0] = '\0';
 	ev->nzones = 0;
 }
 
@@ -429,6 +434,10 @@ static void add_now(struct pm_run *r, const struct pm_event *ev, double t)
 		 ? NULL
 		 : bin_w(r, b);
 
+	if (r->origin && ev->type == PM_EV_EXTFRAG)
+		po_extfrag(r->origin, t, ev->is_steal > 0);
+	else if (r->origin && ev->marker)
+		po_marker(r->origin, t, ev->mname, ev->mkind, ev->medge);
 	switch (ev->type) {
 	case PM_EV_EXTFRAG: {
 		const struct pm_pair *pp = pair_of(r, ev->from, ev->to);

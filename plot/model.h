@@ -111,6 +111,7 @@ struct pm_zone {
 };
 
 struct pm_event;
+struct po_origin; /* where the fallbacks came from: plot/origin.h, NULL when nothing says */
 
 struct pm_run {
 	char name[PM_STR * 4]; /* file or URL as given */
@@ -185,6 +186,7 @@ struct pm_run {
 	int have_pb;
 	double pb_t0, pb_t1;
 	double pb0[PM_MT_KINDS], pb1[PM_MT_KINDS];
+	struct po_origin *origin;
 };
 
 /* one event as the reader hands it over */
@@ -204,6 +206,9 @@ struct pm_event {
 	int tot_nfree;
 	double pageblocks[PM_MT_KINDS]; /* snapshot: over all its zones */
 	int have_pb;
+	/* attribution (plot/origin.h): an extfrag event's stack, a marker event */
+	int stack_id, marker;
+	char mname[64], mkind[8], medge[8];
 	int nzones;
 	struct pm_snapzone {
 		int node;

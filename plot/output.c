@@ -144,6 +144,12 @@ int pm_out_check(const char *path, enum pm_out_kind kind, char *err, size_t cap)
 			      "--json writes JSON: a '.%s' file would hold JSON (use a "
 			      "name ending in .json)",
 			      ext);
+	if (*ext && kind == PM_OUT_FOLDED &&
+	    (ext_is(ext, "png") || ext_is(ext, "json") || ext_is(ext, "gz")))
+		return refuse(err, cap,
+			      "--folded writes folded stacks as text: a '.%s' file would hold "
+			      "text (use a name such as out.folded)",
+			      ext);
 	if (lstat(path, &lst)) {
 		if (errno == ENOENT)
 			return 0; /* created; a missing directory fails at open (exit 1) */

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum pm_out_kind { PM_OUT_PNG, PM_OUT_JSON };
+enum pm_out_kind { PM_OUT_PNG, PM_OUT_JSON, PM_OUT_FOLDED };
 
 struct pm_out {
 	int fd;

@@ -9,6 +9,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "origin.h"
 #include "schema.h"
 
 enum ctx {
@@ -28,6 +29,15 @@ enum ctx {
 	C_ZPB,
 	C_TPS,
 	C_VMSTAT,
+	C_SMARK, /* statistics.markers */
+	C_TASKS, /* statistics.extfrag_by_task */
+	C_TASK,
+	C_STACKS,   /* statistics.extfrag_stacks */
+	C_SENTRIES, /* its entries */
+	C_SENTRY,
+	C_SFRAMES,
+	C_PATS, /* a task's or stack's patterns */
+	C_PAT,
 	C_SKIP,
 };
 
@@ -83,6 +93,31 @@ enum key {
 	K_BYTYPE,
 	K_ST_STEAL,
 	K_ST_CLAIM,
+	K_MARKERS,
+	K_MNAME,
+	K_MKIND,
+	K_MEDGE,
+	K_STACK_ID,
+	K_BY_TASK,
+	K_STACKS,
+	K_SM_TEST,
+	K_SM_PHASE,
+	K_SM_READ,
+	K_SM_LOST,
+	K_COMM,
+	K_PID,
+	K_PIDS,
+	K_A_STEAL,
+	K_A_CLAIM,
+	K_A_FRAG,
+	K_PATTERNS,
+	K_ENABLED,
+	K_DISTINCT,
+	K_MAP_FULL,
+	K_SFAILED,
+	K_ENTRIES,
+	K_ID,
+	K_FRAMES,
 };
 
 struct keydef {
@@ -118,6 +153,7 @@ static const struct keydef meta_keys[] = {
     KD(FM_K_SNAPSHOT_INTERVAL_MS, K_SNAPIV),
     KD(FM_K_TRACEPOINTS, K_TPS),
     KD(FM_K_BPF_ERROR, K_BPF_ERROR),
+    KD(FM_K_MARKERS, K_MARKERS),
     {NULL, 0, K_NONE},
 };
 /* tracepoints whose status says whether a kind of event was traced at all */
@@ -144,6 +180,10 @@ static const struct keydef event_keys[] = {
     KD(FM_K_FAILED, K_MIG_FAIL),
     KD(FM_K_NODE, K_NODE),
     KD(FM_K_ZONE, K_ZONE),
+    KD(FM_K_NAME, K_MNAME),
+    KD(FM_K_KIND, K_MKIND),
+    KD(FM_K_EDGE, K_MEDGE),
+    KD(FM_K_STACK_ID, K_STACK_ID),
     {NULL, 0, K_NONE},
 };
 static const struct keydef vmstat_keys[] = {
@@ -161,7 +201,29 @@ static const struct keydef stats_keys[] = {
     KD(FM_K_EVENTS_BY_TYPE, K_BYTYPE),
     KD(FM_K_EXTFRAG_STEAL, K_ST_STEAL),
     KD(FM_K_EXTFRAG_CLAIM, K_ST_CLAIM),
+    KD(FM_K_MARKERS, K_MARKERS),
+    KD(FM_K_EXTFRAG_BY_TASK, K_BY_TASK),
+    KD(FM_K_EXTFRAG_STACKS, K_STACKS),
     {NULL, 0, K_NONE},
+};
+static const struct keydef smark_keys[] = {
+    KD(FM_K_MARKER_TEST, K_SM_TEST),
+    KD(FM_K_MARKER_PHASE, K_SM_PHASE),
+    KD(FM_K_LINES_READ, K_SM_READ),
+    KD(FM_K_LINES_LOST, K_SM_LOST),
+    {NULL, 0, K_NONE},
+};
+/* a task, a stack entry, a pattern of either: the keys they share */
+static const struct keydef attr_keys[] = {
+    KD(FM_K_COMM, K_COMM),	   KD(FM_K_PID, K_PID),
+    KD(FM_K_PIDS, K_PIDS),	   KD(FM_K_STEAL, K_A_STEAL),
+    KD(FM_K_CLAIM, K_A_CLAIM),	   KD(FM_K_FRAGMENTING, K_A_FRAG),
+    KD(FM_K_PATTERNS, K_PATTERNS), KD(FM_K_ID, K_ID),
+    KD(FM_K_FRAMES, K_FRAMES),	   {NULL, 0, K_NONE},
+};
+static const struct keydef stacks_keys[] = {
+    KD(FM_K_ENABLED, K_ENABLED), KD(FM_K_DISTINCT, K_DISTINCT), KD(FM_K_MAP_FULL, K_MAP_FULL),
+    KD(FM_K_FAILED, K_SFAILED),	 KD(FM_K_ENTRIES, K_ENTRIES),	{NULL, 0, K_NONE},
 };
 
 static enum key lookup(const struct keydef *t, const unsigned char *s, size_t len)
@@ -174,12 +236,13 @@ static enum key lookup(const struct keydef *t, const unsigned char *s, size_t le
 
 /* event keys are the hot path (~20 per event): index the table by length once */
 #define KEY_MAXLEN 32
-static const struct keydef *event_by_len[KEY_MAXLEN][4];
+#define KEY_SLOTS 6 /* keys of one length: node, zone, name, kind, edge */
+static const struct keydef *event_by_len[KEY_MAXLEN][KEY_SLOTS];
 
 static void index_event_keys(void)
 {
 	for (const struct keydef *t = event_keys; t->s; t++)
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < KEY_SLOTS; i++)
 			if (t->len < KEY_MAXLEN && !event_by_len[t->len][i]) {
 				event_by_len[t->len][i] = t;
 				break;
@@ -191,7 +254,7 @@ static enum key lookup_event(const unsigned char *s, size_t len)
 	if (len >= KEY_MAXLEN)
 		return K_NONE;
 	/* the first and last bytes tell nearly every key apart: memcmp only then */
-	for (int i = 0; i < 4 && event_by_len[len][i]; i++) {
+	for (int i = 0; i < KEY_SLOTS && event_by_len[len][i]; i++) {
 		const char *k = event_by_len[len][i]->s;
 
 		if (k[0] == (char)s[0] && k[len - 1] == (char)s[len - 1] && !memcmp(k, s, len))
@@ -220,6 +283,12 @@ struct pm_reader {
 	struct pm_event ev;
 	struct pm_snapzone *zone;
 	struct pm_snapzone spill; /* zones past PM_MAX_ZONES: counted in the totals only */
+	/* attribution: the task or stack entry being read, the pattern in it */
+	struct po_task *task;
+	struct po_stack *stack;
+	char pat[PO_PAT];
+	size_t patlen;
+	long long pat_n;
 	char err[512];
 	unsigned long long consumed; /* bytes of earlier chunks */
 	unsigned long long lines;    /* newlines in earlier chunks */
@@ -314,6 +383,14 @@ static void set_str(char *dst, size_t cap, const unsigned char *s, size_t len)
 	dst[len] = '\0';
 }
 
+/* the run's attribution, made when the file first has any (NULL: out of memory) */
+static struct po_origin *origin(struct pm_reader *rd)
+{
+	if (!rd->run->origin)
+		rd->run->origin = po_new();
+	return rd->run->origin;
+}
+
 /* a scalar value (number, bool, string, null) arrived for the current key */
 static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, const unsigned char *s,
 		  size_t slen, int is_bool, int b)
@@ -338,8 +415,28 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 			}
 			break;
 		case K_TYPE:
-			if (s)
+			if (s) {
 				ev->type = pm_evtype_of((const char *)s, slen);
+				ev->marker = ev->type == PM_EV_UNKNOWN &&
+					     slen == sizeof(FM_EV_MARKER) - 1 &&
+					     !memcmp(s, FM_EV_MARKER, slen);
+			}
+			break;
+		case K_MNAME:
+			if (s)
+				set_str(ev->mname, sizeof(ev->mname), s, slen);
+			break;
+		case K_MKIND:
+			if (s)
+				set_str(ev->mkind, sizeof(ev->mkind), s, slen);
+			break;
+		case K_MEDGE:
+			if (s)
+				set_str(ev->medge, sizeof(ev->medge), s, slen);
+			break;
+		case K_STACK_ID:
+			if (is_num)
+				ev->stack_id = ll < 0 || ll > INT_MAX ? -1 : (int)ll;
 			break;
 		case K_ORDER:
 			if (is_num)
@@ -529,9 +626,71 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 			if (is_num && ll >= 512 && ll <= (1 << 24))
 				r->page_size = (int)ll;
 			break;
+		case K_MARKERS:
+			/* "kmsg": attribute the events to tests from the first on */
+			if (s && origin(rd)) {
+				set_str(r->origin->markers, sizeof(r->origin->markers), s, slen);
+				if (slen >= 4 && !memcmp(s, FM_K_MARKERS_KMSG, 4))
+					r->origin->tracking = 1;
+			}
+			break;
 		default:
 			break;
 		}
+		break;
+	case C_SMARK:
+		if (is_num && f->key >= K_SM_TEST && f->key <= K_SM_LOST && origin(rd)) {
+			long long *v[] = {&r->origin->st_test, &r->origin->st_phase,
+					  &r->origin->st_lines_read, &r->origin->st_lines_lost};
+
+			*v[f->key - K_SM_TEST] = ll;
+		}
+		break;
+	case C_TASK:
+		if (!rd->task)
+			break;
+		if (f->key == K_COMM && s)
+			set_str(rd->task->comm, sizeof(rd->task->comm), s, slen);
+		else if (is_num && f->key == K_PID)
+			rd->task->pid = ll;
+		else if (is_num && f->key == K_PIDS)
+			rd->task->pids = ll;
+		else if (is_num && f->key == K_A_STEAL)
+			rd->task->steal = ll;
+		else if (is_num && f->key == K_A_CLAIM)
+			rd->task->claim = ll;
+		else if (is_num && f->key == K_A_FRAG)
+			rd->task->fragmenting = ll;
+		break;
+	case C_STACKS:
+		if (!origin(rd))
+			break;
+		if (is_bool && f->key == K_ENABLED)
+			r->origin->stacks_enabled = b;
+		else if (is_num && f->key == K_DISTINCT)
+			r->origin->st_distinct = ll;
+		else if (is_num && f->key == K_MAP_FULL)
+			r->origin->st_map_full = ll;
+		else if (is_num && f->key == K_SFAILED)
+			r->origin->st_failed = ll;
+		break;
+	case C_SENTRY:
+		if (!rd->stack || !is_num)
+			break;
+		if (f->key == K_ID)
+			rd->stack->id = ll;
+		else if (f->key == K_A_STEAL)
+			rd->stack->steal = ll;
+		else if (f->key == K_A_CLAIM)
+			rd->stack->claim = ll;
+		break;
+	case C_SFRAMES:
+		if (rd->stack && s)
+			po_stack_frame(r->origin, rd->stack, (const char *)s, slen);
+		break;
+	case C_PAT:
+		if (is_num && (f->key == K_A_STEAL || f->key == K_A_CLAIM) && ll > 0)
+			rd->pat_n += ll;
 		break;
 	case C_STATS:
 		if (is_num && f->key == K_ST_STEAL)
@@ -682,6 +841,46 @@ static int open_container(struct pm_reader *rd, int is_map)
 	case C_STATS:
 		if (is_map && f->key == K_BYTYPE)
 			return push(rd, C_BYTYPE);
+		if (is_map && f->key == K_MARKERS)
+			return push(rd, C_SMARK);
+		if (!is_map && f->key == K_BY_TASK && origin(rd)) {
+			r->origin->have_tasks = 1;
+			return push(rd, C_TASKS);
+		}
+		if (is_map && f->key == K_STACKS && origin(rd)) {
+			r->origin->have_stacks = 1;
+			return push(rd, C_STACKS);
+		}
+		break;
+	case C_TASKS:
+		if (is_map) {
+			rd->task = po_task_add(r->origin);
+			return push(rd, C_TASK);
+		}
+		break;
+	case C_STACKS:
+		if (!is_map && f->key == K_ENTRIES)
+			return push(rd, C_SENTRIES);
+		break;
+	case C_SENTRIES:
+		if (is_map) {
+			rd->stack = po_stack_add(r->origin);
+			return push(rd, C_SENTRY);
+		}
+		break;
+	case C_SENTRY:
+		if (!is_map && f->key == K_FRAMES)
+			return push(rd, C_SFRAMES);
+		/* fall through */
+	case C_TASK:
+		if (is_map && f->key == K_PATTERNS)
+			return push(rd, C_PATS);
+		break;
+	case C_PATS:
+		if (is_map) {
+			rd->pat_n = 0;
+			return push(rd, C_PAT);
+		}
 		break;
 	default:
 		break;
@@ -701,7 +900,27 @@ static int close_container(struct pm_reader *rd)
 	f = top(rd);
 	switch (f->ctx) {
 	case C_EVENT:
+		if (rd->ev.marker && !origin(rd))
+			rd->ev.marker = 0;
 		pm_run_add(rd->run, &rd->ev);
+		break;
+	case C_PAT: {
+		/* the pattern with the most fallbacks names the task or stack */
+		struct frame *up = &rd->st[rd->depth - 3];
+
+		if (up->ctx == C_TASK && rd->task)
+			po_top_pattern(rd->task->pattern, &rd->task->pattern_n, rd->pat, rd->patlen,
+				       rd->pat_n);
+		else if (up->ctx == C_SENTRY && rd->stack)
+			po_top_pattern(rd->stack->pattern, &rd->stack->pattern_n, rd->pat,
+				       rd->patlen, rd->pat_n);
+		break;
+	}
+	case C_TASK:
+		rd->task = NULL;
+		break;
+	case C_SENTRY:
+		rd->stack = NULL;
 		break;
 	case C_ZONE: {
 		struct pm_event *ev = &rd->ev;
@@ -779,6 +998,22 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 		break;
 	case C_TPS:
 		f->key = lookup(tp_keys, s, len);
+		break;
+	case C_SMARK:
+		f->key = lookup(smark_keys, s, len);
+		break;
+	case C_TASK:
+	case C_SENTRY:
+	case C_PAT:
+		f->key = lookup(attr_keys, s, len);
+		break;
+	case C_STACKS:
+		f->key = lookup(stacks_keys, s, len);
+		break;
+	case C_PATS:
+		/* "MOVABLE->UNMOVABLE": the pattern, read when its map closes */
+		rd->patlen = len < sizeof(rd->pat) ? len : sizeof(rd->pat) - 1;
+		memcpy(rd->pat, s, rd->patlen);
 		break;
 	case C_ZPB: {
 		char name[FM_MT_NAME_LEN], canon[FM_MT_NAME_LEN];
@@ -925,6 +1160,8 @@ int pm_reader_finish(struct pm_reader *rd)
 	yajl_status s = rd->torn ? yajl_status_ok : yajl_complete_parse(rd->h);
 
 	pm_run_finish(r);
+	if (r->origin)
+		po_finish(r->origin, pm_run_duration(r));
 	if (s == yajl_status_client_canceled) {
 		char pos[128], msg[256];
 

@@ -8,6 +8,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "metrics.h"
+#include "origin_report.h"
 #include "output.h"
 #include "stats.h"
 #include "warnings.h"
@@ -105,6 +106,7 @@ static void run_text(FILE *out, const struct pm_run *r)
 			rv->pat[p]->from[0] ? rv->pat[p]->from : "?", rv->pat[p]->to,
 			(unsigned long long)rv->pat[p]->steal,
 			(unsigned long long)rv->pat[p]->claim);
+	po_summary_text(out, r);
 	if (rv->have_est) {
 		fputs("intervals: 95%, ", out);
 		method_text(out, "", &rv->in, summary_reps);
@@ -164,6 +166,7 @@ static void compare_text(FILE *out, const struct pm_side *a, const struct pm_sid
 			    : pm_verdict_word(d->verdict));
 	}
 	free(c);
+	po_compare_text(out, a->run[0], b->run[0]);
 }
 
 void pm_summary_text(FILE *out, struct pm_side *sides, int n)
@@ -358,6 +361,7 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	po_summary_json(g, r);
 	yajl_gen_map_close(g);
 }
 
@@ -449,6 +453,7 @@ static void compare_json(yajl_gen g, const struct pm_side *a, const struct pm_si
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
+	po_compare_json(g, a->run[0], b->run[0]);
 	yajl_gen_map_close(g);
 	free(c);
 }
