@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "dashboard.h"
 #include "folded.h"
+#include "origin.h"
 #include "output.h"
 #include "resultsdir.h"
 #include "runs.h"
@@ -78,6 +79,13 @@ static int emit(struct pm_side *sides, int n, const struct pm_cli *c, int kind, 
 		fprintf(stderr, "fragmon-plot: %s: %s\n", c->folded, err);
 		rc = EXIT_RUNTIME;
 	}
+	for (int i = 0; c->folded && i < n; i++)
+		if (!sides[i].run[0]->origin || !sides[i].run[0]->origin->have_stacks)
+			fprintf(stderr,
+				"fragmon-plot: %s: %s has no call paths (no "
+				"statistics.extfrag_stacks): "
+				"none in %s\n",
+				c->folded, sides[i].run[0]->name, c->folded);
 	if (!out)
 		return rc;
 	if ((kind == 2 ? pm_overview(sides, n, c->title, out, err, sizeof(err))

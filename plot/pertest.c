@@ -130,8 +130,7 @@ static void typical(struct pt_result *res, const double *y, const double *se2, i
  * the tests with PT_BIG_BURSTS bursts or more on both sides (a small test's
  * y is pulled towards 0 by the half burst and would hide the spread):
  * DerSimonian-Laird over them; over all tests when fewer than PT_MIN_BIG are
- * big.  Tests that really changed widen it too: the per-test flags are
- * conservative then (docs/plot.md has their power).
+ * big.  Tests already flagged are left out.
  */
 static double between(const struct pt_result *res, const double *y, const double *se2, int m)
 {
@@ -145,7 +144,7 @@ static double between(const struct pt_result *res, const double *y, const double
 		return 0;
 	}
 	for (int k = 0; k < m; k++)
-		if (res->rows[k].na >= PT_BIG_BURSTS * res->phia &&
+		if (!res->rows[k].flag && res->rows[k].na >= PT_BIG_BURSTS * res->phia &&
 		    res->rows[k].nb >= PT_BIG_BURSTS * res->phib) {
 			v[n] = y[k];
 			e[n++] = se2[k];
@@ -248,17 +247,27 @@ int pt_compare(const struct pt_input *a, int na, double phia, const struct pt_in
 		 * then only flips the sign of its y (the sign-flip test below) */
 		se2[k] = 2 * half / ea + 2 * half / eb;
 	}
-	res->tau2 = between(res, y, se2, m);
+	/* the tests flagged are left out of tau^2 and the rest looked at again,
+	 * until no more are: tests that changed must not hide each other */
 	res->z = pt_qnorm(1 - 0.025 / m);
-	for (int k = 0; k < m; k++) {
-		struct pt_row *r = &res->rows[k];
-		double h = res->z * sqrt(se2[k] + res->tau2);
+	for (int changed = 1, round = 0; changed && round < 8; round++) {
+		res->tau2 = between(res, y, se2, m);
+		changed = 0;
+		for (int k = 0; k < m; k++) {
+			struct pt_row *r = &res->rows[k];
+			double h = res->z * sqrt(se2[k] + res->tau2);
 
-		r->lo = r->y - h;
-		r->hi = r->y + h;
-		r->flag = r->lo > 0 ? 1 : r->hi < 0 ? -1 : 0;
-		res->nmore += r->flag > 0;
-		res->nless += r->flag < 0;
+			r->lo = r->y - h;
+			r->hi = r->y + h;
+			if (!r->flag && (r->lo > 0 || r->hi < 0)) {
+				r->flag = r->lo > 0 ? 1 : -1;
+				changed = 1;
+			}
+		}
+	}
+	for (int k = 0; k < m; k++) {
+		res->nmore += res->rows[k].flag > 0;
+		res->nless += res->rows[k].flag < 0;
 	}
 	typical(res, y, se2, m);
 	if (res->have_ci)
