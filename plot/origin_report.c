@@ -355,14 +355,14 @@ void po_compare_text(FILE *out, const struct pm_run *a, const struct pm_run *b)
 			"fallbacks: the unit\n",
 			res.both, res.only_a, res.only_b, res.m);
 		if (res.have_ci)
-			fprintf(
-			    out,
-			    "per_test_ratio: %.3g [%.3g, %.3g] (B/A, geometric mean over the "
-			    "tests, 95%% t interval over %d batches of consecutive tests): %s\n",
-			    exp(res.hl), exp(res.hl_lo), exp(res.hl_hi), res.batches,
-			    res.verdict > 0   ? "more on B"
-			    : res.verdict < 0 ? "fewer on B"
-					      : "\xe2\x89\x88 (within noise)");
+			fprintf(out,
+				"per_test_ratio: %.3g [%.3g, %.3g] (B/A, geometric mean over the "
+				"tests, 95%% sign-flip interval over %d batches of consecutive "
+				"tests): %s\n",
+				exp(res.hl), exp(res.hl_lo), exp(res.hl_hi), res.batches,
+				res.verdict > 0	  ? "more on B"
+				: res.verdict < 0 ? "fewer on B"
+						  : "\xe2\x89\x88 (within noise)");
 		else
 			fprintf(out, "per_test_ratio: n/a (%d tests with fallbacks: at least %d)\n",
 				res.m, PT_MIN_TESTS);
@@ -510,7 +510,7 @@ void po_compare_json(yajl_gen g, const struct pm_run *a, const struct pm_run *b)
 		yajl_gen_map_open(g);
 		S(g, "method");
 		S(g, "paired over tests: log rate ratio per test; weighted means of 6 batches of "
-		     "consecutive tests, a t interval over them; per-test "
+		     "consecutive tests, a sign-flip interval over them; per-test "
 		     "intervals quasi-Poisson with a "
 		     "DerSimonian-Laird between-run term, Bonferroni over the tests");
 		kv(g, "tests_both", res.both);

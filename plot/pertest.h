@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A/B test by test (docs/plot.md, "A/B per test"): when both runs ran the
- * same tests, each test is one paired observation, y = log(rate on B / rate
- * on A) with rate = (fallbacks + 0.5) / seconds the test ran.
+ * A/B test by test (docs/plot.md, "Where it came from"): when both runs ran
+ * the same tests, each test is one paired observation, y = log(rate on B /
+ * rate on A) with rate = (fallbacks + h) / seconds the test ran, h half a
+ * burst of the two runs' mean size.
  *
- *  - The typical ratio over the tests: the mean of y (a geometric mean of
- *    the ratios) with a t interval widened for the correlation of
- *    neighbouring tests (a test leaves the memory in the state the next ones
- *    start from); the verdict "more on B" / "fewer on B" only where it
- *    excludes 0.
+ *  - The typical ratio over the tests: the tests in the order they ran in
+ *    PT_BATCHES batches of consecutive tests, a sign-flip test on the
+ *    batches' weighted means of y and its interval (a test leaves the memory
+ *    in the state the next ones start from: batches, not tests, are the
+ *    units); the verdict "more on B" / "fewer on B" only where it excludes 0.
  *  - Each test's own interval: y +- z sqrt(se^2 + tau^2), se^2 =
- *    phiA / (nA + 0.5) + phiB / (nB + 0.5) with phi the run's dispersion inside
+ *    phi / (nA + h) + phi / (nB + h) with phi the runs' dispersion inside
  *    tests (bursts: po_dispersion), tau^2 the run-to-run spread of tests beyond
- *    that (DerSimonian-Laird over the tests), z Bonferroni over the tests (the
- *    chance that any test is flagged by noise is at most 5%).
+ *    that (DerSimonian-Laird over the big tests), z Bonferroni over the tests
+ *    (the chance that any test is flagged by noise is 5%).
  */
 #ifndef FRAGMON_PLOT_PERTEST_H
 #define FRAGMON_PLOT_PERTEST_H
