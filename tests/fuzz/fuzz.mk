@@ -18,7 +18,7 @@ FUZZ_TARGETS := fuzz_config fuzz_plot_reader
 # what reads and summarises a run, no drawing (and not the whole plotter: a
 # half-edited panel must not stop the fuzzing)
 FUZZ_PLOT_SRCS := $(addprefix plot/,reader.c model.c metrics.c stats.c summary.c output.c \
-	warnings.c trend.c) $(wildcard common/*.c)
+	warnings.c trend.c origin.c origin_report.c pertest.c) $(wildcard common/*.c)
 
 $(FUZZ_BUILD):
 	$(Q)mkdir -p $@
