@@ -233,6 +233,7 @@ int pm_dashboard(struct pm_side *sides, int n, const char *title, double bin, co
 		int bh = sec[i].h + GAP + (i == ns - 1 ? 20 : 0);
 
 		pm_canvas_clear(&c, bh);
+		pm_time_axis_area(NULL, NULL);
 		draw_section(&c, &v, &sec[i], (struct pm_rect){60, 0, PM_WIDTH - 120, sec[i].h});
 		/* test and phase markers over the timelines */
 		if (sec[i].part >= 0 || sec[i].draw == pm_panel_compaction ||

@@ -58,6 +58,19 @@ static void row(struct pm_canvas *c, int x, int y, int w, const char *k, const c
 	pm_text(c, x + w, y, 12, col, PM_RIGHT, 1, "%s", val);
 }
 
+/* a ratio for people: 2 significant digits, no exponent up to 10^6 */
+static void ratio(double v, char *buf, size_t cap)
+{
+	if (v >= 1e6)
+		snprintf(buf, cap, ">1e6");
+	else if (v >= 10)
+		snprintf(buf, cap, "%.0f", v);
+	else if (v >= 0.01)
+		snprintf(buf, cap, "%.2g", v);
+	else
+		snprintf(buf, cap, "<0.01");
+}
+
 static void head(struct pm_canvas *c, int x, int y, int w, const char *t)
 {
 	double pt = pm_fit(c, 13, 8, 1, t, w);
@@ -166,8 +179,13 @@ static void ab(struct pm_canvas *c, const struct pm_view *v, struct pm_rect rc, 
 
 			if (p->y <= 0 && !p->flag)
 				break;
-			snprintf(val, sizeof(val), "%.0f \xe2\x86\x92 %.0f   x%.2g [%.2g, %.2g]",
-				 p->na, p->nb, exp(p->y), exp(p->lo), exp(p->hi));
+			char r0[16], r1[16], r2[16];
+
+			ratio(exp(p->y), r0, sizeof(r0));
+			ratio(exp(p->lo), r1, sizeof(r1));
+			ratio(exp(p->hi), r2, sizeof(r2));
+			snprintf(val, sizeof(val), "%.0f \xe2\x86\x92 %.0f   x%s [%s, %s]", p->na,
+				 p->nb, r0, r1, r2);
 			row(c, rc.x, yy, w, p->name, val,
 			    p->flag > 0	  ? 0xc62828
 			    : p->flag < 0 ? 0x2e7d32
@@ -219,7 +237,11 @@ void pm_panel_origin(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 
 void pm_origin_marks(struct pm_canvas *c, const struct pm_view *v, struct pm_rect r, int label)
 {
-	int ytop = r.y + 40, ybot = r.y + r.h - 50;
+	int ytop, ybot;
+
+	(void)r;
+	if (!pm_time_axis_area(&ytop, &ybot))
+		return;
 
 	for (int i = 0; i < v->n && i < 2; i++) {
 		const struct po_origin *o = v->runs[i]->origin;
@@ -238,7 +260,8 @@ void pm_origin_marks(struct pm_canvas *c, const struct pm_view *v, struct pm_rec
 			pm_line(c, x, ytop, x, ybot, pm_rgba(ph ? PHASE_RGB : TEST_RGB, 0.55), 1,
 				i == 1);
 			if (label && (ph || ntests <= LABELLED) && x - lastx > 30) {
-				int ly = ytop + 10 + 14 * i + (ph ? 28 : 0);
+				/* below the panel's own note lines at the top left */
+				int ly = ytop + 44 + 14 * i + (ph ? 28 : 0);
 
 				pm_text(c, x + 3, ly, 9, ph ? PHASE_RGB : TEST_RGB, PM_LEFT, 0,
 					"%s%s%s", v->n == 2 ? (i ? "B " : "A ") : "",

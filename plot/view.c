@@ -126,6 +126,20 @@ static void layout_ticks(const char *what, const char *unit, char (*lab)[32], in
 	fprintf(stderr, "%s%s\n", unit ? " " : "", unit ? unit : "");
 }
 
+static int area_top = -1, area_bot = -1;
+
+int pm_time_axis_area(int *ytop, int *ybot)
+{
+	int ok = area_top >= 0;
+
+	if (ytop)
+		*ytop = area_top;
+	if (ybot)
+		*ybot = area_bot;
+	area_top = area_bot = -1;
+	return ok;
+}
+
 void pm_time_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int ybot)
 {
 	struct pm_tunit u = v->tu.step > 0 ? v->tu : pm_time_unit(v->t1, 14);
@@ -133,6 +147,8 @@ void pm_time_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int yb
 	int grid = pm_rgb(0xe3e3e3), n = 0;
 	char lab[64][32];
 
+	area_top = ytop;
+	area_bot = ybot;
 	f.div = 1;
 	f.suffix = "";
 	for (int k = 0;; k++) {

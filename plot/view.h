@@ -75,6 +75,9 @@ void pm_fmt_length(double s, char *buf, size_t cap);
 
 /* vertical grid over [ytop, ybot] and time labels under ybot */
 void pm_time_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int ybot);
+/* the rows of the last pm_time_axis call (marker lines go over them), then
+ * forgotten; 0 when none since */
+int pm_time_axis_area(int *ytop, int *ybot);
 /* y grid and labels for [lo, hi] mapped to [ybot, ytop]; returns the step */
 double pm_y_axis(struct pm_canvas *c, const struct pm_view *v, int ytop, int ybot, double lo,
 		 double hi, const char *title);

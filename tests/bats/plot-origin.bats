@@ -23,7 +23,7 @@ setup() {
 }
 
 teardown() {
-	[ -n "${AGENT_PID:-}" ] && kill "$AGENT_PID" 2>/dev/null || true
+	[ -n "${AGENT_PID:-}" ] && kill -9 "$AGENT_PID" 2>/dev/null || true
 	rm -rf "$OUT"
 }
 
@@ -156,4 +156,90 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$(lines per_test_ratio)" == *"(within noise)" ]]
 	[[ "$(lines per_test_flags)" == "0 more on B, 0 fewer on B"* ]]
+}
+
+# ---- on this kernel: the agent, markers written to /dev/kmsg, pipe writes ----
+
+AGENT=${FRAGMON_AGENT:-$FM_TOP/fragmon-agent}
+FRAGLOAD=$FM_TOP/build/tests/fragload
+
+require_agent() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for BPF"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF"
+	[ -x "$AGENT" ] || skip "fragmon-agent not built (make agent)"
+	[ -x "$FRAGLOAD" ] || skip "fragload not built (make workload)"
+	[ -w /dev/kmsg ] || skip "no writable /dev/kmsg"
+}
+
+# an agent run: a phase around two tests, pipe writes in the second; once
+# per file (the workload takes half a minute), kept in BATS_FILE_TMPDIR
+capture() {
+	local keep=$BATS_FILE_TMPDIR/agent
+	if [ -s "$keep/fragmentation_data.json" ]; then
+		cp "$keep/fragmentation_data.json" "$OUT/"
+		return 0
+	fi
+	"$AGENT" -o "$OUT" -q -i 200 "$@" 2>"$OUT/agent.log" &
+	AGENT_PID=$!
+	for _ in $(seq 1 100); do
+		[ -e "$OUT/fragmentation_data.json.partial" ] && break
+		sleep 0.05
+	done
+	[ -e "$OUT/fragmentation_data.json.partial" ] || { cat "$OUT/agent.log" >&2; return 1; }
+	echo "fragmon: begin plot-origin" > /dev/kmsg
+	echo "run fstests generic/quiet at $(date '+%F %T')" > /dev/kmsg
+	sleep 0.5
+	echo "run fstests generic/pipes at $(date '+%F %T')" > /dev/kmsg
+	"$FRAGLOAD" pipes >/dev/null
+	echo "fragmon: end plot-origin" > /dev/kmsg
+	sleep 0.3
+	kill -INT "$AGENT_PID"
+	wait "$AGENT_PID"
+	AGENT_PID=
+	mkdir -p "$keep"
+	cp "$OUT/fragmentation_data.json" "$keep/"
+}
+
+@test "agent on this kernel: --summary gives the fallbacks to the test that ran" {
+	require_agent
+	capture
+	f=$OUT/fragmentation_data.json
+	run "$PLOT" "$f" --summary
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -E '^(markers|tests?|phases?|tasks?|call_paths|path):'
+	[[ "$(lines markers)" == "kmsg ("* ]]
+	# the counts of an independent reading of the file: events between the markers
+	python3 - "$f" > "$OUT/expect" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = {e["name"]: e["timestamp"] for e in d["events"] if e["event_type"] == "marker"}
+ef = [e["timestamp"] for e in d["events"] if e["event_type"] == "extfrag"]
+end = max([d["metadata"]["duration"]] + ef)
+print("generic/quiet", sum(m["generic/quiet"] <= t < m["generic/pipes"] for t in ef))
+print("generic/pipes", sum(m["generic/pipes"] <= t < end for t in ef))
+EOF2
+	cat "$OUT/expect"
+	pipes=$(sed -n 's/^generic\/pipes //p' "$OUT/expect")
+	[ "$pipes" -gt 0 ] || skip "the pipe workload provoked no fallback here"
+	lines test | grep -q "^generic/pipes $pipes fallbacks, "
+	quiet=$(sed -n 's/^generic\/quiet //p' "$OUT/expect")
+	if [ "$quiet" -gt 0 ]; then lines test | grep -q "^generic/quiet $quiet fallbacks, "; fi
+	lines phase | grep -q '^plot-origin [0-9]* fallbacks, '
+}
+
+@test "agent on this kernel: the pipe write path in --summary and --folded; tasks add up" {
+	require_agent
+	"$AGENT" --help | grep -q -- '--stacks' || skip "this agent takes no kernel stacks (--stacks)"
+	capture
+	f=$OUT/fragmentation_data.json
+	python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["statistics"]; sys.exit(0 if "extfrag_stacks" in s and "extfrag_by_task" in s else 1)' "$f" ||
+		skip "this agent writes no extfrag_stacks / extfrag_by_task"
+	run "$PLOT" "$f" --summary --folded "$OUT/f.folded"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -E '^(tasks?|call_paths|path):'
+	[[ "$(lines tasks)" == *": they add up)" ]]
+	lines path | grep -q '^anon_pipe_write ← '
+	grep -q ';anon_pipe_write;' "$OUT/f.folded"
+	total=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))["statistics"]; print(s["extfrag_steal"] + s["extfrag_claim"])' "$f")
+	[ "$(awk '{ s += $NF } END { print s + 0 }' "$OUT/f.folded")" -eq "$total" ]
 }

@@ -226,7 +226,7 @@ static double nrand(void)
 #define AR (getenv("SIM_AR") ? atof(getenv("SIM_AR")) : 0.7)
 
 struct sim_test {
-	char name[16];
+	char name[24];
 	double rate, dur;
 };
 
@@ -266,7 +266,7 @@ static struct po_origin *sim_run(const struct sim_test *t, int m, const double *
 	return o;
 }
 
-static char sim_worse[4][16]; /* the tests made worse in the last pair */
+static char sim_worse[4][24]; /* the tests made worse in the last pair */
 
 static int is_worse(const char *name)
 {
@@ -274,6 +274,17 @@ static int is_worse(const char *name)
 		if (!strcmp(sim_worse[i], name))
 			return 1;
 	return 0;
+}
+
+/* the last pair's runs (NULL, NULL: free them) */
+static void sim_keep(struct po_origin *a, struct po_origin *b)
+{
+	static struct po_origin *ka, *kb;
+
+	po_free(ka);
+	po_free(kb);
+	ka = a;
+	kb = b;
 }
 
 static int sim_pair(int seed, double worse, int nworse, struct pt_result *res, int *m)
@@ -316,8 +327,8 @@ static int sim_pair(int seed, double worse, int nworse, struct pt_result *res, i
 	na = pt_inputs(a, ia, SIM_MAX_TESTS);
 	nb = pt_inputs(b, ib, SIM_MAX_TESTS);
 	rc = pt_compare(ia, na, po_dispersion(a), ib, nb, po_dispersion(b), res);
-	po_free(a);
-	po_free(b);
+	/* the result's names are the runs': kept until the next pair */
+	sim_keep(a, b);
 	return rc;
 }
 
@@ -365,6 +376,7 @@ static void pertest_fpr(void)
 		shifted += res.verdict == 1;
 		pt_free(&res);
 	}
+	sim_keep(NULL, NULL);
 	wilson(verdict, SEEDS, &lo, &hi);
 	printf("pertest_fpr: same process, %d seeds, %d tests: typical-ratio verdict %d "
 	       "(%.1f%%, Wilson 95%% [%.1f%%, %.1f%%])\n",
