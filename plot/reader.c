@@ -234,32 +234,33 @@ static enum key lookup(const struct keydef *t, const unsigned char *s, size_t le
 	return K_NONE;
 }
 
-/* event keys are the hot path (~20 per event): index the table by length once */
+/* event keys are the hot path (~20 per event): index the table by length and
+ * first byte once */
 #define KEY_MAXLEN 32
-#define KEY_SLOTS 6 /* keys of one length: node, zone, name, kind, edge */
-static const struct keydef *event_by_len[KEY_MAXLEN][KEY_SLOTS];
+#define KEY_SLOTS 3 /* keys of one length and first byte */
+static const struct keydef *event_by_len[KEY_MAXLEN][32][KEY_SLOTS];
 
 static void index_event_keys(void)
 {
 	for (const struct keydef *t = event_keys; t->s; t++)
 		for (int i = 0; i < KEY_SLOTS; i++)
-			if (t->len < KEY_MAXLEN && !event_by_len[t->len][i]) {
-				event_by_len[t->len][i] = t;
+			if (t->len < KEY_MAXLEN && !event_by_len[t->len][t->s[0] & 31][i]) {
+				event_by_len[t->len][t->s[0] & 31][i] = t;
 				break;
 			}
 }
 
 static enum key lookup_event(const unsigned char *s, size_t len)
 {
-	if (len >= KEY_MAXLEN)
-		return K_NONE;
-	/* the first and last bytes tell nearly every key apart: memcmp only then */
-	for (int i = 0; i < KEY_SLOTS && event_by_len[len][i]; i++) {
-		const char *k = event_by_len[len][i]->s;
+	const struct keydef *const *c;
 
-		if (k[0] == (char)s[0] && k[len - 1] == (char)s[len - 1] && !memcmp(k, s, len))
-			return event_by_len[len][i]->k;
-	}
+	if (len >= KEY_MAXLEN || !len)
+		return K_NONE;
+	c = event_by_len[len][s[0] & 31];
+	/* the last byte tells nearly every key apart: memcmp only then */
+	for (int i = 0; i < KEY_SLOTS && c[i]; i++)
+		if (c[i]->s[len - 1] == (char)s[len - 1] && !memcmp(c[i]->s, s, len))
+			return c[i]->k;
 	return K_NONE;
 }
 
@@ -389,6 +390,83 @@ static struct po_origin *origin(struct pm_reader *rd)
 	if (!rd->run->origin)
 		rd->run->origin = po_new();
 	return rd->run->origin;
+}
+
+/* the attribution's values (plot/origin.h): out of scalar(), which every
+ * event's values go through */
+static __attribute__((noinline)) void attr_scalar(struct pm_reader *rd, const struct frame *f,
+						  int is_num, long long ll, const unsigned char *s,
+						  size_t slen, int is_bool, int b)
+{
+	struct pm_run *r = rd->run;
+
+	switch (f->ctx) {
+	case C_RUN:
+	case C_META:
+		/* "markers": "kmsg": attribute the events to tests from the first on */
+		if (s && origin(rd)) {
+			set_str(r->origin->markers, sizeof(r->origin->markers), s, slen);
+			if (slen >= 4 && !memcmp(s, FM_K_MARKERS_KMSG, 4))
+				r->origin->tracking = 1;
+		}
+		break;
+	case C_SMARK:
+		if (is_num && f->key >= K_SM_TEST && f->key <= K_SM_LOST && origin(rd)) {
+			long long *v[] = {&r->origin->st_test, &r->origin->st_phase,
+					  &r->origin->st_lines_read, &r->origin->st_lines_lost};
+
+			*v[f->key - K_SM_TEST] = ll;
+		}
+		break;
+	case C_TASK:
+		if (!rd->task)
+			break;
+		if (f->key == K_COMM && s)
+			set_str(rd->task->comm, sizeof(rd->task->comm), s, slen);
+		else if (is_num && f->key == K_PID)
+			rd->task->pid = ll;
+		else if (is_num && f->key == K_PIDS)
+			rd->task->pids = ll;
+		else if (is_num && f->key == K_A_STEAL)
+			rd->task->steal = ll;
+		else if (is_num && f->key == K_A_CLAIM)
+			rd->task->claim = ll;
+		else if (is_num && f->key == K_A_FRAG)
+			rd->task->fragmenting = ll;
+		break;
+	case C_STACKS:
+		if (!origin(rd))
+			break;
+		if (is_bool && f->key == K_ENABLED)
+			r->origin->stacks_enabled = b;
+		else if (is_num && f->key == K_DISTINCT)
+			r->origin->st_distinct = ll;
+		else if (is_num && f->key == K_MAP_FULL)
+			r->origin->st_map_full = ll;
+		else if (is_num && f->key == K_SFAILED)
+			r->origin->st_failed = ll;
+		break;
+	case C_SENTRY:
+		if (!rd->stack || !is_num)
+			break;
+		if (f->key == K_ID)
+			rd->stack->id = ll;
+		else if (f->key == K_A_STEAL)
+			rd->stack->steal = ll;
+		else if (f->key == K_A_CLAIM)
+			rd->stack->claim = ll;
+		break;
+	case C_SFRAMES:
+		if (rd->stack && s)
+			po_stack_frame(r->origin, rd->stack, (const char *)s, slen);
+		break;
+	case C_PAT:
+		if (is_num && (f->key == K_A_STEAL || f->key == K_A_CLAIM) && ll > 0)
+			rd->pat_n += ll;
+		break;
+	default:
+		break;
+	}
 }
 
 /* a scalar value (number, bool, string, null) arrived for the current key */
@@ -627,70 +705,19 @@ static int scalar(struct pm_reader *rd, int is_num, double d, long long ll, cons
 				r->page_size = (int)ll;
 			break;
 		case K_MARKERS:
-			/* "kmsg": attribute the events to tests from the first on */
-			if (s && origin(rd)) {
-				set_str(r->origin->markers, sizeof(r->origin->markers), s, slen);
-				if (slen >= 4 && !memcmp(s, FM_K_MARKERS_KMSG, 4))
-					r->origin->tracking = 1;
-			}
+			attr_scalar(rd, f, is_num, ll, s, slen, is_bool, b);
 			break;
 		default:
 			break;
 		}
 		break;
 	case C_SMARK:
-		if (is_num && f->key >= K_SM_TEST && f->key <= K_SM_LOST && origin(rd)) {
-			long long *v[] = {&r->origin->st_test, &r->origin->st_phase,
-					  &r->origin->st_lines_read, &r->origin->st_lines_lost};
-
-			*v[f->key - K_SM_TEST] = ll;
-		}
-		break;
 	case C_TASK:
-		if (!rd->task)
-			break;
-		if (f->key == K_COMM && s)
-			set_str(rd->task->comm, sizeof(rd->task->comm), s, slen);
-		else if (is_num && f->key == K_PID)
-			rd->task->pid = ll;
-		else if (is_num && f->key == K_PIDS)
-			rd->task->pids = ll;
-		else if (is_num && f->key == K_A_STEAL)
-			rd->task->steal = ll;
-		else if (is_num && f->key == K_A_CLAIM)
-			rd->task->claim = ll;
-		else if (is_num && f->key == K_A_FRAG)
-			rd->task->fragmenting = ll;
-		break;
 	case C_STACKS:
-		if (!origin(rd))
-			break;
-		if (is_bool && f->key == K_ENABLED)
-			r->origin->stacks_enabled = b;
-		else if (is_num && f->key == K_DISTINCT)
-			r->origin->st_distinct = ll;
-		else if (is_num && f->key == K_MAP_FULL)
-			r->origin->st_map_full = ll;
-		else if (is_num && f->key == K_SFAILED)
-			r->origin->st_failed = ll;
-		break;
 	case C_SENTRY:
-		if (!rd->stack || !is_num)
-			break;
-		if (f->key == K_ID)
-			rd->stack->id = ll;
-		else if (f->key == K_A_STEAL)
-			rd->stack->steal = ll;
-		else if (f->key == K_A_CLAIM)
-			rd->stack->claim = ll;
-		break;
 	case C_SFRAMES:
-		if (rd->stack && s)
-			po_stack_frame(r->origin, rd->stack, (const char *)s, slen);
-		break;
 	case C_PAT:
-		if (is_num && (f->key == K_A_STEAL || f->key == K_A_CLAIM) && ll > 0)
-			rd->pat_n += ll;
+		attr_scalar(rd, f, is_num, ll, s, slen, is_bool, b);
 		break;
 	case C_STATS:
 		if (is_num && f->key == K_ST_STEAL)
@@ -1052,7 +1079,7 @@ struct pm_reader *pm_reader_new(struct pm_run *run)
 	if (!rd)
 		return NULL;
 	rd->run = run;
-	if (!event_by_len[sizeof(FM_K_TIMESTAMP) - 1][0])
+	if (!event_by_len[sizeof(FM_K_TIMESTAMP) - 1][FM_K_TIMESTAMP[0] & 31][0])
 		index_event_keys();
 	rd->h = yajl_alloc(&callbacks, NULL, rd);
 	if (!rd->h) {
