@@ -443,7 +443,8 @@ static const char *const alloc_frames[] = {
     "steal_suitable_fallback", "try_to_claim_block", "try_to_steal_block", "alloc_slab_page",
     "allocate_slab", "new_slab", "___slab_alloc", "__slab_alloc*", "slab_alloc*",
     "kmem_cache_alloc*", "__kmem_cache_alloc*", "__kmalloc*", "kmalloc_trace*", "kmalloc_node*",
-    "kmalloc_large*", "___kmalloc_large*", "kvmalloc_node", "__kvmalloc_node",
+    "kmalloc_large*", "___kmalloc_large*", "kvmalloc*", "__kvmalloc*", "vmalloc*", "vzalloc*",
+    "__vmalloc_node*", "__vmalloc_area_node", "vm_area_alloc_pages",
     /* the tracepoint and BPF frames, should a stack include them */
     "__traceiter_*", "__bpf_trace_*", "bpf_trace_run*", "bpf_prog_*", "trace_mm_*", NULL};
 

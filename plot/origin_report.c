@@ -271,21 +271,22 @@ static void table_text(FILE *out, const char *key, const struct po_table *t, int
 		const struct po_row *w = &t->row[i];
 
 		if (kind == 0)
-			fprintf(out,
-				"%s: %s %.0f fallbacks, %.3g/s over %.6g s, %.1f%% of the run\n",
-				key, w->label, w->n, w->rate, w->dur, w->share);
+			fprintf(
+			    out, "%s: %s %.0f fallback%s, %.3g/s over %.6g s, %.1f%% of the run\n",
+			    key, w->label, w->n, w->n == 1 ? "" : "s", w->rate, w->dur, w->share);
 		else if (kind == 1)
 			fprintf(out,
 				"%s: %s pid %lld (%lld pid%s) %lld steal, %lld claim, %.1f%%%s%s\n",
 				key, w->label, w->pid, w->pids, w->pids == 1 ? "" : "s", w->steal,
 				w->claim, w->share, w->pattern[0] ? ", most " : "", w->pattern);
 		else
-			fprintf(out, "%s: %s %.0f fallbacks, %.1f%%%s%s\n", key, w->label, w->n,
-				w->share, w->pattern[0] ? ", most " : "", w->pattern);
+			fprintf(out, "%s: %s %.0f fallback%s, %.1f%%%s%s\n", key, w->label, w->n,
+				w->n == 1 ? "" : "s", w->share, w->pattern[0] ? ", most " : "",
+				w->pattern);
 	}
 	if (t->all > t->n)
-		fprintf(out, "%s: (%d more) %.0f fallbacks, %.1f%%\n", key, t->all - t->n, t->rest,
-			pct(t->rest, t->total));
+		fprintf(out, "%s: (%d more) %.0f fallback%s, %.1f%%\n", key, t->all - t->n, t->rest,
+			t->rest == 1 ? "" : "s", pct(t->rest, t->total));
 }
 
 void po_summary_text(FILE *out, const struct pm_run *r)

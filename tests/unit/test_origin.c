@@ -63,6 +63,7 @@ static void short_paths(void)
 	po_short_path(one, 3, out, sizeof(out));
 	UT_EQ_STR(out, "0xffffffffc0a01234", "an unresolved caller alone");
 	UT_CHECK(po_is_alloc_frame("kmalloc_trace_noprof"), "kmalloc_trace_noprof");
+	UT_CHECK(po_is_alloc_frame("__vmalloc_node_range_noprof"), "vmalloc's internals");
 	UT_CHECK(!po_is_alloc_frame("alloc_inode"), "alloc_inode is a caller");
 	UT_CHECK(!po_is_alloc_frame("folio_alloc_buffers"), "folio_alloc_buffers is a caller");
 	UT_CHECK(po_is_entry_frame("asm_exc_page_fault"), "asm_ entry");
