@@ -33,17 +33,37 @@ void po_free(struct po_origin *o)
 
 /* ---- markers ---- */
 
+/* room for one more of n in *v (cap of them, each size bytes), growing by
+ * doubling up to max; 0 ok, -1 full or out of memory */
+static int room(void **v, int n, int *cap, int max, size_t size)
+{
+	void *p;
+	int c;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return -1;
+	c = *cap ? *cap * 2 : 64;
+	if (c > max)
+		c = max;
+	if (!(p = realloc(*v, size * (size_t)c)))
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
 static int name_of(struct po_origin *o, const char *name, int kind)
 {
 	for (int i = 0; i < o->nnames; i++)
 		if (o->names[i].kind == kind && !strcmp(o->names[i].name, name))
 			return i;
-	if (o->nnames == PO_MAX_NAMES) {
+	if (room((void **)&o->names, o->nnames, &o->capnames, PO_MAX_NAMES, sizeof(*o->names))) {
 		o->names_lost++;
 		return -1;
 	}
-	if (!o->names && !(o->names = calloc(PO_MAX_NAMES, sizeof(*o->names))))
-		return -1;
+	memset(&o->names[o->nnames], 0, sizeof(o->names[0]));
 	snprintf(o->names[o->nnames].name, PO_NAME, "%s", name);
 	o->names[o->nnames].kind = kind;
 	o->names[o->nnames].first = INFINITY;
@@ -54,12 +74,10 @@ static void test_begin(struct po_origin *o, double t, int name)
 {
 	int p = o->nocc;
 
-	if (o->nocc == PO_MAX_OCC) {
+	if (room((void **)&o->occ, o->nocc, &o->capocc, PO_MAX_OCC, sizeof(*o->occ))) {
 		o->occ_lost++;
 		return;
 	}
-	if (!o->occ && !(o->occ = malloc(sizeof(*o->occ) * PO_MAX_OCC)))
-		return;
 	/* markers come in time order but for late ones: insert at its place */
 	while (p > 0 && o->occ[p - 1].t0 > t)
 		p--;
@@ -118,13 +136,10 @@ void po_marker(struct po_origin *o, double t, const char *name, const char *kind
 	idx = name_of(o, name, k);
 	if (idx < 0)
 		return;
-	if (o->nmarks < PO_MAX_OCC) {
-		if (!o->marks && !(o->marks = malloc(sizeof(*o->marks) * PO_MAX_OCC)))
-			return;
+	if (!room((void **)&o->marks, o->nmarks, &o->capmarks, PO_MAX_OCC, sizeof(*o->marks)))
 		o->marks[o->nmarks++] = (struct po_mark){t, idx, k, begin};
-	} else {
+	else
 		o->marks_lost++;
-	}
 	if (k == PO_PHASE)
 		phase_edge(o, t, idx, begin);
 	else if (begin)

@@ -98,13 +98,13 @@ struct po_origin {
 	/* marker events */
 	uint64_t n_markers, late, names_lost, occ_lost, marks_lost, phase_lost;
 	struct po_name *names;
-	int nnames;
+	int nnames, capnames;
 	struct po_occ *occ; /* tests, sorted by t0 */
-	int nocc;
+	int nocc, capocc;
 	struct po_occ phase[PO_MAX_PHASE];
 	int nphase;
 	struct po_mark *marks;
-	int nmarks;
+	int nmarks, capmarks;
 	/* extfrag events given to tests: in none of them (before the first, between) */
 	uint64_t attributed, no_test, phase_events;
 	struct po_tailev *tail;
