@@ -28,9 +28,28 @@ static int has(const struct pm_view *v, int i)
 
 int pm_origin_height(const struct pm_view *v)
 {
+	struct po_table *t;
+	int rows = 1;
+
 	if (!has(v, 0) && !has(v, 1))
 		return 0;
-	return 40 + 20 + (ROWS + 3) * LINE + 30;
+	if (v->n == 2 && has(v, 0) && has(v, 1))
+		return 40 + 20 + (ROWS + 3) * LINE + 30;
+	/* one run: as tall as its longest column */
+	if ((t = malloc(sizeof(*t)))) {
+		const struct pm_run *r = v->runs[has(v, 0) ? 0 : 1];
+
+		if (!po_tests_table(r, PO_TEST, t) && t->n + (t->all > ROWS) > rows)
+			rows = t->n + (t->all > ROWS);
+		if (!po_tasks_table(r, t) && t->n + (t->all > ROWS) > rows)
+			rows = t->n + (t->all > ROWS);
+		if (!po_paths_table(r, t) && t->n + (t->all > ROWS) > rows)
+			rows = t->n + (t->all > ROWS);
+		free(t);
+	} else {
+		rows = ROWS;
+	}
+	return 40 + 20 + ((rows < ROWS ? rows : ROWS + 1) + 2) * LINE + 30;
 }
 
 /* one row: label on the left (fitted), value on the right */
