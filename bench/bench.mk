@@ -36,3 +36,31 @@ bench-tools: $(BUILD)/bench/bare $(BUILD)/bench/synthetic
 bench-size: agent workload bench-tools
 	$(Q)BUILD=$(BUILD) bench/size-bench.sh
 .PHONY: bench-size
+
+# make calibrate: the false-positive rate, interval calibration and power of
+# fragmon-plot's A/B verdicts on synthetic same-process pairs (bench/calibrate/,
+# docs/plot.md "Calibration"); CAL_ARGS="--pairs 400 --rows" etc.
+CAL_SRCS := $(wildcard bench/calibrate/*.c)
+CAL_OBJS := $(patsubst bench/calibrate/%.c,$(BUILD)/bench/calibrate/%.o,$(CAL_SRCS))
+CAL_PLOT := $(addprefix $(BUILD)/plot/,reader.o model.o metrics.o stats.o)
+CAL_ARGS ?=
+
+$(BUILD)/bench/calibrate:
+	$(Q)mkdir -p $@
+
+$(BUILD)/bench/calibrate/%.o: bench/calibrate/%.c $(wildcard bench/calibrate/*.h) \
+		$(wildcard plot/*.h) | $(BUILD)/bench/calibrate
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(FM_CFLAGS) -I plot -I bench/calibrate -c $< -o $@
+
+$(BUILD)/bench/calibrate/calibrate: $(CAL_OBJS) $(CAL_PLOT) $(COMMON_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_LDFLAGS) $^ -lyajl -lm -o $@
+
+calibrate: $(BUILD)/bench/calibrate/calibrate
+	$(Q)$(BUILD)/bench/calibrate/calibrate $(CAL_ARGS)
+
+.PHONY: calibrate
+
+# the short fixed-seed calibration in make check (tests/bats/plot.bats) needs it
+plot-test-tools: $(BUILD)/bench/calibrate/calibrate

@@ -109,7 +109,7 @@ static int view_stats(struct pm_view *v, char *err, size_t cap)
 {
 	if (v->n == 2) {
 		v->cmp = malloc(sizeof(*v->cmp));
-		if (!v->cmp || pm_compare(&v->sides[0], &v->sides[1], PM_BOOT_R, v->cmp))
+		if (!v->cmp || pm_compare(&v->sides[0], &v->sides[1], v->cmp))
 			goto oom;
 		return 0;
 	}
@@ -118,7 +118,7 @@ static int view_stats(struct pm_view *v, char *err, size_t cap)
 	if (!v->rows || !v->est)
 		goto oom;
 	v->nrows = pm_rows(v->runs, 1, 0, v->rows, PM_MAX_ROWS);
-	if (pm_estimate(&v->sides[0], v->rows, v->nrows, PM_BOOT_R, v->est, &v->info))
+	if (pm_estimate(&v->sides[0], v->rows, v->nrows, v->est, &v->info))
 		goto oom;
 	return 0;
 oom:

@@ -670,7 +670,7 @@ int pm_overview(struct pm_side *sides, int n, const char *title, const char *out
 		labels[i] = sides[i].label;
 		for (int k = 0; k < sides[i].n; k++)
 			all[nall++] = sides[i].run[k];
-		if (i && pm_compare(&sides[0], &sides[i], PM_BOOT_R, &o->cmp[i - 1])) {
+		if (i && pm_compare(&sides[0], &sides[i], &o->cmp[i - 1])) {
 			snprintf(err, cap, "out of memory");
 			ov_free(o);
 			free(o);

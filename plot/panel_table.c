@@ -47,7 +47,8 @@ int pm_table_height(const struct pm_view *v)
 	int rows = 0;
 
 	if (v->n == 2 && v->cmp)
-		return 40 + 20 + (v->cmp->nwarn + 2) * LINE + (ab_rows(v) + 2) * LINE + 30;
+		return 40 + 20 + (v->cmp->nwarn + 2 + v->cmp->power.have) * LINE +
+		       (ab_rows(v) + 2) * LINE + 30;
 	if (v->n == 1) {
 		int info = 0, cmp = 0, third;
 
@@ -104,11 +105,16 @@ static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 		if (m->type == PM_INFO || !e->v.valid)
 			continue;
 		pm_val_str(m, e->v, buf, sizeof(buf));
-		if (e->have_ci) {
+		if (e->why == PM_W_FEW)
+			snprintf(buf, sizeof(buf), "%.0f of %.0f: too few for a rate", e->num,
+				 e->den);
+		else if (e->have_ci) {
 			int d = pm_decimals(m, e->v.v);
 
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  [%.*f, %.*f]", d,
 				 e->lo, d, e->hi);
+		} else if (e->why == PM_W_NEEDREP) {
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  (needs repeats)");
 		}
 		label_unit(m, lab, sizeof(lab));
 		kv(c, x, yy, w1, lab, buf, 0x111111);
@@ -121,9 +127,9 @@ static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 	else
 		pm_text(
 		    c, x, yy + 4, 11, 0x777777, PM_LEFT, 0,
-		    "95%%: circular block bootstrap, %d bins of %g s, blocks of %d (events) and %d "
-		    "(snapshots), %d replicates",
-		    v->info.bins, v->info.bin_s, v->info.block, v->info.block_snap, PM_BOOT_R);
+		    "95%%: batch means of %d bins of %g s (per row: Politis-White block, batches "
+		    "of two; none: too few independent periods, needs repeats)",
+		    v->info.bins, v->info.bin_s);
 
 	x += w1 + gap;
 	yy = y;
@@ -168,9 +174,12 @@ static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 		if (!(r->succ[s] + r->fail[s]))
 			continue;
 		snprintf(k, sizeof(k), s ? "order %d" : "whole zone (-1)", s - 1);
-		snprintf(buf, sizeof(buf), "%llu / %llu (%.1f%%)", (unsigned long long)r->succ[s],
-			 (unsigned long long)r->fail[s],
-			 100.0 * r->succ[s] / (double)(r->succ[s] + r->fail[s]));
+		snprintf(buf, sizeof(buf), "%llu / %llu", (unsigned long long)r->succ[s],
+			 (unsigned long long)r->fail[s]);
+		/* a share of fewer than 10 runs is not a rate */
+		if (r->succ[s] + r->fail[s] >= 10)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%.1f%%)",
+				 100.0 * r->succ[s] / (double)(r->succ[s] + r->fail[s]));
 		kv(c, x, yy, w3, k, buf, 0x111111);
 		yy += LINE;
 	}
@@ -185,8 +194,10 @@ static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 		if (!r->ef_order[s])
 			continue;
 		snprintf(k, sizeof(k), "order %d", s - 1);
-		snprintf(buf, sizeof(buf), "%llu (%.1f%%)", (unsigned long long)r->ef_order[s],
-			 100.0 * (double)r->ef_order[s] / (double)(r->steal + r->claim));
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->ef_order[s]);
+		if (r->steal + r->claim >= 10)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%.1f%%)",
+				 100.0 * (double)r->ef_order[s] / (double)(r->steal + r->claim));
 		kv(c, x, yy, w3, k, buf, 0x111111);
 		yy += LINE;
 	}
@@ -234,8 +245,14 @@ static const char *verdict_text(const struct pm_canvas *c, const struct pm_view 
 	case PM_V_SAME:
 		snprintf(buf, cap, "%s within noise", c->ft ? "\xe2\x89\x88" : "~");
 		break;
+	case PM_V_NEEDREP:
+		snprintf(buf, cap, "one run: needs repeats");
+		break;
+	case PM_V_UNTESTED:
+		snprintf(buf, cap, "untested (primary %s)", c->ft ? "\xe2\x89\x88" : "~");
+		break;
 	default:
-		snprintf(buf, cap, "%s", d->empty ? "none in either run" : "n/a: too few data");
+		snprintf(buf, cap, "n/a: %s", pm_why_text(d->why));
 		break;
 	}
 	return buf;
@@ -243,6 +260,11 @@ static const char *verdict_text(const struct pm_canvas *c, const struct pm_view 
 
 static void ci_str(const struct pm_mrow *m, const struct pm_est *e, char *buf, size_t cap)
 {
+	if (e->why == PM_W_FEW) {
+		/* a share of too few is not listed as a rate */
+		snprintf(buf, cap, "n/a (%.0f of %.0f)", e->num, e->den);
+		return;
+	}
 	pm_val_str(m, e->v, buf, cap);
 	if (e->v.valid && e->have_ci) {
 		int d = pm_decimals(m, e->v.v);
@@ -269,24 +291,42 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 			cmp->warn[i]);
 		y += LINE;
 	}
-	snprintf(buf, sizeof(buf),
-		 "%s: %d bins of %g s, blocks of %d/%d; %s: %d bins of %g s, blocks of %d/%d "
-		 "(events/snapshots); %d replicates, seed %llu%s",
-		 v->tag[0], cmp->ia.bins, cmp->ia.bin_s, cmp->ia.block, cmp->ia.block_snap,
-		 v->tag[1], cmp->ib.bins, cmp->ib.bin_s, cmp->ib.block, cmp->ib.block_snap,
-		 cmp->reps, (unsigned long long)PM_BOOT_SEED,
-		 cmp->repeats ? "; repeated runs: runs resampled, then blocks" : "");
+	if (cmp->primary >= 0)
+		snprintf(
+		    buf, sizeof(buf),
+		    "primary %s at its own 5%%; %d secondary rows (Holm, familywise 5%%) %s; "
+		    "%s: %s; %s: %s",
+		    cmp->rows[cmp->primary].key, cmp->nsec,
+		    cmp->gate_open ? "tested: the primary differs"
+				   : "not tested: the primary did not differ",
+		    v->tag[0], cmp->ia.runs > 1 ? "runs as the units" : "batch means of one run",
+		    v->tag[1], cmp->ib.runs > 1 ? "runs as the units" : "batch means of one run");
+	else
+		snprintf(buf, sizeof(buf), "no primary row (no extfrag traced); %d rows, Holm",
+			 cmp->nsec);
 	pm_text(c, 60, y,
 		pm_fit(c, 11.5, 7, 0, buf, c->w - 140) > 0 ? pm_fit(c, 11.5, 7, 0, buf, c->w - 140)
 							   : 7,
 		0x666666, PM_LEFT, 0, "method: %s", buf);
 	y += LINE;
+	if (cmp->power.have) {
+		double pt;
+
+		snprintf(
+		    buf, sizeof(buf),
+		    "power: a change of the primary by %.0f%% is seen 80%% of the time; to see "
+		    "1.5x: >= %d runs per side of this length, or one run of >= %.0f s",
+		    100 * cmp->power.mdc_rel, cmp->power.runs_for_15, cmp->power.s_for_15);
+		pt = pm_fit(c, 11.5, 7, 0, buf, c->w - 140);
+		pm_text(c, 60, y, pt > 0 ? pt : 7, 0x666666, PM_LEFT, 0, "%s", buf);
+		y += LINE;
+	}
 	pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2, pm_rgb(0x34495e));
 	pm_text(c, 60, y, 12.5, 0xffffff, PM_LEFT, 1, "Metric (per second of run unless stated)");
 	pm_text(c, xa, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s  [95%%]", v->tag[0]);
 	pm_text(c, xb, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s  [95%%]", v->tag[1]);
 	pm_text(c, xd, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s - %s", v->tag[1], v->tag[0]);
-	pm_text(c, xi, y, 12.5, 0xffffff, PM_RIGHT, 1, "95%% interval (simultaneous)");
+	pm_text(c, xi, y, 12.5, 0xffffff, PM_RIGHT, 1, "interval (its row's level)");
 	pm_text(c, (xv0 + xv1) / 2, y, 12.5, 0xffffff, PM_CENTER, 1, "verdict");
 	y += LINE;
 	for (int k = 0; k < cmp->nrows; k++) {
@@ -303,6 +343,8 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 			pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2,
 				     pm_rgb(0xf7f7f7));
 		label_unit(m, lab, sizeof(lab));
+		if (k == cmp->primary)
+			snprintf(lab + strlen(lab), sizeof(lab) - strlen(lab), " - primary");
 		pt = pm_fit(c, 12.5, 8, 0, lab, xa - 300 - 70);
 		pm_text(c, 60, y, pt > 0 ? pt : 8, 0x222222, PM_LEFT, 0, "%s", lab);
 		ci_str(m, &cmp->a[k], buf, sizeof(buf));
@@ -337,11 +379,11 @@ void pm_panel_table(struct pm_canvas *c, const struct pm_view *v, struct pm_rect
 	char sub[200];
 
 	if (v->n == 2 && v->cmp)
-		snprintf(
-		    sub, sizeof(sub),
-		    "rates per second of run; intervals hold together for all %d rows with one "
-		    "(x%.2f standard errors); a verdict only where B - A excludes 0",
-		    v->cmp->nfam, v->cmp->q);
+		snprintf(sub, sizeof(sub),
+			 "rates per second of run; any verdict by chance in 5%% of comparisons; a "
+			 "verdict only where B - A excludes 0; state rows: zone %s",
+			 pm_run_main_zone(v->runs[0]) ? pm_run_main_zone(v->runs[0])->name
+						      : "none");
 	else
 		snprintf(sub, sizeof(sub), "every event in the file counts; nothing is sampled");
 	{

@@ -6,45 +6,83 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a small, fixed-seed generator (xoshiro256**) ---- */
+/* ---- Student's t (no GPL-2.0 library in Debian has it: GSL is GPL-3) ---- */
 
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t rotl(uint64_t x, int k)
+/* the continued fraction of the regularised incomplete beta (modified Lentz) */
+static double betacf(double a, double b, double x)
 {
-	return (x << k) | (x >> (64 - k));
-}
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
 
-static uint64_t rng_next(struct rng *g)
-{
-	uint64_t r = rotl(g->s[1] * 5, 7) * 9, t = g->s[1] << 17;
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), del;
 
-	g->s[2] ^= g->s[0];
-	g->s[3] ^= g->s[1];
-	g->s[1] ^= g->s[2];
-	g->s[0] ^= g->s[3];
-	g->s[2] ^= t;
-	g->s[3] = rotl(g->s[3], 45);
-	return r;
-}
-
-static void rng_seed(struct rng *g, uint64_t seed)
-{
-	/* splitmix64 fills the state */
-	for (int i = 0; i < 4; i++) {
-		uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		g->s[i] = z ^ (z >> 31);
+		d = 1 + aa * d;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
 	}
+	return h;
 }
 
-static int rng_below(struct rng *g, int n)
+/* I_x(a, b) */
+static double betai(double a, double b, double x)
 {
-	return (int)((rng_next(g) >> 11) % (uint64_t)n);
+	double lb;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	lb = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lb) * betacf(a, b, x) / a;
+	return 1 - exp(lb) * betacf(b, a, 1 - x) / b;
+}
+
+double pm_t_cdf(double t, double df)
+{
+	double tail;
+
+	if (!(df > 0) || isnan(t))
+		return NAN;
+	if (isinf(t))
+		return t > 0 ? 1 : 0;
+	tail = 0.5 * betai(df / 2, 0.5, df / (df + t * t));
+	return t > 0 ? 1 - tail : tail;
+}
+
+double pm_t_quantile(double p, double df)
+{
+	double lo = -1, hi = 1;
+
+	if (!(p > 0 && p < 1) || !(df > 0))
+		return NAN;
+	while (pm_t_cdf(lo, df) > p)
+		lo *= 2;
+	while (pm_t_cdf(hi, df) < p)
+		hi *= 2;
+	for (int i = 0; i < 200 && hi - lo > 1e-10 * (1 + fabs(lo)); i++) {
+		double mid = (lo + hi) / 2;
+
+		if (pm_t_cdf(mid, df) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
 }
 
 /* ---- Politis-White (2004, corrected by Patton, Politis, White 2009) ---- */
@@ -105,6 +143,13 @@ int pm_block_length(const double *x, int n)
 		g += l * abs(k) * acov[abs(k)];
 		d0 += l * acov[abs(k)];
 	}
+	/* the spectral density at 0 is at least the lag-0 variance's share for a
+	 * series whose autocorrelations are not positive overall: a flat-top
+	 * estimate near 0 (negative correlations at a lag or two: a ratio's
+	 * residuals, white noise by chance) made b explode to n/3; short blocks
+	 * over-, never under-state the variance of such a series */
+	if (d0 < acov[0])
+		d0 = acov[0];
 	free(acov);
 	if (g == 0 || d0 == 0)
 		return 1;
@@ -118,65 +163,6 @@ int pm_block_length(const double *x, int n)
 
 /* ---- one run cut into analysis bins ---- */
 
-struct series {
-	const struct pm_run *r;
-	int T;		 /* bins */
-	int L[2];	 /* block length of each channel group (events, snapshots) */
-	double w;	 /* bin width, s */
-	double duration; /* s */
-	/* the channels kept (those the rows are made of): group 0's, then group 1's */
-	int ch[CH_N], nch, ngrp0;
-	double *pre; /* prefix sums over the doubled series: (2T + 1) x nch */
-	double total[CH_N];
-};
-
-static void series_free(struct series *s)
-{
-	free(s->pre);
-	s->pre = NULL;
-}
-
-/*
- * Two groups of channels, each resampled with its own block length: the events
- * (bursts of seconds) and what the snapshots say (states that move slowly).
- * One length for both would be the states' for the events too: intervals of
- * event rates wider than their own time structure calls for.  The groups are
- * drawn independently; a row never mixes them but extfrag per GiB allocated,
- * whose interval is then, if anything, wider.
- */
-static int group_of(int ch)
-{
-	switch (ch) {
-	case CH_VM_STALL:
-	case CH_VM_FAIL:
-	case CH_VM_SUCC:
-	case CH_ALLOC_GIB:
-	case CH_NSNAP:
-	case CH_FREE_TOT:
-	case CH_FREE_HIGH:
-	case CH_PB_TOT:
-	case CH_PB_UNMOV:
-	case CH_PB_RECL:
-	case CH_ZN:
-	case CH_FREEBLK_HO:
-	case CH_FI_HO_SUM:
-	case CH_FI_HO_N:
-	case CH_US_HO_SUM:
-	case CH_US_HO_N:
-	case CH_US_O3_SUM:
-	case CH_US_O3_N:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* the channels whose time structure sets the block length of their group */
-static const int drivers[] = {CH_EF,	    CH_CRUNS,	   CH_MIG_OK,	CH_VM_STALL,
-			      CH_US_HO_SUM, CH_FREEBLK_HO, CH_PB_UNMOV, CH_FREE_HIGH};
-
-#define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))
-
 static int target_bins = PM_TARGET_BINS;
 
 void pm_stats_set_bins(int bins)
@@ -184,22 +170,29 @@ void pm_stats_set_bins(int bins)
 	target_bins = bins > 0 ? bins : PM_TARGET_BINS;
 }
 
-/* run r cut into analysis bins, prefix sums of channels ch[0..nch) (group 0
- * first, ngrp0 of them) */
-static int series_make(struct series *s, const struct pm_run *r, const int *ch, int nch, int ngrp0)
+struct series {
+	int T;		 /* bins */
+	double w;	 /* bin width, s */
+	double duration; /* s */
+	double *x;	 /* T x CH_N channel sums per bin */
+	double total[CH_N];
+};
+
+static void series_free(struct series *s)
 {
-	double dur = pm_run_duration(r), *x, span;
+	free(s->x);
+	s->x = NULL;
+}
+
+/* r cut into about target_bins bins to the end of the run (quiet bins after
+ * the last event count too), none shorter than the snapshot interval */
+static int series_make(struct series *s, const struct pm_run *r)
+{
+	double dur = pm_run_duration(r), span = r->nbins;
 	int f = 1; /* fine bins per analysis bin */
 
 	memset(s, 0, sizeof(*s));
-	s->r = r;
 	s->duration = dur;
-	memcpy(s->ch, ch, sizeof(*ch) * (size_t)nch);
-	s->nch = nch;
-	s->ngrp0 = ngrp0;
-	/* about PM_TARGET_BINS bins to the end of the run (quiet bins after the last
-	 * event count too), none shorter than the snapshot interval */
-	span = r->nbins;
 	if (dur > 0 && dur / r->bw > span && dur / r->bw < 1e9)
 		span = ceil(dur / r->bw);
 	while (span / f > target_bins ||
@@ -209,269 +202,208 @@ static int series_make(struct series *s, const struct pm_run *r, const int *ch, 
 	s->T = (int)ceil(span / f);
 	if (s->T < 1)
 		s->T = 1;
-	s->pre = calloc((size_t)(2 * s->T + 1) * (size_t)(nch ? nch : 1), sizeof(double));
-	x = calloc((size_t)s->T * NDRIVERS, sizeof(double));
-	if (!s->pre || !x) {
-		free(x);
-		series_free(s);
+	s->x = malloc(sizeof(double) * (size_t)s->T * CH_N);
+	if (!s->x)
 		return -1;
-	}
 	for (int t = 0; t < s->T; t++) {
-		double c[CH_N];
-		double *row = s->pre + (size_t)(t + 1) * nch, *prev = s->pre + (size_t)t * nch;
+		double *c = s->x + (size_t)t * CH_N;
 
 		pm_run_channels(r, t * f, (t + 1) * f, c);
-		for (int u = 0; u < nch; u++)
-			row[u] = prev[u] + c[ch[u]];
 		for (int k = 0; k < CH_N; k++)
 			s->total[k] += c[k];
-		for (size_t k = 0; k < NDRIVERS; k++)
-			x[k * (size_t)s->T + (size_t)t] = c[drivers[k]];
 	}
-	/* the second lap, for blocks that wrap around the end */
-	for (int t = s->T; t < 2 * s->T; t++) {
-		double *row = s->pre + (size_t)(t + 1) * nch;
-		const double *same = s->pre + (size_t)(t + 1 - s->T) * nch;
-		const double *last = s->pre + (size_t)s->T * nch;
-
-		for (int u = 0; u < nch; u++)
-			row[u] = last[u] + same[u];
-	}
-	s->L[0] = s->L[1] = 1;
-	for (size_t k = 0; k < NDRIVERS; k++) {
-		int L = pm_block_length(x + k * (size_t)s->T, s->T), grp = group_of(drivers[k]);
-
-		if (L > s->L[grp])
-			s->L[grp] = L;
-	}
-	free(x);
 	return 0;
-}
-
-/* add one circular block-bootstrap replicate of s's channel group grp to ch */
-static void resample(const struct series *s, int grp, struct rng *g, double *ch)
-{
-	int left = s->T, L = s->L[grp], from = grp ? s->ngrp0 : 0;
-	int to = grp ? s->nch : s->ngrp0;
-
-	while (left > 0 && to > from) {
-		int len = left < L ? left : L, start = rng_below(g, s->T);
-		const double *hi = s->pre + (size_t)(start + len) * s->nch;
-		const double *lo = s->pre + (size_t)start * s->nch;
-
-		for (int u = from; u < to; u++)
-			ch[s->ch[u]] += hi[u] - lo[u];
-		left -= len;
-	}
 }
 
 /* a side: its runs cut into series */
-struct sideboot {
+struct sidedata {
 	int n;
 	struct series s[PM_MAX_REPEATS];
-	double *rep; /* reps x nrows values */
+	double duration; /* all runs */
 };
 
-static void sideboot_free(struct sideboot *b)
+static void sidedata_free(struct sidedata *b)
 {
 	for (int i = 0; i < b->n; i++)
 		series_free(&b->s[i]);
-	free(b->rep);
-	b->rep = NULL;
 	b->n = 0;
 }
 
-/* R replicates of every row for one side */
-static int side_boot(const struct pm_side *side, const struct pm_mrow *rows, int nrows, int reps,
-		     uint64_t seed, struct sideboot *b)
+static int sidedata_make(const struct pm_side *side, struct sidedata *b)
 {
-	struct rng g;
-	char seen[CH_N] = {0};
-	int used[CH_N], nu = 0, ngrp0 = 0;
-
 	memset(b, 0, sizeof(*b));
-	/* only the channels the rows are made of, the events' group first */
-	for (int k = 0; k < nrows; k++)
-		if (rows[k].type != PM_INFO) {
-			seen[rows[k].num] = 1;
-			if (rows[k].type == PM_RATIO)
-				seen[rows[k].den] = 1;
-		}
-	for (int grp = 0; grp < 2; grp++)
-		for (int c = 0; c < CH_N; c++)
-			if (seen[c] && group_of(c) == grp) {
-				used[nu++] = c;
-				ngrp0 += !grp;
-			}
 	for (int i = 0; i < side->n; i++) {
-		if (series_make(&b->s[i], side->run[i], used, nu, ngrp0)) {
-			sideboot_free(b);
+		if (series_make(&b->s[i], side->run[i])) {
+			sidedata_free(b);
 			return -1;
 		}
+		b->duration += b->s[i].duration;
 		b->n++;
-	}
-	b->rep = malloc(sizeof(double) * (size_t)reps * (size_t)(nrows ? nrows : 1));
-	if (!b->rep) {
-		sideboot_free(b);
-		return -1;
-	}
-	rng_seed(&g, seed);
-	for (int r = 0; r < reps; r++) {
-		double ch[CH_N] = {0}, dur = 0;
-		int pick[PM_MAX_REPEATS];
-
-		/* stage 1 (several runs): which runs this replicate is made of */
-		for (int i = 0; i < b->n; i++)
-			pick[i] = b->n > 1 ? rng_below(&g, b->n) : 0;
-		for (int i = 0; i < b->n; i++) {
-			for (int grp = 0; grp < 2; grp++)
-				resample(&b->s[pick[i]], grp, &g, ch);
-			dur += b->s[pick[i]].duration;
-		}
-		for (int k = 0; k < nrows; k++)
-			b->rep[(size_t)r * nrows + k] =
-			    rows[k].type == PM_INFO ? NAN : pm_value_of_sums(&rows[k], ch, dur);
 	}
 	return 0;
 }
 
-/* the k-th smallest of a[0..n) (quickselect; a is reordered): two percentiles
- * of 2000 replicates per row need no full sort */
-static double kth(double *a, int n, int k)
+void pm_row_bounds(const struct pm_mrow *m, double *lo, double *hi)
 {
-	int lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		double pivot = a[lo + (hi - lo) / 2];
-		int i = lo, j = hi;
-
-		while (i <= j) {
-			while (a[i] < pivot)
-				i++;
-			while (a[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = a[i];
-
-				a[i++] = a[j];
-				a[j--] = t;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return a[k];
+	*lo = 0;
+	*hi = INFINITY;
+	if (m->type == PM_RATIO && m->scale == 100)
+		*hi = 100; /* shares */
+	else if (m->type == PM_RATIO && m->scale == 0.001)
+		*hi = 1; /* indices x1000, shown as 0..1 */
 }
 
-/* the side's value of a row: pooled sums of its runs */
-static struct pm_val side_value(const struct pm_side *side, const struct sideboot *b,
-				const struct pm_mrow *m)
+/* numerator and denominator of a row in one bin (a rate: seconds) */
+static void nd(const struct pm_mrow *m, const double *ch, double secs, double *num, double *den)
 {
-	struct pm_val v = {0, 0};
-	double ch[CH_N] = {0}, dur = 0;
+	*num = ch[m->num] * m->scale;
+	*den = m->type == PM_RATIO ? ch[m->den] : secs;
+}
+
+/*
+ * The value of a row for one side and its standard error: pooled sums; the
+ * units are the runs (two or more) or batches of one run's bins.
+ */
+static void side_row(const struct pm_side *side, const struct sidedata *b, const struct pm_mrow *m,
+		     struct pm_est *e)
+{
+	double N = 0, D = 0, R, var = 0, lo, hi;
 	int applies = 0;
 
+	memset(e, 0, sizeof(*e));
 	for (int i = 0; i < side->n; i++)
 		applies |= pm_row_applies(m, side->run[i]);
-	if (!applies)
-		return v;
+	if (!applies) {
+		e->why = PM_W_NONE;
+		return;
+	}
 	if (m->type == PM_INFO) {
 		/* counts add up over the runs of a side */
-		double sum = 0;
-		int n = 0;
-
 		for (int i = 0; i < side->n; i++) {
 			struct pm_val x = pm_value(m, side->run[i], NULL);
 
 			if (x.valid) {
-				sum += x.v;
-				n++;
+				e->v.v += x.v;
+				e->v.valid = 1;
 			}
 		}
-		v.valid = n > 0;
-		v.v = sum;
-		return v;
-	}
-	for (int i = 0; i < b->n; i++) {
-		for (int c = 0; c < CH_N; c++)
-			ch[c] += b->s[i].total[c];
-		dur += b->s[i].duration;
-	}
-	v.v = pm_value_of_sums(m, ch, dur);
-	v.valid = isfinite(v.v);
-	return v;
-}
-
-/* enough data for an interval: bins to resample, and the denominator */
-static int ci_possible(const struct pm_side *side, const struct sideboot *b,
-		       const struct pm_mrow *m)
-{
-	double den = 0;
-
-	if (m->type == PM_INFO)
-		return 0;
-	for (int i = 0; i < b->n; i++) {
-		if (b->s[i].T < 4 && b->n < 2)
-			return 0;
-		if (m->type == PM_RATIO)
-			den += b->s[i].total[m->den];
-	}
-	(void)side;
-	return m->type != PM_RATIO || den >= (m->min_den > 0 ? m->min_den : 1);
-}
-
-static void est_ci(struct pm_est *e, const double *rep, int nrows, int k, int reps, double *tmp)
-{
-	int n = 0;
-
-	e->have_ci = 0;
-	for (int r = 0; r < reps; r++) {
-		double v = rep[(size_t)r * nrows + k];
-
-		if (isfinite(v))
-			tmp[n++] = v;
-	}
-	/* replicates where the value is undefined (no data drawn): too thin */
-	if (n < reps * 0.95 || n < 20)
 		return;
-	e->lo = kth(tmp, n, (int)floor(0.025 * (n - 1)));
-	e->hi = kth(tmp, n, (int)ceil(0.975 * (n - 1)));
+	}
+	for (int i = 0; i < b->n; i++) {
+		double n1, d1;
+
+		nd(m, b->s[i].total, b->s[i].duration, &n1, &d1);
+		N += n1;
+		D += d1;
+	}
+	if (!(D > 0)) {
+		e->why = PM_W_NONE;
+		return;
+	}
+	R = N / D;
+	e->num = N / m->scale;
+	e->den = D;
+	e->v.v = R;
+	e->v.valid = isfinite(R);
+	if (m->type == PM_RATIO && D < (m->min_den > 0 ? m->min_den : 1)) {
+		e->why = m->scale == 100 ? PM_W_FEW : PM_W_FEWVAL;
+		return;
+	}
+	if (b->n >= 2) {
+		/* runs as the units: e_i = N_i - R D_i */
+		for (int i = 0; i < b->n; i++) {
+			double n1, d1;
+
+			nd(m, b->s[i].total, b->s[i].duration, &n1, &d1);
+			var += (n1 - R * d1) * (n1 - R * d1);
+		}
+		var *= (double)b->n / (b->n - 1);
+		e->df = b->n - 1;
+		e->units = b->n;
+	} else {
+		const struct series *s = &b->s[0];
+		double *res, sum2 = 0, sumx = 0, sumx2 = 0;
+		int T = s->T, L, k;
+
+		if (T < 4) {
+			e->why = PM_W_SHORT;
+			return;
+		}
+		res = malloc(sizeof(double) * (size_t)T);
+		if (!res) {
+			e->why = PM_W_SHORT;
+			return;
+		}
+		for (int t = 0; t < T; t++) {
+			double n1, d1;
+
+			nd(m, s->x + (size_t)t * CH_N, s->duration / T, &n1, &d1);
+			res[t] = n1 - R * d1;
+		}
+		L = pm_block_length(res, T);
+		k = T / (PM_BATCH_BLOCKS * L);
+		if (k > PM_BATCH_MAX)
+			k = PM_BATCH_MAX;
+		e->block = L;
+		e->units = k;
+		if (k >= 2) {
+			for (int j = 0; j < k; j++) {
+				int t0 = (int)((long)j * T / k), t1 = (int)((long)(j + 1) * T / k);
+				double E = 0, X = 0;
+
+				for (int t = t0; t < t1; t++) {
+					E += res[t];
+					X += s->x[(size_t)t * CH_N + m->num];
+				}
+				sum2 += E * E;
+				sumx += X;
+				sumx2 += X * X;
+			}
+		}
+		free(res);
+		/* too few independent periods, or the numerator in about one or two
+		 * batches (a run that is one burst): no interval from this run */
+		if (k < PM_BATCH_MIN || (sumx2 > 0 && sumx * sumx / sumx2 < 3)) {
+			e->why = PM_W_NEEDREP;
+			return;
+		}
+		var = sum2 * k / (k - 1);
+		e->df = k - 1;
+	}
+	e->se = sqrt(var) / D;
+	if (!isfinite(e->se)) {
+		e->why = PM_W_SHORT;
+		return;
+	}
+	pm_row_bounds(m, &lo, &hi);
+	{
+		double q = pm_t_quantile(1 - PM_ALPHA / 2, e->df);
+
+		e->lo = fmax(lo, R - q * e->se);
+		e->hi = fmin(hi, R + q * e->se);
+	}
 	e->have_ci = 1;
 }
 
-static void fill_info(struct pm_boot_info *in, const struct sideboot *b)
+static void fill_info(struct pm_boot_info *in, const struct sidedata *b)
 {
 	in->runs = b->n;
 	in->bins = b->n ? b->s[0].T : 0;
 	in->bin_s = b->n ? b->s[0].w : 0;
-	in->block = b->n ? b->s[0].L[0] : 0;
-	in->block_snap = b->n ? b->s[0].L[1] : 0;
 }
 
-int pm_estimate(const struct pm_side *s, const struct pm_mrow *rows, int nrows, int reps,
-		struct pm_est *est, struct pm_boot_info *info)
+int pm_estimate(const struct pm_side *s, const struct pm_mrow *rows, int nrows, struct pm_est *est,
+		struct pm_boot_info *info)
 {
-	struct sideboot b;
-	double *tmp = malloc(sizeof(double) * (size_t)(reps > 0 ? reps : 1));
+	struct sidedata b;
 
-	if (!tmp || side_boot(s, rows, nrows, reps, PM_BOOT_SEED, &b)) {
-		free(tmp);
+	if (sidedata_make(s, &b))
 		return -1;
-	}
-	for (int k = 0; k < nrows; k++) {
-		est[k].v = side_value(s, &b, &rows[k]);
-		est[k].have_ci = 0;
-		if (est[k].v.valid && ci_possible(s, &b, &rows[k]))
-			est_ci(&est[k], b.rep, nrows, k, reps, tmp);
-	}
+	for (int k = 0; k < nrows; k++)
+		side_row(s, &b, &rows[k], &est[k]);
 	if (info)
 		fill_info(info, &b);
-	sideboot_free(&b);
-	free(tmp);
+	sidedata_free(&b);
 	return 0;
 }
 
@@ -488,8 +420,32 @@ const char *pm_verdict_word(enum pm_verdict v)
 		return "higher";
 	case PM_V_LOWER:
 		return "lower";
+	case PM_V_NEEDREP:
+		return "needs repeats";
+	case PM_V_UNTESTED:
+		return "untested";
 	default:
 		return "n/a";
+	}
+}
+
+const char *pm_why_text(enum pm_why w)
+{
+	switch (w) {
+	case PM_W_NONE:
+		return "nothing to measure";
+	case PM_W_FEW:
+		return "too few to be a rate";
+	case PM_W_FEWVAL:
+		return "too few values for an interval";
+	case PM_W_SHORT:
+		return "run too short for an interval";
+	case PM_W_NEEDREP:
+		return "one run: needs repeats";
+	case PM_W_EMPTY:
+		return "none in either run";
+	default:
+		return "";
 	}
 }
 
@@ -508,12 +464,136 @@ static double side_duration(const struct pm_side *s)
 	return s->n ? d / s->n : 0;
 }
 
-int pm_compare(const struct pm_side *a, const struct pm_side *b, int reps, struct pm_compare *out)
+/* B - A of row k: Welch's t; 0 when there is a test */
+static int diff_row(struct pm_compare *out, int k)
 {
-	struct sideboot ba, bb;
+	const struct pm_est *a = &out->a[k], *b = &out->b[k];
+	struct pm_diff *d = &out->d[k];
+	const struct pm_mrow *m = &out->rows[k];
+	double va, vb;
+
+	d->valid = a->v.valid && b->v.valid;
+	d->d = d->valid ? b->v.v - a->v.v : 0;
+	d->verdict = PM_V_NA;
+	/* nothing of it in either run: nothing to compare */
+	d->empty = d->valid && a->v.v == 0 && b->v.v == 0 && (m->type == PM_RATE || m->min_den > 0);
+	if (d->empty) {
+		d->why = PM_W_EMPTY;
+		return -1;
+	}
+	if (!d->valid) {
+		d->why = a->v.valid ? b->why : a->why;
+		return -1;
+	}
+	if (!a->have_ci || !b->have_ci) {
+		d->why = a->have_ci ? b->why : a->why;
+		if (d->why == PM_W_NEEDREP)
+			d->verdict = PM_V_NEEDREP;
+		return -1;
+	}
+	va = a->se * a->se;
+	vb = b->se * b->se;
+	d->se = sqrt(va + vb);
+	if (!(d->se > 0)) {
+		/* no spread on either side (a constant): no test */
+		d->why = PM_W_EMPTY;
+		if (d->d == 0)
+			return -1;
+		d->why = PM_W_NEEDREP;
+		d->verdict = PM_V_NEEDREP;
+		return -1;
+	}
+	d->df = (va + vb) * (va + vb) /
+		((va > 0 ? va * va / a->df : 0) + (vb > 0 ? vb * vb / b->df : 0));
+	d->p = 2 * (1 - pm_t_cdf(fabs(d->d) / d->se, d->df));
+	return 0;
+}
+
+/* the interval at level alpha and the verdict it gives */
+static void decide(struct pm_compare *out, int k, double alpha, int tested)
+{
+	struct pm_diff *d = &out->d[k];
+	const struct pm_mrow *m = &out->rows[k];
+	double q = pm_t_quantile(1 - alpha / 2, d->df), lo, hi;
+
+	pm_row_bounds(m, &lo, &hi);
+	d->level = alpha;
+	d->have_ci = 1;
+	d->lo = fmax(lo - hi, d->d - q * d->se);
+	d->hi = fmin(hi - lo, d->d + q * d->se);
+	if (d->lo <= 0 && d->hi >= 0)
+		d->verdict = PM_V_SAME;
+	else if (!tested)
+		d->verdict = PM_V_UNTESTED;
+	else if (m->better == PM_NEUTRAL)
+		d->verdict = d->d > 0 ? PM_V_HIGHER : PM_V_LOWER;
+	else
+		d->verdict = (d->d > 0) == (m->better == PM_HIGHER) ? PM_V_BETTER : PM_V_WORSE;
+}
+
+/* the primary question: fallbacks per GiB allocated where both sides can say, else per second */
+static int pick_primary(const struct pm_compare *out)
+{
+	int g = pm_row_find(out->rows, out->nrows, "extfrag_per_gib");
+
+	if (g >= 0 && out->a[g].v.valid && out->b[g].v.valid)
+		return g;
+	return pm_row_find(out->rows, out->nrows, "extfrag_per_s");
+}
+
+/* idx[0..n) sorted by the rows' p-values (insertion: a few dozen rows) */
+static void sort_by_p(int *idx, int n, const struct pm_diff *d)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && d[idx[j]].p < d[idx[j - 1]].p; j--) {
+			int t = idx[j];
+
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+}
+
+/* what the primary row could have seen: 80% power, two-sided 5% */
+static void power_of(struct pm_compare *out, const struct pm_side *a, const struct pm_side *b)
+{
+	int k = out->primary;
+	const struct pm_est *ea, *eb;
+	double va, vb, ra, za = 1.959964, zb = 0.841621, need, len;
+
+	if (k < 0 || !out->d[k].have_ci)
+		return;
+	ea = &out->a[k];
+	eb = &out->b[k];
+	ra = ea->v.v;
+	out->power.have = 1;
+	out->power.mdc =
+	    (pm_t_quantile(0.975, out->d[k].df) + pm_t_quantile(0.8, out->d[k].df)) * out->d[k].se;
+	out->power.mdc_rel = ra > 0 ? out->power.mdc / ra : NAN;
+	/* variance per run-second, as if it fell as 1 / (runs x length) */
+	va = ea->se * ea->se * a->n * side_duration(a);
+	vb = eb->se * eb->se * b->n * side_duration(b);
+	len = (side_duration(a) + side_duration(b)) / 2;
+	if (!(ra > 0) || !(len > 0))
+		return;
+	need = (za + zb) * (za + zb) * (va + vb) / (0.25 * ra * ra); /* run-seconds per side */
+	out->power.s_for_15 = need;
+	/* runs of this length, the spread between them as the units (t, n - 1 each) */
+	for (int n = 2; n <= 1000; n++) {
+		double df = 2.0 * (n - 1);
+		double q = pm_t_quantile(0.975, df) + pm_t_quantile(0.8, df);
+
+		if (q * q * (va + vb) / (n * len) <= 0.25 * ra * ra) {
+			out->power.runs_for_15 = n;
+			break;
+		}
+	}
+}
+
+int pm_compare(const struct pm_side *a, const struct pm_side *b, struct pm_compare *out)
+{
+	struct sidedata ba, bb;
 	struct pm_run *runs[2 * PM_MAX_REPEATS];
-	double *tmp, *se, *tmax;
-	int nr = 0, ok[PM_MAX_ROWS], nt = 0;
+	int nr = 0, idx[PM_MAX_ROWS], m = 0, p;
 
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < a->n; i++)
@@ -521,100 +601,48 @@ int pm_compare(const struct pm_side *a, const struct pm_side *b, int reps, struc
 	for (int i = 0; i < b->n; i++)
 		runs[nr++] = b->run[i];
 	out->nrows = pm_rows(runs, nr, 1, out->rows, PM_MAX_ROWS);
-	out->reps = reps;
 	out->repeats = a->n >= 2 && b->n >= 2;
-	if (side_boot(a, out->rows, out->nrows, reps, PM_BOOT_SEED, &ba))
+	if (sidedata_make(a, &ba))
 		return -1;
-	/* an independent stream for B: the halves of one run must not be drawn alike */
-	if (side_boot(b, out->rows, out->nrows, reps, PM_BOOT_SEED ^ 0xb5ad4eceda1ce2a9ULL, &bb)) {
-		sideboot_free(&ba);
+	if (sidedata_make(b, &bb)) {
+		sidedata_free(&ba);
 		return -1;
 	}
 	fill_info(&out->ia, &ba);
 	fill_info(&out->ib, &bb);
-	tmp = malloc(sizeof(double) * (size_t)reps);
-	se = calloc(PM_MAX_ROWS, sizeof(double));
-	tmax = malloc(sizeof(double) * (size_t)reps);
-	if (!tmp || !se || !tmax) {
-		free(tmp);
-		free(se);
-		free(tmax);
-		sideboot_free(&ba);
-		sideboot_free(&bb);
-		return -1;
-	}
 	for (int k = 0; k < out->nrows; k++) {
-		const struct pm_mrow *m = &out->rows[k];
-		struct pm_diff *d = &out->d[k];
-		double sum = 0, sum2 = 0;
-		int n = 0;
-
-		out->a[k].v = side_value(a, &ba, m);
-		out->b[k].v = side_value(b, &bb, m);
-		ok[k] = 0;
-		if (out->a[k].v.valid && ci_possible(a, &ba, m))
-			est_ci(&out->a[k], ba.rep, out->nrows, k, reps, tmp);
-		if (out->b[k].v.valid && ci_possible(b, &bb, m))
-			est_ci(&out->b[k], bb.rep, out->nrows, k, reps, tmp);
-		d->valid = out->a[k].v.valid && out->b[k].v.valid;
-		d->d = d->valid ? out->b[k].v.v - out->a[k].v.v : 0;
-		d->verdict = PM_V_NA;
-		/* nothing of it in either run: nothing to compare */
-		d->empty = d->valid && out->a[k].v.v == 0 && out->b[k].v.v == 0 &&
-			   (m->type == PM_RATE || out->rows[k].min_den > 0);
-		if (!d->valid || !out->a[k].have_ci || !out->b[k].have_ci)
-			continue;
-		for (int r = 0; r < reps; r++) {
-			double x =
-			    bb.rep[(size_t)r * out->nrows + k] - ba.rep[(size_t)r * out->nrows + k];
-
-			if (isfinite(x)) {
-				sum += x;
-				sum2 += x * x;
-				n++;
-			}
-		}
-		if (n < reps * 0.95 || n < 20 || d->empty)
-			continue;
-		se[k] = sqrt(fmax(0, (sum2 - sum * sum / n) / (n - 1)));
-		ok[k] = 1;
+		side_row(a, &ba, &out->rows[k], &out->a[k]);
+		side_row(b, &bb, &out->rows[k], &out->b[k]);
 	}
-	/* the simultaneous multiplier: max over the family of |B* - A* - d| / se */
-	for (int r = 0; r < reps; r++) {
-		double m = 0;
-
-		for (int k = 0; k < out->nrows; k++) {
-			double x;
-
-			if (!ok[k] || se[k] <= 0)
-				continue;
-			x = bb.rep[(size_t)r * out->nrows + k] - ba.rep[(size_t)r * out->nrows + k];
-			if (isfinite(x) && fabs(x - out->d[k].d) / se[k] > m)
-				m = fabs(x - out->d[k].d) / se[k];
-		}
-		tmax[nt++] = m;
+	sidedata_free(&ba);
+	sidedata_free(&bb);
+	p = out->primary = pick_primary(out);
+	/* no extfrag traced on either side (mode compaction or snapshot): no primary
+	 * question, the rows are one Holm family at 5% */
+	out->gate_open = p < 0;
+	/* the primary at its own 5% */
+	if (p >= 0 && !diff_row(out, p)) {
+		decide(out, p, PM_ALPHA, 1);
+		out->gate_open = out->d[p].verdict != PM_V_SAME;
 	}
+	/* the secondaries: Holm among them, tested only through the open gate */
 	for (int k = 0; k < out->nrows; k++)
-		out->nfam += ok[k] && se[k] > 0;
-	out->q = out->nfam ? kth(tmax, nt, (int)ceil(0.95 * (nt - 1))) : 1.96;
-	if (out->q < 1.96)
-		out->q = 1.96; /* never narrower than one row's own 95% */
-	for (int k = 0; k < out->nrows; k++) {
-		struct pm_diff *d = &out->d[k];
-		enum pm_better better = out->rows[k].better;
+		if (k != p && !diff_row(out, k))
+			idx[m++] = k;
+	out->nsec = m;
+	sort_by_p(idx, m, out->d);
+	{
+		int stop = m; /* the first row Holm does not reject */
 
-		if (!ok[k])
-			continue;
-		d->have_ci = 1;
-		d->lo = d->d - out->q * se[k];
-		d->hi = d->d + out->q * se[k];
-		if (d->lo <= 0 && d->hi >= 0)
-			d->verdict = PM_V_SAME;
-		else if (better == PM_NEUTRAL)
-			d->verdict = d->d > 0 ? PM_V_HIGHER : PM_V_LOWER;
-		else
-			d->verdict = (d->d > 0) == (better == PM_HIGHER) ? PM_V_BETTER : PM_V_WORSE;
+		for (int i = 0; i < m && stop == m; i++)
+			if (!out->gate_open || out->d[idx[i]].p > PM_ALPHA / (m - i))
+				stop = i;
+		/* rejected rows at their own step's level; the rest at the level where Holm
+		 * stopped: each interval excludes 0 exactly when its row is called */
+		for (int i = 0; i < m; i++)
+			decide(out, idx[i], PM_ALPHA / (m - (i < stop ? i : stop)), i < stop);
 	}
+	power_of(out, a, b);
 	{
 		double da = side_duration(a), db = side_duration(b);
 
@@ -636,10 +664,5 @@ int pm_compare(const struct pm_side *a, const struct pm_side *b, int reps, struc
 			    "part that was written",
 			    r->label);
 	}
-	free(tmp);
-	free(se);
-	free(tmax);
-	sideboot_free(&ba);
-	sideboot_free(&bb);
 	return 0;
 }

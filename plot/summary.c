@@ -13,13 +13,6 @@
 #include "stats.h"
 #include "warnings.h"
 
-static int summary_reps = PM_BOOT_R;
-
-void pm_summary_set_reps(int reps)
-{
-	summary_reps = reps > 0 ? reps : PM_BOOT_R;
-}
-
 static const char *run_format(const struct pm_run *r)
 {
 	return r->have_run ? "fragmon" : "legacy";
@@ -30,13 +23,26 @@ static void fmt(const struct pm_mrow *m, double x, double ref, int sign, char *b
 	snprintf(buf, cap, sign ? "%+.*f" : "%.*f", pm_decimals(m, ref), x);
 }
 
-static void method_text(FILE *out, const char *who, const struct pm_boot_info *in, int reps)
+static void method_text(FILE *out, const char *who, const struct pm_boot_info *in)
 {
-	fprintf(out,
-		"%s%s%d run%s, %d bins of %g s, blocks of %d (events) and %d (snapshots) bins "
-		"(circular block bootstrap, %d replicates, seed %llu)",
-		who, *who ? ": " : "", in->runs, in->runs == 1 ? "" : "s", in->bins, in->bin_s,
-		in->block, in->block_snap, reps, (unsigned long long)PM_BOOT_SEED);
+	if (in->runs > 1)
+		fprintf(out, "%s%s%d runs, the spread between them (runs as the units)", who,
+			*who ? ": " : "", in->runs);
+	else
+		fprintf(out,
+			"%s%s1 run, %d bins of %g s, batch means (per row: Politis-White block, "
+			"batches of two blocks, t with batches - 1 df)",
+			who, *who ? ": " : "", in->bins, in->bin_s);
+}
+
+/* a value without an interval, and why: "n/a (1 of 1: too few to be a rate)" */
+static void why_text(const struct pm_mrow *m, const struct pm_est *e, char *buf, size_t cap)
+{
+	(void)m;
+	if (e->why == PM_W_FEW)
+		snprintf(buf, cap, "n/a (%.0f of %.0f: too few to be a rate)", e->num, e->den);
+	else
+		snprintf(buf, cap, "%s", pm_why_text(e->why));
 }
 
 /* one run's rows, values and intervals, and its fallback patterns */
@@ -57,7 +63,7 @@ static const struct runvals *runvals(const struct pm_run *r)
 
 	rv.nrows = pm_rows(&one, 1, 0, rv.rows, PM_MAX_ROWS);
 	rv.np = pm_run_sorted_patterns(r, rv.pat);
-	rv.have_est = !pm_estimate(&side, rv.rows, rv.nrows, summary_reps, rv.est, &rv.in);
+	rv.have_est = !pm_estimate(&side, rv.rows, rv.nrows, rv.est, &rv.in);
 	return &rv;
 }
 
@@ -82,20 +88,32 @@ static void run_text(FILE *out, const struct pm_run *r)
 		if (!v.valid)
 			continue;
 		pm_val_plain(&rv->rows[k], v, buf, sizeof(buf));
-		if (rv->have_est && rv->est[k].have_ci) {
+		if (rv->have_est && rv->est[k].why == PM_W_FEW) {
+			why_text(&rv->rows[k], &rv->est[k], buf, sizeof(buf));
+			fprintf(out, "%s: %s\n", rv->rows[k].key, buf);
+		} else if (rv->have_est && rv->est[k].have_ci) {
 			fmt(&rv->rows[k], rv->est[k].lo, v.v, 0, lo, sizeof(lo));
 			fmt(&rv->rows[k], rv->est[k].hi, v.v, 0, hi, sizeof(hi));
 			fprintf(out, "%s: %s [%s, %s]\n", rv->rows[k].key, buf, lo, hi);
+		} else if (rv->have_est && rv->est[k].why == PM_W_NEEDREP) {
+			fprintf(out, "%s: %s (%s)\n", rv->rows[k].key, buf,
+				pm_why_text(rv->est[k].why));
 		} else {
 			fprintf(out, "%s: %s\n", rv->rows[k].key, buf);
 		}
 	}
-	for (int s = 0; s < PM_ORD; s++)
-		if (r->succ[s] + r->fail[s])
-			fprintf(out, "compaction_order_%d: %llu success, %llu failure (%.1f%%)\n",
-				s - 1, (unsigned long long)r->succ[s],
-				(unsigned long long)r->fail[s],
-				100.0 * (double)r->succ[s] / (double)(r->succ[s] + r->fail[s]));
+	for (int s = 0; s < PM_ORD; s++) {
+		unsigned long long n = r->succ[s] + r->fail[s];
+
+		if (!n)
+			continue;
+		fprintf(out, "compaction_order_%d: %llu success, %llu failure", s - 1,
+			(unsigned long long)r->succ[s], (unsigned long long)r->fail[s]);
+		/* a share of fewer than 10 runs is not a rate */
+		if (n >= 10)
+			fprintf(out, " (%.1f%%)", 100.0 * (double)r->succ[s] / (double)n);
+		fputc('\n', out);
+	}
 	for (int s = 0; s < PM_ORD; s++)
 		if (r->ef_order[s])
 			fprintf(out, "extfrag_order_%d: %llu\n", s - 1,
@@ -109,34 +127,83 @@ static void run_text(FILE *out, const struct pm_run *r)
 	po_summary_text(out, r);
 	if (rv->have_est) {
 		fputs("intervals: 95%, ", out);
-		method_text(out, "", &rv->in, summary_reps);
+		method_text(out, "", &rv->in);
 		fputs(rv->in.bins < 4 ? "; too few bins for intervals\n" : "\n", out);
 	}
+}
+
+/* the verdict column: "worse", "≈ (within noise)", "one run: needs repeats", ... */
+static const char *verdict_text(const struct pm_compare *c, int k)
+{
+	const struct pm_diff *d = &c->d[k];
+
+	switch (d->verdict) {
+	case PM_V_SAME:
+		return "\xe2\x89\x88 (within noise)";
+	case PM_V_NEEDREP:
+		return "one run: needs repeats";
+	case PM_V_UNTESTED:
+		return "untested (primary \xe2\x89\x88)";
+	case PM_V_NA:
+		return d->why == PM_W_FEW ? "n/a (too few to be a rate)" : pm_why_text(d->why);
+	default:
+		return pm_verdict_word(d->verdict);
+	}
+}
+
+/* what the primary could see; "" when it has no interval */
+static void power_text(const struct pm_compare *c, char *buf, size_t cap)
+{
+	const struct pm_power *pw = &c->power;
+
+	buf[0] = '\0';
+	if (!pw->have)
+		return;
+	snprintf(buf, cap,
+		 "power: at this variability a change of the primary by %.0f%% is seen 80%% of the "
+		 "time; to see a 1.5x change: >= %d runs per side of this length, or one run of "
+		 ">= %.0f s per side",
+		 100 * pw->mdc_rel, pw->runs_for_15, pw->s_for_15);
 }
 
 static void compare_text(FILE *out, const struct pm_side *a, const struct pm_side *b)
 {
 	struct pm_compare *c = malloc(sizeof(*c));
+	char pw[320];
 
-	if (!c || pm_compare(a, b, summary_reps, c)) {
+	if (!c || pm_compare(a, b, c)) {
 		fprintf(out, "comparison: out of memory\n");
 		free(c);
 		return;
 	}
 	fprintf(out, "\ncomparison: B = %s vs A = %s\n", b->label, a->label);
+	if (c->primary >= 0) {
+		const struct pm_diff *d = &c->d[c->primary];
+
+		fprintf(out, "primary: %s at its own 5%%: %s", c->rows[c->primary].key,
+			verdict_text(c, c->primary));
+		if (d->have_ci)
+			fprintf(out, " (p = %.2g)", d->p);
+		fputc('\n', out);
+	}
 	fprintf(out,
-		"B - A with 95%% intervals, simultaneous over the %d rows that have one (x%.2f "
-		"standard errors); a verdict only where the interval excludes 0\n",
-		c->nfam, c->q);
+		"secondary: %d rows, Holm at 5%% familywise, %s; each interval at the level its "
+		"row was tested at\n",
+		c->nsec,
+		c->primary < 0 ? "tested (no extfrag traced: no primary question)"
+		: c->gate_open ? "tested because the primary differs"
+			       : "not tested: the primary did not differ");
 	fputs("method: ", out);
-	method_text(out, "A", &c->ia, c->reps);
+	method_text(out, "A", &c->ia);
 	fputs("; ", out);
-	method_text(out, "B", &c->ib, c->reps);
-	fprintf(out, "%s\n",
-		c->repeats ? "; repeated runs: runs drawn with replacement, then blocks" : "");
+	method_text(out, "B", &c->ib);
+	fputc('\n', out);
+	power_text(c, pw, sizeof(pw));
+	if (pw[0])
+		fprintf(out, "%s\n", pw);
 	for (int i = 0; i < c->nwarn; i++)
 		fprintf(out, "warning: %s\n", c->warn[i]);
-	fprintf(out, "%-36s %12s %12s %12s %24s  %s\n", "metric", "A", "B", "B-A", "95% interval",
+	fprintf(out, "%-36s %12s %12s %12s %24s  %s\n", "metric", "A", "B", "B-A", "interval",
 		"verdict");
 	for (int k = 0; k < c->nrows; k++) {
 		const struct pm_mrow *m = &c->rows[k];
@@ -148,6 +215,11 @@ static void compare_text(FILE *out, const struct pm_side *a, const struct pm_sid
 			continue;
 		pm_val_plain(m, c->a[k].v, sa, sizeof(sa));
 		pm_val_plain(m, c->b[k].v, sb, sizeof(sb));
+		/* a share of too few is not listed as a rate */
+		if (c->a[k].why == PM_W_FEW)
+			snprintf(sa, sizeof(sa), "n/a");
+		if (c->b[k].why == PM_W_FEW)
+			snprintf(sb, sizeof(sb), "n/a");
 		if (d->valid)
 			fmt(m, d->d, ref, 1, sd, sizeof(sd));
 		else
@@ -160,10 +232,7 @@ static void compare_text(FILE *out, const struct pm_side *a, const struct pm_sid
 			snprintf(ci, sizeof(ci), "%s", "n/a");
 		}
 		fprintf(out, "%-36s %12s %12s %12s %24s  %s\n", m->key, sa, sb, sd, ci,
-			d->verdict == PM_V_SAME ? "\xe2\x89\x88 (within noise)"
-			: d->verdict == PM_V_NA
-			    ? (d->empty ? "none in either run" : "n/a (too few data)")
-			    : pm_verdict_word(d->verdict));
+			verdict_text(c, k));
 	}
 	free(c);
 	po_compare_text(out, a->run[0], b->run[0]);
@@ -185,6 +254,9 @@ void pm_summary_text(FILE *out, struct pm_side *sides, int n)
 	pm_trend_summary(out, sides, n); /* repeated runs that drift (warnings.c) */
 	for (int i = 1; i < n; i++)
 		compare_text(out, &sides[0], &sides[i]);
+	/* all of it before anything else is written (the dashboard's layout lines on
+	 * stderr): a block-buffered tail would come after them, cut mid-line */
+	fflush(out);
 }
 
 #define S(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
@@ -240,14 +312,12 @@ static void method_json(yajl_gen g, const struct pm_boot_info *in)
 	yajl_gen_map_open(g);
 	S(g, "runs");
 	yajl_gen_integer(g, in->runs);
+	S(g, "units");
+	S(g, in->runs > 1 ? "runs" : "batches of time bins");
 	S(g, "bins");
 	yajl_gen_integer(g, in->bins);
 	S(g, "bin_s");
 	num(g, in->bin_s, 1);
-	S(g, "block_bins");
-	yajl_gen_integer(g, in->block);
-	S(g, "block_bins_snapshots");
-	yajl_gen_integer(g, in->block_snap);
 	yajl_gen_map_close(g);
 }
 
@@ -297,8 +367,8 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 		struct pm_val v = rv->have_est ? rv->est[k].v : pm_value(&rv->rows[k], r, NULL);
 
 		S(g, rv->rows[k].key);
-		if (!v.valid)
-			yajl_gen_null(g);
+		if (!v.valid || (rv->have_est && rv->est[k].why == PM_W_FEW))
+			yajl_gen_null(g); /* a share of too few is not a rate */
 		else
 			num(g, v.v, rv->rows[k].type == PM_INFO ? rv->rows[k].decimals : 1);
 	}
@@ -309,6 +379,17 @@ static void run_json(yajl_gen g, const struct pm_run *r)
 		if (rv->est[k].have_ci) {
 			S(g, rv->rows[k].key);
 			pair(g, 1, rv->est[k].lo, rv->est[k].hi);
+		}
+	yajl_gen_map_close(g);
+	S(g, "no_interval");
+	yajl_gen_map_open(g);
+	for (int k = 0; rv->have_est && k < rv->nrows; k++)
+		if (rv->est[k].v.valid && !rv->est[k].have_ci && rv->rows[k].type != PM_INFO) {
+			char why[96];
+
+			S(g, rv->rows[k].key);
+			why_text(&rv->rows[k], &rv->est[k], why, sizeof(why));
+			S(g, why);
 		}
 	yajl_gen_map_close(g);
 	if (rv->have_est) {
@@ -377,7 +458,7 @@ static void compare_json(yajl_gen g, const struct pm_side *a, const struct pm_si
 {
 	struct pm_compare *c = malloc(sizeof(*c));
 
-	if (!c || pm_compare(a, b, summary_reps, c)) {
+	if (!c || pm_compare(a, b, c)) {
 		free(c);
 		return;
 	}
@@ -393,24 +474,43 @@ static void compare_json(yajl_gen g, const struct pm_side *a, const struct pm_si
 	S(g, "method");
 	yajl_gen_map_open(g);
 	S(g, "kind");
-	S(g, c->repeats ? "two-stage bootstrap: runs with replacement, then circular blocks of "
-			  "time bins"
-			: "circular block bootstrap over time bins");
-	S(g, "replicates");
-	yajl_gen_integer(g, c->reps);
-	S(g, "seed");
-	yajl_gen_integer(g, (long long)PM_BOOT_SEED);
+	S(g, c->repeats ? "Welch t; runs as the units"
+			: "Welch t; batch means of time bins (one run) or runs as the units");
 	S(g, "confidence");
 	num(g, 0.95, 2);
-	S(g, "simultaneous_rows");
-	yajl_gen_integer(g, c->nfam);
-	S(g, "multiplier");
-	num(g, c->q, 3);
+	S(g, "primary");
+	if (c->primary >= 0)
+		S(g, c->rows[c->primary].key);
+	else
+		yajl_gen_null(g);
+	S(g, "primary_level");
+	num(g, PM_ALPHA, 2);
+	S(g, "secondary");
+	S(g, "Holm, familywise 5%, tested only when the primary is called");
+	S(g, "secondary_rows");
+	yajl_gen_integer(g, c->nsec);
+	S(g, "secondary_tested");
+	yajl_gen_bool(g, c->gate_open);
 	S(g, "a");
 	method_json(g, &c->ia);
 	S(g, "b");
 	method_json(g, &c->ib);
 	yajl_gen_map_close(g);
+	S(g, "power");
+	if (c->power.have) {
+		yajl_gen_map_open(g);
+		S(g, "detectable_change");
+		num(g, c->power.mdc, 1);
+		S(g, "detectable_change_share");
+		num(g, c->power.mdc_rel, 1);
+		S(g, "runs_per_side_for_1_5x");
+		yajl_gen_integer(g, c->power.runs_for_15);
+		S(g, "seconds_per_side_for_1_5x");
+		num(g, c->power.s_for_15, 0);
+		yajl_gen_map_close(g);
+	} else {
+		yajl_gen_null(g);
+	}
 	S(g, "warnings");
 	yajl_gen_array_open(g);
 	for (int i = 0; i < c->nwarn; i++)
@@ -435,21 +535,37 @@ static void compare_json(yajl_gen g, const struct pm_side *a, const struct pm_si
 		else
 			yajl_gen_null(g);
 		S(g, "a");
-		c->a[k].v.valid ? num(g, c->a[k].v.v, 1) : (void)yajl_gen_null(g);
+		c->a[k].v.valid && c->a[k].why != PM_W_FEW ? num(g, c->a[k].v.v, 1)
+							   : (void)yajl_gen_null(g);
 		S(g, "a_ci");
 		pair(g, c->a[k].have_ci, c->a[k].lo, c->a[k].hi);
 		S(g, "b");
-		c->b[k].v.valid ? num(g, c->b[k].v.v, 1) : (void)yajl_gen_null(g);
+		c->b[k].v.valid && c->b[k].why != PM_W_FEW ? num(g, c->b[k].v.v, 1)
+							   : (void)yajl_gen_null(g);
 		S(g, "b_ci");
 		pair(g, c->b[k].have_ci, c->b[k].lo, c->b[k].hi);
 		S(g, "delta");
 		d->valid ? num(g, d->d, 1) : (void)yajl_gen_null(g);
 		S(g, "delta_ci");
 		pair(g, d->have_ci, d->lo, d->hi);
+		S(g, "se");
+		d->have_ci ? num(g, d->se, 1) : (void)yajl_gen_null(g);
+		S(g, "df");
+		d->have_ci ? num(g, d->df, 1) : (void)yajl_gen_null(g);
+		S(g, "p");
+		d->have_ci ? num(g, d->p, 1) : (void)yajl_gen_null(g);
+		S(g, "level");
+		d->have_ci ? num(g, d->level, 1) : (void)yajl_gen_null(g);
 		S(g, "verdict");
-		S(g, d->verdict == PM_V_SAME ? "within_noise"
-		     : d->empty		     ? "none"
-					     : pm_verdict_word(d->verdict));
+		S(g, d->verdict == PM_V_SAME	   ? "within_noise"
+		     : d->empty			   ? "none"
+		     : d->verdict == PM_V_NEEDREP  ? "needs_repeats"
+		     : d->verdict == PM_V_UNTESTED ? "untested"
+						   : pm_verdict_word(d->verdict));
+		if (d->verdict == PM_V_NA && !d->empty) {
+			S(g, "why");
+			S(g, pm_why_text(d->why));
+		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);

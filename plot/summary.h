@@ -9,8 +9,6 @@
 
 /* A/B and N-way (every side against the first) add the comparison lines */
 void pm_summary_text(FILE *out, struct pm_side *sides, int n);
-/* bootstrap replicates (default PM_BOOT_R; the fuzz harness uses few) */
-void pm_summary_set_reps(int reps);
 /* 0 ok, -1 with the reason in err */
 int pm_summary_json(const char *path, struct pm_side *sides, int n, char *err, size_t cap);
 

@@ -289,16 +289,35 @@ static void normal_free(const struct state *s, struct rng *g, unsigned long long
 	}
 }
 
+/* "key": [v0, v1, ...]: by hand, fprintf per number was most of the time */
 static void ints(FILE *out, const char *key, const long long *v, int n)
 {
-	fprintf(out, "\"%s\": [", key);
-	for (int i = 0; i < n; i++)
-		fprintf(out, "%s%lld", i ? ", " : "", v[i]);
-	fputc(']', out);
+	char buf[64 + 24 * NORD], *o = buf;
+
+	o += snprintf(o, 64, "\"%s\": [", key);
+	for (int i = 0; i < n && i < NORD; i++) {
+		char tmp[24];
+		int k = 0;
+		unsigned long long x = v[i] < 0 ? (unsigned long long)-v[i] : (unsigned long long)v[i];
+
+		if (i) {
+			*o++ = ',';
+			*o++ = ' ';
+		}
+		if (v[i] < 0)
+			*o++ = '-';
+		do
+			tmp[k++] = (char)('0' + x % 10);
+		while ((x /= 10));
+		while (k)
+			*o++ = tmp[--k];
+	}
+	*o++ = ']';
+	fwrite(buf, 1, (size_t)(o - buf), out);
 }
 
 static void zone_json(FILE *out, const char *name, const unsigned long long *f, const long *pb,
-		      int first)
+		      int first, int by_type)
 {
 	long long v[NORD];
 	static const char *const mt[] = {"UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC",
@@ -308,8 +327,8 @@ static void zone_json(FILE *out, const char *name, const unsigned long long *f, 
 	for (int o = 0; o < NORD; o++)
 		v[o] = (long long)f[o];
 	ints(out, "free", v, NORD);
-	fputs(", \"free_by_type\": {", out);
-	for (int k = 0; k < 5; k++) {
+	fputs(by_type ? ", \"free_by_type\": {" : ", \"pageblocks\": {", out);
+	for (int k = 0; by_type && k < 5; k++) {
 		for (int o = 0; o < NORD; o++)
 			v[o] = k == 1 ? (long long)f[o] - (long long)(f[o] / 3) - (long long)(f[o] / 20)
 			       : k == 0 ? (long long)(f[o] / 3)
@@ -318,7 +337,8 @@ static void zone_json(FILE *out, const char *name, const unsigned long long *f, 
 		fputs(k ? ", " : "", out);
 		ints(out, mt[k], v, NORD);
 	}
-	fputs("}, \"pageblocks\": {", out);
+	if (by_type)
+		fputs("}, \"pageblocks\": {", out);
 	for (int k = 0; k < 5; k++)
 		fprintf(out, "%s\"%s\": %ld", k ? ", " : "", mt[k], pb[k]);
 	fputs("}, ", out);
@@ -427,9 +447,9 @@ int cal_write_run(const struct cal_proc *p, uint64_t seed, FILE *out)
 			d32[0] = (unsigned long long)(1 + (next(&g) % 3));
 			common(out, x->t, "snapshot", 0, -1);
 			fputs(", \"zones\": [", out);
-			zone_json(out, "DMA", dma, pbd, 1);
-			zone_json(out, "DMA32", d32, pb32, 0);
-			zone_json(out, "Normal", nf, pbn, 0);
+			zone_json(out, "DMA", dma, pbd, 1, !p->lean);
+			zone_json(out, "DMA32", d32, pb32, 0, !p->lean);
+			zone_json(out, "Normal", nf, pbn, 0, !p->lean);
 			fprintf(out,
 				"], \"vmstat\": {\"pgmigrate_success\": %lld, \"pgmigrate_fail\": "
 				"%lld, \"compact_stall\": %lld, \"compact_fail\": %lld, "

@@ -35,6 +35,7 @@ struct cal_proc {
 	int shared;	  /* pattern and order shared within a burst / regime */
 	double tau;	  /* correlation time of the snapshot state, s */
 	double scale;	  /* multiplier of the extfrag intensity (1: the null) */
+	int lean;	  /* leave out free_by_type (fragmon-plot skips it): faster */
 };
 
 /* defaults of a family: mean ~5 extfrag/s */

@@ -16,6 +16,7 @@ UNIT_DEPS := $(BUILD)/agent/procfs.o $(BUILD)/agent/tpformat.o $(BUILD)/plot/mod
 	$(BUILD)/plot/trend.o \
 	$(BUILD)/agent/tasks.o $(BUILD)/agent/writer.o $(BUILD)/agent/sink.o \
 	$(BUILD)/plot/origin.o $(BUILD)/plot/pertest.o $(BUILD)/plot/folded.o $(BUILD)/plot/output.o \
+	$(BUILD)/plot/metrics.o $(BUILD)/plot/stats.o \
 	$(BUILD)/tests/unit/libcommon.a
 # the plotter's input: the JSON reader (yajl) and the gzip filter (zlib)
 UNIT_DEPS += $(BUILD)/plot/reader.o $(BUILD)/plot/gunzip.o
