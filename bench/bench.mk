@@ -42,7 +42,8 @@ bench-size: agent workload bench-tools
 # docs/plot.md "Calibration"); CAL_ARGS="--pairs 400 --rows" etc.
 CAL_SRCS := $(wildcard bench/calibrate/*.c)
 CAL_OBJS := $(patsubst bench/calibrate/%.c,$(BUILD)/bench/calibrate/%.o,$(CAL_SRCS))
-CAL_PLOT := $(addprefix $(BUILD)/plot/,reader.o model.o metrics.o stats.o)
+# fragmon-plot's own code, all of it but main (the reader's hooks call into other files)
+CAL_PLOT = $(filter-out $(BUILD)/plot/main.o,$(PLOT_OBJS))
 CAL_ARGS ?=
 
 $(BUILD)/bench/calibrate:
@@ -55,7 +56,7 @@ $(BUILD)/bench/calibrate/%.o: bench/calibrate/%.c $(wildcard bench/calibrate/*.h
 
 $(BUILD)/bench/calibrate/calibrate: $(CAL_OBJS) $(CAL_PLOT) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(SAN_LDFLAGS) $^ -lyajl -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_LDFLAGS) $^ $(PLOT_LIBS) -o $@
 
 calibrate: $(BUILD)/bench/calibrate/calibrate
 	$(Q)$(BUILD)/bench/calibrate/calibrate $(CAL_ARGS)
