@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "config.h"
 #include "ingest.h"
+#include "kallsyms.h"
 #include "kmsg.h"
 #include "kinfo.h"
 #include "marker.h"
@@ -56,6 +57,8 @@ struct fm_agent {
 	unsigned long long nmarkers[2]; /* by enum fm_marker_kind */
 
 	struct fm_tasks tasks; /* extfrag events received, per task (attribution.c) */
+
+	struct fm_kallsyms ksyms; /* stacks.c: while a file is written */
 };
 
 /* probe.c: `fragmon-agent --probe`: JSON on out; returns 0 when mode full
@@ -65,6 +68,9 @@ int fm_probe(FILE *out, const struct fm_config *cfg);
 /* event_json.c */
 const char *fm_kind_name(const struct fm_agent *a, int kind);
 void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record *r);
+/* a marker event (markers.c) at mono_ns; msg is the log line, cut to FM_MARKER_MSG_MAX */
+void fm_marker_json(yajl_gen g, const struct fm_agent *a, const struct fm_marker *m,
+		    const char *msg, size_t len, __u64 mono_ns);
 
 /* snapshot.c: take a snapshot into a->snap and write it as an event */
 int fm_snapshot_take(struct fm_agent *a);
@@ -73,6 +79,9 @@ void fm_snapshot_json(yajl_gen g, struct fm_agent *a, double t);
 /* report.c: the header, and statistics + metadata */
 void fm_header_json(yajl_gen g, void *agent);
 void fm_tail_json(yajl_gen g, void *agent);
+/* one "FROM->TO": {"steal": n, "claim": n} member */
+void fm_pattern_json(yajl_gen g, const struct fm_agent *a, int from, int to,
+		     unsigned long long steal, unsigned long long claim);
 
 /* markers.c: /dev/kmsg from the start on; 0, or -1 (markers_why says why) */
 int fm_markers_start(struct fm_agent *a);
@@ -84,6 +93,9 @@ void fm_markers_stats_json(yajl_gen g, const struct fm_agent *a); /* statistics.
 /* attribution.c: per task (and per call path) */
 void fm_attr_ingest(struct fm_agent *a, const struct fm_event *e);
 void fm_attr_stats_json(yajl_gen g, struct fm_agent *a); /* statistics keys */
+
+/* stacks.c: statistics.extfrag_stacks */
+void fm_stacks_json(yajl_gen g, struct fm_agent *a);
 
 /* prom.c: node_exporter textfile, rewritten atomically */
 int fm_prom_write(struct fm_agent *a);

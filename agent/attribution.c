@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * statistics.extfrag_by_task: extfrag events per task, exact like the
+ * Where fallbacks come from, in statistics: extfrag_by_task, exact like the
  * totals (docs/format.md): the agent's counts of the events it received
- * plus the BPF side's of those it could not deliver.
+ * plus the BPF side's of those it could not deliver; and extfrag_stacks
+ * (stacks.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,6 @@ void fm_attr_ingest(struct fm_agent *a, const struct fm_event *e)
 
 static void patterns_json(yajl_gen g, const struct fm_agent *a, const __u64 *pat)
 {
-	char key[48], b1[24], b2[24];
-
 	jw_key(g, FM_K_PATTERNS);
 	yajl_gen_map_open(g);
 	for (int from = 0; from < FM_MT_MAX; from++)
@@ -34,14 +33,7 @@ static void patterns_json(yajl_gen g, const struct fm_agent *a, const __u64 *pat
 
 			if (!st && !cl)
 				continue;
-			snprintf(key, sizeof(key), "%s->%s",
-				 fm_enum_name(&a->kinfo.migratetype, from, b1, sizeof(b1)),
-				 fm_enum_name(&a->kinfo.migratetype, to, b2, sizeof(b2)));
-			jw_key(g, key);
-			yajl_gen_map_open(g);
-			jw_kuint(g, FM_K_STEAL, st);
-			jw_kuint(g, FM_K_CLAIM, cl);
-			yajl_gen_map_close(g);
+			fm_pattern_json(g, a, from, to, st, cl);
 		}
 	yajl_gen_map_close(g);
 }
@@ -115,4 +107,5 @@ static void by_task_json(yajl_gen g, struct fm_agent *a)
 void fm_attr_stats_json(yajl_gen g, struct fm_agent *a)
 {
 	by_task_json(g, a);
+	fm_stacks_json(g, a);
 }

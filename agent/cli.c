@@ -14,7 +14,7 @@ static const char usage[] =
     "  -c, --config FILE        YAML config (keys: duration, output_dir, mode,\n"
     "                           snapshot_interval_ms, max_output_mb, ringbuf_kb,\n"
     "                           pidfile, prometheus_dir, index_source, btf,\n"
-    "                           markers, marker_patterns, compress);\n"
+    "                           markers, marker_patterns, compress, stacks);\n"
     "                           options below override it\n"
     "  -d, --duration SEC       stop after SEC seconds (0 = until SIGINT/SIGTERM)\n"
     "  -o, --output-dir DIR     default " FM_DEFAULT_OUTPUT_DIR "\n"
@@ -38,6 +38,8 @@ static const char usage[] =
     "                           kmsg: fstests, blktests, \"fragmon: begin|end NAME\")\n"
     "      --marker-pattern LABEL=ERE  one more test marker (POSIX ERE, group 1\n"
     "                           the test's name); repeatable, added to the config's\n"
+    "      --stacks on|off      the kernel stack of each extfrag event, counted per\n"
+    "                           call path in BPF (default on)\n"
     "      --probe              load (verify) every BPF program without attaching\n"
     "                           and print what this kernel supports as JSON; exit\n"
     "                           0 if mode full would capture extfrag events here\n"
@@ -60,6 +62,7 @@ enum {
 	OPT_MARKERS,
 	OPT_MARKER_PATTERN,
 	OPT_COMPRESS,
+	OPT_STACKS
 };
 
 static const struct option longopts[] = {
@@ -77,6 +80,7 @@ static const struct option longopts[] = {
     {"markers", required_argument, NULL, OPT_MARKERS},
     {"marker-pattern", required_argument, NULL, OPT_MARKER_PATTERN},
     {"compress", required_argument, NULL, OPT_COMPRESS},
+    {"stacks", required_argument, NULL, OPT_STACKS},
     {"probe", no_argument, NULL, OPT_PROBE},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, 'V'},
@@ -113,6 +117,8 @@ static const char *key_of(int opt)
 		return "marker_patterns";
 	case OPT_COMPRESS:
 		return "compress";
+	case OPT_STACKS:
+		return "stacks";
 	}
 	return NULL;
 }

@@ -166,6 +166,14 @@ int fm_config_set(struct fm_config *c, const char *key, const char *v, char *msg
 		c->markers_off = !strcmp(v, "off");
 		return 0;
 	}
+	if (!strcmp(key, "stacks")) {
+		if (strcmp(v, "on") && strcmp(v, "off")) {
+			snprintf(msg, msglen, "unknown stacks \"%s\" (on, off)", v);
+			return -1;
+		}
+		c->stacks_off = !strcmp(v, "off");
+		return 0;
+	}
 	if (!strcmp(key, "marker_patterns"))
 		return add_marker_pattern(c, v, msg, msglen);
 	if (!strcmp(key, "compress")) {
@@ -179,7 +187,7 @@ int fm_config_set(struct fm_config *c, const char *key, const char *v, char *msg
 	snprintf(msg, msglen,
 		 "unknown key \"%s\" (known: duration, output_dir, mode, snapshot_interval_ms, "
 		 "max_output_mb, ringbuf_kb, pidfile, prometheus_dir, index_source, btf, markers, "
-		 "marker_patterns, compress)",
+		 "marker_patterns, compress, stacks)",
 		 key);
 	return -1;
 }

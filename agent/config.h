@@ -25,6 +25,7 @@ struct fm_config {
 	bool index_at_event;	/* index_source: event (read in BPF) or snapshot */
 	char *btf_path;		/* btf: a BTF file for a kernel without; NULL = the kernel's */
 	bool markers_off;	/* markers: off (no /dev/kmsg reading) */
+	bool stacks_off;	/* stacks: off (no kernel stacks of extfrag events) */
 	char **marker_patterns; /* marker_patterns: extra "LABEL=ERE", appended */
 	int nmarker_patterns;
 	bool gzip; /* compress: gzip (fragmentation_data.json.gz) or none */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One ring-buffer record -> one JSON event (docs/format.md). */
+/* One ring-buffer record, or one marker, -> one JSON event (docs/format.md). */
 #include <string.h>
 #include <time.h>
 
@@ -91,6 +91,7 @@ void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record 
 		jw_kuint(g, FM_K_PAGEBLOCK, e->extfrag.pfn >> a->pageblock_order);
 		jw_kbool(g, FM_K_FRAGMENTING, e->extfrag.fallback_order < a->pageblock_order);
 		frag_index(g, r);
+		jw_kint(g, FM_K_STACK_ID, e->extfrag.stack_id);
 		break;
 	case FM_KIND_COMPACT_SUCCESS:
 	case FM_KIND_COMPACT_FAILURE:
@@ -152,5 +153,24 @@ void fm_event_json(yajl_gen g, const struct fm_agent *a, const struct fm_record 
 			fm_enum_name(&a->kinfo.migrate_reason, e->migrate.reason, b2, sizeof(b2)));
 		break;
 	}
+	yajl_gen_map_close(g);
+}
+
+void fm_marker_json(yajl_gen g, const struct fm_agent *a, const struct fm_marker *m,
+		    const char *msg, size_t len, __u64 mono_ns)
+{
+	yajl_gen_map_open(g);
+	jw_kfixed(g, FM_K_TIMESTAMP, fm_secs(a->t0_ns, mono_ns), 6);
+	jw_kstr(g, FM_K_EVENT_TYPE, FM_EV_MARKER);
+	jw_kuint(g, FM_K_PID, 0);
+	jw_kuint(g, FM_K_TID, 0);
+	jw_kstr(g, FM_K_COMM, "");
+	jw_kint(g, FM_K_CPU, -1);
+	jw_kstr(g, FM_K_NAME, m->name);
+	jw_kstr(g, FM_K_KIND, fm_marker_kind_name(m->kind));
+	jw_kstr(g, FM_K_EDGE, m->end ? FM_K_EDGE_END : FM_K_EDGE_BEGIN);
+	jw_kstr(g, FM_K_SOURCE, m->source);
+	jw_key(g, FM_K_MESSAGE);
+	jw_strn(g, msg, len < FM_MARKER_MSG_MAX ? len : FM_MARKER_MSG_MAX);
 	yajl_gen_map_close(g);
 }

@@ -266,6 +266,8 @@ static int run(struct fm_agent *a)
 		}
 		if (checkpoint_requested) {
 			checkpoint_requested = 0;
+			if (a->bpf) /* what is staged counts in the checkpoint's totals */
+				fm_tracer_drain(&a->tracer);
 			fm_ingest_totals(a);
 			a->end_epoch = a->start_epoch + t;
 			a->complete = false;

@@ -37,25 +37,6 @@ int fm_markers_start(struct fm_agent *a)
 	return 0;
 }
 
-static void marker_json(yajl_gen g, const struct fm_agent *a, const struct fm_marker *m,
-			const struct fm_kmsg_rec *r, __u64 mono_ns)
-{
-	yajl_gen_map_open(g);
-	jw_kfixed(g, FM_K_TIMESTAMP, fm_secs(a->t0_ns, mono_ns), 6);
-	jw_kstr(g, FM_K_EVENT_TYPE, FM_EV_MARKER);
-	jw_kuint(g, FM_K_PID, 0);
-	jw_kuint(g, FM_K_TID, 0);
-	jw_kstr(g, FM_K_COMM, "");
-	jw_kint(g, FM_K_CPU, -1);
-	jw_kstr(g, FM_K_NAME, m->name);
-	jw_kstr(g, FM_K_KIND, fm_marker_kind_name(m->kind));
-	jw_kstr(g, FM_K_EDGE, m->end ? FM_K_EDGE_END : FM_K_EDGE_BEGIN);
-	jw_kstr(g, FM_K_SOURCE, m->source);
-	jw_key(g, FM_K_MESSAGE);
-	jw_strn(g, r->msg, r->len < FM_MARKER_MSG_MAX ? r->len : FM_MARKER_MSG_MAX);
-	yajl_gen_map_close(g);
-}
-
 static void on_line(void *ctx, const struct fm_kmsg_rec *r, __u64 mono_ns)
 {
 	struct fm_agent *a = ctx;
@@ -68,7 +49,7 @@ static void on_line(void *ctx, const struct fm_kmsg_rec *r, __u64 mono_ns)
 	g = fm_writer_event_begin(&a->writer);
 	if (!g)
 		return;
-	marker_json(g, a, &m, r, mono_ns);
+	fm_marker_json(g, a, &m, r->msg, r->len, mono_ns);
 	fm_writer_event_end(&a->writer);
 }
 

@@ -86,12 +86,27 @@ static unsigned long long kind_total(const struct fm_agent *a, int kind)
 	return n;
 }
 
+void fm_pattern_json(yajl_gen g, const struct fm_agent *a, int from, int to,
+		     unsigned long long steal, unsigned long long claim)
+{
+	char key[48], b1[24], b2[24];
+
+	snprintf(key, sizeof(key), "%s->%s",
+		 fm_enum_name(&a->kinfo.migratetype, from, b1, sizeof(b1)),
+		 fm_enum_name(&a->kinfo.migratetype, to, b2, sizeof(b2)));
+	jw_key(g, key);
+	yajl_gen_map_open(g);
+	jw_kuint(g, FM_K_STEAL, steal);
+	jw_kuint(g, FM_K_CLAIM, claim);
+	yajl_gen_map_close(g);
+}
+
 static void statistics(yajl_gen g, struct fm_agent *a)
 {
 	int ok_kind = a->tracer.oot ? FM_KIND_OOT_SUCCESS : FM_KIND_COMPACT_SUCCESS;
 	int fail_kind = a->tracer.oot ? FM_KIND_OOT_FAILURE : FM_KIND_COMPACT_FAILURE;
 	unsigned long long steal = 0, claim = 0;
-	char key[48], b1[24], b2[24];
+	char key[48];
 
 	yajl_gen_map_open(g);
 	jw_key(g, FM_K_EXTFRAG);
@@ -149,14 +164,7 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 			claim += cl;
 			if (!st && !cl)
 				continue;
-			snprintf(key, sizeof(key), "%s->%s",
-				 fm_enum_name(&a->kinfo.migratetype, from, b1, sizeof(b1)),
-				 fm_enum_name(&a->kinfo.migratetype, to, b2, sizeof(b2)));
-			jw_key(g, key);
-			yajl_gen_map_open(g);
-			jw_kuint(g, FM_K_STEAL, st);
-			jw_kuint(g, FM_K_CLAIM, cl);
-			yajl_gen_map_close(g);
+			fm_pattern_json(g, a, from, to, st, cl);
 		}
 	yajl_gen_map_close(g);
 	jw_kuint(g, FM_K_EXTFRAG_STEAL, steal);

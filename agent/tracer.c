@@ -187,6 +187,20 @@ static void last_line(const char *log, char *out, size_t outlen)
 	}
 }
 
+/* frames per stack: FM_STACK_DEPTH, or kernel.perf_event_max_stack if lower */
+static int stack_depth(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_stack", "re");
+	int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v > 0 && v < FM_STACK_DEPTH ? v : FM_STACK_DEPTH;
+}
+
 static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 		      const struct fm_tp_layout *layout, const struct fm_kernel_offsets *koff)
 {
@@ -208,6 +222,7 @@ static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 	}
 	k->nr_nodes = nodes;
 	k->compute_index = t->index_at_event;
+	k->stacks = t->stacks;
 	k->compact_success = fm_enum_value(&o->kinfo->compact_result, "success", 8);
 	k->compact_complete = fm_enum_value(&o->kinfo->compact_result, "complete", 5);
 	memcpy(k->tp_layout, layout, sizeof(k->tp_layout));
@@ -222,6 +237,12 @@ static void set_knobs(struct fm_tracer *t, const struct fm_tracer_opts *o,
 #endif
 	bpf_map__set_max_entries(t->skel->maps.events, (__u32)o->cfg->ringbuf_kb * 1024);
 	bpf_map__set_max_entries(t->skel->maps.cpu_state, (__u32)t->ncpus);
+	if (!t->stacks) { /* the maps must exist; they cost nothing */
+		bpf_map__set_max_entries(t->skel->maps.stack_traces, 1);
+		bpf_map__set_max_entries(t->skel->maps.stack_counts, 1);
+	}
+	/* a stack map deeper than kernel.perf_event_max_stack cannot be made */
+	bpf_map__set_value_size(t->skel->maps.stack_traces, stack_depth() * sizeof(__u64));
 }
 
 /* index_source: event needs the kernel's type layout, from BTF */
@@ -309,6 +330,7 @@ int fm_tracer_load(struct fm_tracer *t, const struct fm_tracer_opts *o, char *er
 	int rc, probe, candidates = 0;
 
 	memset(t, 0, sizeof(*t));
+	t->stacks = !o->cfg->stacks_off;
 	libbpf_set_print(libbpf_log);
 	t->ncpus = libbpf_num_possible_cpus();
 	t->on_event = o->on_event;
@@ -514,6 +536,14 @@ int fm_tracer_poll(struct fm_tracer *t, int timeout_ms)
 	return n;
 }
 
+int fm_tracer_drain(struct fm_tracer *t)
+{
+	if (!t->rb || !t->cpus)
+		return 0;
+	flush_stages(t, 0);
+	return ring_buffer__consume(t->rb);
+}
+
 int fm_tracer_stop(struct fm_tracer *t)
 {
 	int n = 0, left = 0;
@@ -573,6 +603,47 @@ int fm_tracer_lost_tasks(struct fm_tracer *t, struct fm_tasks *out)
 		prev = &k;
 	}
 	return 0;
+}
+
+long fm_tracer_stack_counts(struct fm_tracer *t, struct fm_stack_count **out)
+{
+	int fd = t->skel ? bpf_map__fd(t->skel->maps.stack_counts) : -1;
+	struct fm_stack_key k, next;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+	__u64 v;
+
+	*out = NULL;
+	if (fd < 0)
+		return -1;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(fd, &next, &v)) {
+			if (n == cap) {
+				struct fm_stack_count *p;
+
+				cap = cap ? cap * 2 : 1024;
+				if (!(p = realloc(*out, cap * sizeof(*p)))) {
+					free(*out);
+					*out = NULL;
+					return -1;
+				}
+				*out = p;
+			}
+			(*out)[n].k = next;
+			(*out)[n++].n = v;
+		}
+		k = next;
+		prev = &k;
+	}
+	return (long)n;
+}
+
+int fm_tracer_stack(struct fm_tracer *t, __u32 id, __u64 *ips)
+{
+	int fd = t->skel ? bpf_map__fd(t->skel->maps.stack_traces) : -1;
+
+	memset(ips, 0, FM_STACK_DEPTH * sizeof(*ips));
+	return fd >= 0 && !bpf_map_lookup_elem(fd, &id, ips) ? 0 : -1;
 }
 
 void fm_tracer_destroy(struct fm_tracer *t)

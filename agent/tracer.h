@@ -34,6 +34,7 @@ struct fm_tracer {
 	int nrejected;		       /* rejected + unsupported + failed */
 	bool oot;		       /* out-of-tree compaction tracepoints attached */
 	bool index_at_event;	       /* the index is read in BPF */
+	bool stacks;		       /* extfrag events' kernel stacks are taken */
 	char index_why[FM_REASON_LEN]; /* why not, when asked for */
 	int ncpus;
 	volatile struct fm_cpu *cpus; /* cpu_state, mmapped: one per possible CPU */
@@ -69,6 +70,8 @@ int fm_tracer_attach(struct fm_tracer *t, const struct fm_tracer_opts *o, char *
 int fm_tracer_count_status(const struct fm_tracer *t, const char *status);
 /* Wait up to timeout_ms, send every CPU's staged records, consume the ring. */
 int fm_tracer_poll(struct fm_tracer *t, int timeout_ms);
+/* Send every CPU's staged records now and consume the ring (a checkpoint). */
+int fm_tracer_drain(struct fm_tracer *t);
 /*
  * End the capture: the handlers stop recording (they stay attached), what
  * is staged and in the ring is consumed.  Fast; returns the events taken.
@@ -79,6 +82,14 @@ int fm_tracer_counts(struct fm_tracer *t, __u64 *out);
 /* Add the BPF side's per-task counts (events it could not deliver) to out. */
 struct fm_tasks;
 int fm_tracer_lost_tasks(struct fm_tracer *t, struct fm_tasks *out);
+/* The stack counts (struct fm_stack_key -> events): a new array in *out (free() it). */
+struct fm_stack_count {
+	struct fm_stack_key k;
+	__u64 n;
+};
+long fm_tracer_stack_counts(struct fm_tracer *t, struct fm_stack_count **out);
+/* The frames of stack id (FM_STACK_DEPTH, 0 after the last).  0, or -1. */
+int fm_tracer_stack(struct fm_tracer *t, __u32 id, __u64 *ips);
 /* Detach the programs (an RCU grace period each) and free everything. */
 void fm_tracer_destroy(struct fm_tracer *t);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bare: attach the bare counter (bare.bpf.c) to kmem:mm_page_alloc_extfrag,
- * print "ready", and on SIGINT/SIGTERM print "bare_extfrag RUNS NS": its
- * run count and run time (kernel.bpf_stats_enabled must be on).  For
- * bench/agent-bench.sh.
+ * print "ready", and on SIGINT/SIGTERM print "bare_extfrag RUNS NS" and
+ * "bare_stack RUNS NS": their run counts and run times
+ * (kernel.bpf_stats_enabled must be on).  For bench/agent-bench.sh.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -44,11 +44,16 @@ int main(void)
 	fflush(stdout);
 	while (!done)
 		pause();
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.bare_extfrag), &info, &len))
-		goto out;
-	printf("bare_extfrag %llu %llu\n", (unsigned long long)info.run_cnt,
-	       (unsigned long long)info.run_time_ns);
+	for (int i = 0; i < 2; i++) {
+		struct bpf_program *p = i ? skel->progs.bare_stack : skel->progs.bare_extfrag;
+
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			goto out;
+		printf("%s %llu %llu\n", bpf_program__name(p), (unsigned long long)info.run_cnt,
+		       (unsigned long long)info.run_time_ns);
+	}
 	rc = 0;
 out:
 	bare_bpf__destroy(skel);

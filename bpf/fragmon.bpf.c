@@ -81,7 +81,24 @@ struct {
 	__type(value, __u64);
 } lost_tasks SEC(".maps");
 
+/* kernel call paths of extfrag events (fm_stack()); sized by the agent */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, FM_STACKS_MAX);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, FM_STACK_DEPTH * sizeof(__u64));
+} stack_traces SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FM_STACK_COUNTS_MAX);
+	__type(key, struct fm_stack_key);
+	__type(value, __u64);
+} stack_counts SEC(".maps");
+
 #define FM_EEXIST 17
+#define FM_ENOMEM 12
+#define FM_E2BIG 7
 
 #ifdef FM_FAULT_INJECT
 /*
@@ -215,15 +232,23 @@ static __always_inline void fm_cnt_add(__u64 *cnt, __u32 idx, __u64 n)
  * each looks up this CPU's state itself.
  */
 
-/* n more in a hash map of __u64 counters (a full map: the key is not counted) */
-static __always_inline void map_count(void *map, const void *key)
+/* One more in a hash map of __u64 counters: 0, or the error of the update
+ * that could not add the key (-E2BIG: the map is full) */
+static __always_inline long map_count(void *map, const void *key)
 {
 	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
+	long err = 0;
 
-	if (!v && bpf_map_update_elem(map, key, &one, BPF_NOEXIST) == -FM_EEXIST)
+	if (!v) {
+		err = bpf_map_update_elem(map, key, &one, BPF_NOEXIST);
+		if (err != -FM_EEXIST)
+			return err;
 		v = bpf_map_lookup_elem(map, key); /* another CPU made it meanwhile */
-	if (v)
-		__sync_fetch_and_add(v, 1);
+		if (!v)
+			return -FM_EEXIST;
+	}
+	__sync_fetch_and_add(v, 1);
+	return 0;
 }
 
 /*
@@ -248,6 +273,77 @@ __noinline int fm_lost(__u32 slot)
 		map_count(&lost_tasks, &k);
 	}
 	return 0;
+}
+
+/*
+ * Count the extfrag event in stage slot under the kernel stack its handler
+ * took (id: bpf_get_stackid()'s result) per stack x pattern x steal/claim,
+ * and set its stack_id; or -1 with the reason counted
+ * (FM_CNT_STACK_MAP_FULL, FM_CNT_STACK_FAILED), so that the stacks' counts
+ * and those two add up to the extfrag total.
+ */
+__noinline int fm_stack_count(__u32 slot, long id)
+{
+	struct fm_cpu *c = this_cpu();
+	struct fm_stack_key k;
+	struct fm_event *e;
+	long err;
+
+	if (!c)
+		return 0;
+	e = slot < FM_BATCH ? &c->rec[slot & (FM_BATCH - 1)] : &c->spare;
+	e->extfrag.stack_id = -1;
+	if (id < 0) {
+		fm_cnt_add(c->cnt.c,
+			   id == -FM_EEXIST || id == -FM_ENOMEM ? FM_CNT_STACK_MAP_FULL
+								: FM_CNT_STACK_FAILED,
+			   1);
+		return 0;
+	}
+	k.id = (__u32)id;
+	k.from = e->extfrag.fallback_mt >= 0 && e->extfrag.fallback_mt < FM_MT_MAX &&
+			 e->extfrag.alloc_mt >= 0 && e->extfrag.alloc_mt < FM_MT_MAX
+		     ? (__u8)e->extfrag.fallback_mt
+		     : FM_TASK_MT_NONE;
+	k.to = k.from == FM_TASK_MT_NONE ? FM_TASK_MT_NONE : (__u8)e->extfrag.alloc_mt;
+	k.steal = !e->extfrag.change_ownership;
+	k.pad = 0;
+	err = map_count(&stack_counts, &k);
+	if (err) {
+		fm_cnt_add(c->cnt.c, err == -FM_E2BIG ? FM_CNT_STACK_MAP_FULL : FM_CNT_STACK_FAILED,
+			   1);
+		return 0;
+	}
+	e->extfrag.stack_id = (__s32)id;
+	return 0;
+}
+
+/*
+ * The kernel stack at the tracepoint, into stack_traces (needs the context:
+ * inline in the handler).  A stack whose bucket holds another stack
+ * (-EEXIST: the map keeps the first) is taken again without its innermost
+ * frame, then two: another hash, another bucket; the frames lost are the
+ * allocator's own, not its caller's.
+ */
+/* a stack may be taken now: fewer than FM_STACKS_PER_SEC in this CPU's second */
+static __always_inline bool stack_budget(struct fm_cpu *c, __u64 now)
+{
+	if (now - c->stacks_win_ns >= 1000000000ULL) {
+		c->stacks_win_ns = now;
+		c->stacks_n = 0;
+	}
+	return c->stacks_n++ < FM_STACKS_PER_SEC;
+}
+
+static __always_inline long take_stack(void *ctx)
+{
+	long id = bpf_get_stackid(ctx, &stack_traces, 0);
+
+	if (id == -FM_EEXIST)
+		id = bpf_get_stackid(ctx, &stack_traces, 1);
+	if (id == -FM_EEXIST)
+		id = bpf_get_stackid(ctx, &stack_traces, 2);
+	return id;
 }
 
 /*
@@ -505,6 +601,13 @@ int handle_extfrag(void *ctx)
 			e->zone = zidx;
 			fm_read_index(slot_of(c), node_zone(c, nid, zidx), e->order);
 		}
+	}
+	e->extfrag.stack_id = -1;
+	if (knobs.stacks) {
+		if (stack_budget(c, e->ts_ns))
+			fm_stack_count(slot_of(c), take_stack(ctx));
+		else
+			fm_cnt_add(c->cnt.c, FM_CNT_STACK_LIMITED, 1);
 	}
 	submit(c, e);
 	return 0;

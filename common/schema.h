@@ -176,6 +176,7 @@
 #define FM_K_ENABLED "enabled"
 #define FM_K_DISTINCT "distinct"
 #define FM_K_MAP_FULL "map_full"
+#define FM_K_RATE_LIMITED "rate_limited"
 #define FM_K_ENTRIES "entries"
 #define FM_K_ID "id"
 #define FM_K_FRAMES "frames"

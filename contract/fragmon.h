@@ -132,6 +132,8 @@ struct fm_knobs {
 	__s32 pageblock_order;
 	__s32 nr_orders;
 	__s32 nr_nodes;
+	__u32 stacks; /* take the kernel stack of each extfrag event */
+	__u32 pad0;
 	struct fm_tp_layout tp_layout[FM_NTP]; /* [FM_TP_EXTFRAG] first */
 	__s32 compact_success;		       /* enum compact_result values */
 	__s32 compact_complete;
@@ -179,6 +181,7 @@ struct fm_event {
 			__s32 alloc_mt;
 			__s32 fallback_mt;
 			__s32 change_ownership;
+			__s32 stack_id; /* in stack_traces; -1: none taken */
 		} extfrag;
 		struct {
 			__u64 duration_ns;
@@ -230,7 +233,14 @@ struct fm_event {
 /* extfrag from x to x steal(1)/claim(0) */
 #define FM_CNT_PATTERN(from, to, steal)                                                            \
 	(FM_CNT_PATTERN_BASE + ((from)*FM_MT_MAX + (to)) * 2 + (steal))
-#define FM_CNT_MAX (FM_CNT_PATTERN_BASE + FM_MT_MAX * FM_MT_MAX * 2)
+/* extfrag events whose stack was not counted (BPF side only): the stack
+ * map or the count map could not take it (full, or the stack's bucket held
+ * another stack), or taking it failed */
+#define FM_CNT_STACK_MAP_FULL (FM_CNT_PATTERN_BASE + FM_MT_MAX * FM_MT_MAX * 2)
+#define FM_CNT_STACK_FAILED (FM_CNT_STACK_MAP_FULL + 1)
+/* ... or its CPU had taken FM_STACKS_PER_SEC stacks in this second already */
+#define FM_CNT_STACK_LIMITED (FM_CNT_STACK_FAILED + 1)
+#define FM_CNT_MAX (FM_CNT_STACK_LIMITED + 1)
 
 struct fm_counts {
 	__u64 c[FM_CNT_MAX];
@@ -251,6 +261,29 @@ struct fm_task_key {
 	__u8 fragmenting;
 };
 #define FM_LOST_TASKS_MAX 4096
+
+/*
+ * Kernel call paths of extfrag events: the stack of each (innermost first,
+ * at most FM_STACK_DEPTH frames) in a BPF_MAP_TYPE_STACK_TRACE map
+ * (stack_traces, FM_STACKS_MAX stacks), its events counted per stack x
+ * pattern x steal/claim in a hash map (stack_counts: this key -> __u64).
+ */
+#define FM_STACK_DEPTH 64
+/*
+ * Taking a stack costs the kernel's unwinder tens of times a bare counter
+ * (docs/attribution.md), under the zone lock with interrupts off: at most
+ * this many per CPU and second (a fallback storm), the rest only counted.
+ */
+#define FM_STACKS_PER_SEC 1000
+#define FM_STACKS_MAX 8192
+#define FM_STACK_COUNTS_MAX 16384
+struct fm_stack_key {
+	__u32 id;  /* stack id in stack_traces */
+	__u8 from; /* as struct fm_task_key */
+	__u8 to;
+	__u8 steal;
+	__u8 pad;
+};
 
 static inline void fm_task_key_of(struct fm_task_key *k, const struct fm_event *e,
 				  int pageblock_order)
@@ -294,6 +327,9 @@ struct fm_cpu {
 	__u64 first_ns;	  /* when the first staged record was made */
 	__u32 spare_used; /* the handler interrupted flush_stage: rec is spare */
 	__u32 stop;	  /* set by the agent at the end of the run: handlers record no more */
+	__u32 stacks_n;	  /* stacks taken since stacks_win_ns */
+	__u32 pad;
+	__u64 stacks_win_ns;	   /* the start of this CPU's current second of stacks */
 	__u64 pgdat[FM_MAX_NODES]; /* struct pglist_data *, found once */
 	struct fm_counts cnt;	   /* events this CPU could not deliver */
 	struct fm_event rec[FM_BATCH];

@@ -39,11 +39,14 @@ agent)
 	}
 	/^CONFIG_/ && ($1 in key) { v = substr($0, length($1) + 2); print key[$1] ": " v }
 	$1 == "CONFIG_MONITOR_FRAGMENTATION_MARKERS" { markers = "kmsg" }
+	$1 == "CONFIG_MONITOR_FRAGMENTATION_STACKS" { stacks = "on" }
 	$1 == "CONFIG_MONITOR_FRAGMENTATION_MARKER_PATTERN" && substr($0, length($1) + 2) != "\"\"" {
 		pattern = substr($0, length($1) + 2)
 	}
 	END {
-		print "markers: " (markers ? markers : "off")
+		# quoted: YAML 1.1 readers take a bare on/off for a boolean
+		print "markers: \"" (markers ? markers : "off") "\""
+		print "stacks: \"" (stacks ? stacks : "off") "\""
 		if (markers && pattern != "") print "marker_patterns: [" pattern "]"
 	}
 	' "$config"

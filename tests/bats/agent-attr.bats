@@ -164,3 +164,104 @@ ftrace_by_comm() {
 	ext=$($FMCHECK get "$f" statistics.events_by_type.extfrag)
 	[ $((all - ext)) -le 2 ] && [ $((ext - all)) -le 2 ]
 }
+
+# stacks_check FILE [SLACK]: the stacks' counts + map_full + failed +
+# rate_limited = the extfrag total (a checkpoint, taken while events go on:
+# up to SLACK more, the events counted in BPF but still in flight); every
+# extfrag event's stack_id names an entry (or is -1, at most that many);
+# prints each stack "COUNT frame <- frame ..."
+stacks_check() {
+	python3 - "$1" "${2:-0}" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+slack = int(sys.argv[2])
+st = d["statistics"]
+xs = st["extfrag_stacks"]
+ent = xs["entries"]
+total = sum(st["extfrag"].values())
+counted = sum(e["steal"] + e["claim"] for e in ent)
+lost = xs["map_full"] + xs["failed"] + xs["rate_limited"]
+print(f"{len(ent)} stacks: {counted} + map_full {xs['map_full']} + failed {xs['failed']}"
+      f" + rate_limited {xs['rate_limited']} = {total}")
+assert xs["enabled"] is True and xs["distinct"] == len(ent)
+assert 0 <= counted + lost - total <= slack
+ids = {e["id"] for e in ent}
+assert len(ids) == len(ent), "each stack once"
+ev = [e for e in d["events"] if e["event_type"] == "extfrag"]
+assert all(e["stack_id"] in ids or e["stack_id"] == -1 for e in ev)
+assert sum(e["stack_id"] == -1 for e in ev) <= lost
+for e in ent:
+    assert e["frames"] and e["steal"] + e["claim"] > 0, e
+    assert sum(p["steal"] + p["claim"] for p in e["patterns"].values()) == e["steal"] + e["claim"], e
+    print(e["steal"] + e["claim"], " <- ".join(e["frames"]))
+n = [e["steal"] + e["claim"] for e in ent]
+assert n == sorted(n, reverse=True)
+PY
+}
+
+# a pipe write's call path, innermost first: [anon_]pipe_write <- vfs_write <- ksys_write
+pipe_path() {
+	grep -E '(^| )(anon_)?pipe_write <- vfs_write <- ksys_write( |$)'
+}
+
+@test "attr: each extfrag event's kernel stack is counted; pipe writes show as pipe_write <- vfs_write <- ksys_write" {
+	require_bpf
+	capture_with_ftrace fmstack INT "$OUT" -i 200
+	counts_vs_ftrace fmstack "$OUT/fragmentation_data.json"
+	run stacks_check "$OUT/fragmentation_data.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | pipe_path
+	# modules' symbols carry their module's name; unknown addresses are hex
+	run python3 -c '
+import json, re, sys
+fr = [f for e in json.load(open(sys.argv[1]))["statistics"]["extfrag_stacks"]["entries"] for f in e["frames"]]
+bad = [f for f in fr if not re.fullmatch(r"[A-Za-z0-9_.$]+( \[[A-Za-z0-9_]+\])?|0x[0-9a-f]+", f)]
+print(len(fr), bad[:5]); sys.exit(1 if bad else 0)' "$OUT/fragmentation_data.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "attr: stacks stay exact when events are dropped, and are in checkpoints" {
+	require_bpf
+	start_agent "$OUT" -i 0 --ringbuf-kb 4
+	kill -STOP "$AGENT_PID"
+	for i in 1 2; do "$FRAGLOAD" pipes > /dev/null; done
+	kill -CONT "$AGENT_PID"
+	sleep 0.3
+	kill -USR1 "$AGENT_PID"
+	for i in $(seq 1 100); do [ -e "$OUT/fragmentation_data.checkpoint.json" ] && break; sleep 0.05; done
+	# events of other tasks may come between the checkpoint's totals and its
+	# stacks: at most a stage per CPU
+	run stacks_check "$OUT/fragmentation_data.checkpoint.json" $(($(nproc) * 64))
+	echo "$output"
+	[ "$status" -eq 0 ]
+	stop_agent INT
+	f=$OUT/fragmentation_data.json
+	echo "dropped: $($FMCHECK get "$f" metadata.events_dropped)"
+	[ "$($FMCHECK get "$f" metadata.events_dropped)" -gt 0 ]
+	run stacks_check "$f"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | pipe_path
+	run by_task_check "$f"
+	[ "$status" -eq 0 ]
+}
+
+@test "attr: stacks off: no stack taken, every event's stack_id is -1" {
+	require_bpf
+	ftrace_start fmoff kmem/mm_page_alloc_extfrag
+	start_agent "$OUT" -i 200 --stacks off
+	provoke_extfrag fmoff 1
+	stop_agent INT
+	f=$OUT/fragmentation_data.json
+	run python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+xs = d["statistics"]["extfrag_stacks"]
+ev = [e for e in d["events"] if e["event_type"] == "extfrag"]
+print(xs, len(ev))
+sys.exit(0 if xs == {"enabled": False} and ev and all(e["stack_id"] == -1 for e in ev) else 1)' "$f"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}

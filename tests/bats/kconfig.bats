@@ -33,7 +33,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 11 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 12 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
@@ -45,6 +45,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"snapshot"' ]
 	[ "$(yaml "$T/fragmon.yaml" markers)" = '"kmsg"' ]
 	[ "$(yaml "$T/fragmon.yaml" compress)" = '"none"' ]
+	[ "$(yaml "$T/fragmon.yaml" stacks)" = '"on"' ]
 	head -1 "$T/fragmon.yaml" | grep -q SPDX-License-Identifier
 }
 
@@ -66,6 +67,7 @@ CONFIG_MONITOR_FRAGMENTATION_COMPRESS_GZIP=y
 CONFIG_MONITOR_FRAGMENTATION_STRICT=y
 CONFIG_MONITOR_FRAGMENTATION_MARKERS=y
 CONFIG_MONITOR_FRAGMENTATION_MARKER_PATTERN="ltp=^LTP: starting ([^ ]+)"
+# CONFIG_MONITOR_FRAGMENTATION_STACKS is not set
 EOC
 	# ... and the test covers every symbol there is
 	local covered
@@ -94,6 +96,7 @@ EOC
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"event"' ]
 	[ "$(yaml "$T/fragmon.yaml" marker_patterns)" = '["ltp=^LTP: starting ([^ ]+)"]' ]
 	[ "$(yaml "$T/fragmon.yaml" compress)" = '"gzip"' ]
+	[ "$(yaml "$T/fragmon.yaml" stacks)" = '"off"' ]
 
 	# the Ansible side, as kdevops writes it: names lower-cased, typed
 	cat "$T/extra_vars.yaml"

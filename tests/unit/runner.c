@@ -34,9 +34,10 @@ const char *ut_path(char *buf, size_t len, const char *kernel, const char *rel)
 int main(int argc, char **argv)
 {
 	const struct ut_test *const suites[] = {
-	    ut_fragindex_tests, ut_procfs_tests, ut_tpformat_tests, ut_model_tests, ut_reader_tests,
-	    ut_markers_tests,	ut_trend_tests,	 ut_severity_tests, ut_tasks_tests, ut_writer_tests,
-	    ut_origin_tests,	ut_stats_tests,	 ut_metrics_tests};
+	    ut_fragindex_tests, ut_procfs_tests,    ut_tpformat_tests, ut_model_tests,
+	    ut_reader_tests,	ut_markers_tests,   ut_trend_tests,    ut_severity_tests,
+	    ut_tasks_tests,	ut_writer_tests,    ut_origin_tests,   ut_stats_tests,
+	    ut_metrics_tests,	ut_event_json_tests};
 	const char *filter = argc > 2 ? argv[2] : NULL;
 	int passed = 0, failed = 0, skipped = 0, n = 0;
 

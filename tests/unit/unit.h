@@ -64,5 +64,7 @@ const char *ut_path(char *buf, size_t len, const char *kernel, const char *rel);
 extern const struct ut_test ut_fragindex_tests[], ut_procfs_tests[], ut_tpformat_tests[],
     ut_model_tests[], ut_reader_tests[], ut_markers_tests[], ut_trend_tests[], ut_severity_tests[],
     ut_tasks_tests[], ut_writer_tests[], ut_origin_tests[], ut_stats_tests[], ut_metrics_tests[];
+/* the agent's event JSON and kallsyms */
+extern const struct ut_test ut_event_json_tests[];
 
 #endif

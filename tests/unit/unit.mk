@@ -17,10 +17,12 @@ UNIT_DEPS := $(BUILD)/agent/procfs.o $(BUILD)/agent/tpformat.o $(BUILD)/plot/mod
 	$(BUILD)/agent/tasks.o $(BUILD)/agent/writer.o $(BUILD)/agent/sink.o \
 	$(BUILD)/plot/origin.o $(BUILD)/plot/pertest.o $(BUILD)/plot/folded.o $(BUILD)/plot/output.o \
 	$(BUILD)/plot/metrics.o $(BUILD)/plot/stats.o \
+	$(BUILD)/agent/event_json.o $(BUILD)/agent/kinfo.o $(BUILD)/agent/kbtf.o $(BUILD)/agent/kallsyms.o \
 	$(BUILD)/tests/unit/libcommon.a
 # the plotter's input: the JSON reader (yajl) and the gzip filter (zlib)
 UNIT_DEPS += $(BUILD)/plot/reader.o $(BUILD)/plot/gunzip.o
-UNIT_LIBS := -lyajl -lz -lm
+# libbpf: the agent's enum names come from its BTF reader (kinfo.c)
+UNIT_LIBS := -lyajl -lbpf -lelf -lz -lm
 
 $(BUILD)/tests/unit:
 	$(Q)mkdir -p $@

@@ -23,6 +23,11 @@ exit status 1 if any check failed.  The checks are those of the host suite
               the agent exited (the two reads enclose that snapshot)
   dropped     no event lost
   by task     statistics.extfrag_by_task adds up to the extfrag totals
+  stacks      statistics.extfrag_stacks: the stacks' counts + map_full +
+              failed + rate_limited = the extfrag total, every event's stack_id is one of
+              them (or -1), and a stack runs through pipe_write (or
+              anon_pipe_write) <- vfs_write: fragload's pipe writes
+  markers     the phase and fstests markers the guest wrote to /dev/kmsg
   tracepoints every program attached (or the tracepoint missing); in case
               "rejected" migrate:mm_migrate_pages is "rejected: <the
               verifier's message>" and the others still attached
@@ -115,7 +120,7 @@ def judge_case(f, case, pt_types, kernel_btf):
     for e in ev:
         by[e["event_type"]] = by.get(e["event_type"], 0) + 1
     if not full:
-        ok("snapshots", by.get("snapshot", 0) >= 2 and set(by) == {"snapshot"},
+        ok("snapshots", by.get("snapshot", 0) >= 2 and set(by) - {"marker"} == {"snapshot"},
            f"{by.get('snapshot', 0)} snapshots, types {sorted(by)}")
     else:
         fx = int(text(f, f"{case}/ftrace.mm_page_alloc_extfrag", "-1") or -1)
@@ -138,6 +143,7 @@ def judge_case(f, case, pt_types, kernel_btf):
             good = good and mig.startswith("rejected: ")
             detail = f"{MIGRATE} {mig}; " + detail
         ok("tracepoints", good, detail)
+        stacks_check(ok, d, st, ev)
         rows = st.get("extfrag_by_task", [])
         sums = [sum(r.get(k, 0) for r in rows) for k in ("steal", "claim", "fragmenting")]
         want = [st.get(k, -1) for k in ("extfrag_steal", "extfrag_claim", "extfrag_fragmenting")]
@@ -153,6 +159,12 @@ def judge_case(f, case, pt_types, kernel_btf):
         ok("event index", md.get("index_source") == "event" and not fb and n >= 1 and
            agree >= n * 9 // 10,
            f"{agree}/{n} agree" + (f"; fallback: {fb}" if fb else ""))
+    mk = [(e.get("kind"), e.get("edge"), e.get("source"), e.get("name"))
+          for e in ev if e["event_type"] == "marker"]
+    want_mk = [("phase", "begin", "fragmon", f"vm-{case}"), ("test", "begin", "fstests", f"vm/{case}"),
+               ("phase", "end", "fragmon", f"vm-{case}")]
+    ok("markers", md.get("markers") == "kmsg" and mk == want_mk,
+       f"{md.get('markers')}: {len(mk)} markers" + ("" if mk == want_mk else f" {mk}"))
     mts = [m.lower() for m in md.get("migratetypes", [])]
     want = [t.lower() for t in pt_types]
     ok("names", want and mts[:len(want)] == want,
@@ -173,6 +185,31 @@ def judge_case(f, case, pt_types, kernel_btf):
         return float(t[1]) - float(t[0]) if len(t) == 2 else None
     return res, {"attach_s": span("start"), "final_s": span("final"), "stop_s": span("stop"), "events": by,
                  "tracepoints": md.get("tracepoints")}
+
+
+# a known call path: a pipe write (fragload pipes), pipe_write or, from
+# 6.14 on, anon_pipe_write, called from vfs_write
+PIPE_WRITE = ("pipe_write", "anon_pipe_write")
+
+
+def stacks_check(ok, d, st, ev):
+    """stacks: counted, adding up, events referring to them, a known path"""
+    xs = st.get("extfrag_stacks", {})
+    entries = xs.get("entries", [])
+    total = sum(st.get("extfrag", {}).values())
+    counted = sum(e["steal"] + e["claim"] for e in entries)
+    lost = xs.get("map_full", 0) + xs.get("failed", 0) + xs.get("rate_limited", 0)
+    ids = {e["id"] for e in entries}
+    bad_ref = sum(1 for e in ev if e["event_type"] == "extfrag"
+                  and e.get("stack_id") not in ids and e.get("stack_id") != -1)
+    known = [e for e in entries
+             if any(f.split(" ")[0] in PIPE_WRITE and "vfs_write" in
+                    [g.split(" ")[0] for g in e["frames"][i + 1:]]
+                    for i, f in enumerate(e["frames"]))]
+    ok("stacks", xs.get("enabled") is True and counted + lost == total and not bad_ref and known,
+       f"{len(entries)} stacks: {counted} + {lost} lost vs {total} extfrag, {len(known)} through "
+       f"pipe_write <- vfs_write" + (f", {bad_ref} events with an unknown stack_id" if bad_ref else "")
+       + ("" if known or not entries else f"; top: {' <- '.join(entries[0]['frames'])}"))
 
 
 def index_check(f, case, d, sfx):

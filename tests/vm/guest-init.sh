@@ -107,6 +107,9 @@ run_case() { # case
 	done
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo 1 > $i/tracing_on
+	# test and phase markers, as fstests and the Ansible role write them
+	echo "fragmon: begin vm-$c" > /dev/kmsg
+	echo "run fstests vm/$c at $(date '+%F %T')" > /dev/kmsg
 	emit_text $c/start "$t0 $t1"
 	# rounds of the workload until the instance has seen enough extfrag
 	# events: the kernel keeps the pageblocks it claimed, so a round of
@@ -148,6 +151,7 @@ run_case() { # case
 	# the high orders), so that the two reads enclose that snapshot
 	cp /sys/kernel/debug/extfrag/extfrag_index $d/extfrag_index 2>/dev/null
 	cp /sys/kernel/debug/extfrag/unusable_index $d/unusable_index 2>/dev/null
+	echo "fragmon: end vm-$c" > /dev/kmsg
 	t2=$(cut -d' ' -f1 /proc/uptime)
 	kill -TERM $pid
 	# the final file comes first; detaching the programs after it
