@@ -49,10 +49,20 @@ start_gz() { # outdir args...
 	[[ "$output" == *"warning: truncated"* ]]
 	[[ "$output" == *"events read"* ]]
 	[ -s "$OUT/p.png" ]
-	# a later run in the same directory keeps it aside, as with plain output
-	start_gz "$OUT" -i 100
+	# a later run in the same directory keeps it aside, as with plain output (start_gz
+	# would see the killed run's file: wait for the new agent's "ready" instead)
+	mv "$OUT/$GZ.partial" "$OUT/killed.gz"
+	cp "$OUT/killed.gz" "$OUT/$GZ.partial"
+	"$AGENT" -o "$OUT" --compress gzip -i 100 2>"$OUT/second.log" &
+	AGENT_PID=$!
+	for i in $(seq 1 200); do
+		grep -q "ready:" "$OUT/second.log" && break
+		kill -0 "$AGENT_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	grep -q "ready:" "$OUT/second.log"
 	stop_agent INT
-	ls "$OUT"/$GZ.partial.* >/dev/null
+	cmp "$OUT/killed.gz" "$OUT"/$GZ.partial.*
 	gzip -t "$OUT/$GZ"
 }
 
