@@ -124,12 +124,17 @@ static void single(struct pm_canvas *c, const struct pm_view *v, int y)
 		pm_text(c, x, yy + 4, 11, 0x777777, PM_LEFT, 0,
 			"no intervals: the run is %d bin%s long (snapshots every %g s)",
 			v->info.bins, v->info.bins == 1 ? "" : "s", r->snap_interval);
-	else
-		pm_text(
-		    c, x, yy + 4, 11, 0x777777, PM_LEFT, 0,
-		    "95%%: batch means of %d bins of %g s (per row: Politis-White block, batches "
-		    "of two; none: too few independent periods, needs repeats)",
-		    v->info.bins, v->info.bin_s);
+	else {
+		char note[200];
+		double pt;
+
+		snprintf(note, sizeof(note),
+			 "95%%: batch means, %d bins of %g s; needs repeats: too few independent "
+			 "periods in one run",
+			 v->info.bins, v->info.bin_s);
+		pt = pm_fit(c, 11, 7, 0, note, w1);
+		pm_text(c, x, yy + 4, pt > 0 ? pt : 7, 0x777777, PM_LEFT, 0, "%s", note);
+	}
 
 	x += w1 + gap;
 	yy = y;
@@ -298,7 +303,7 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 		    "%s: %s; %s: %s",
 		    cmp->rows[cmp->primary].key, cmp->nsec,
 		    cmp->gate_open ? "tested: the primary differs"
-				   : "not tested: the primary did not differ",
+				   : "not tested: the primary was not called",
 		    v->tag[0], cmp->ia.runs > 1 ? "runs as the units" : "batch means of one run",
 		    v->tag[1], cmp->ib.runs > 1 ? "runs as the units" : "batch means of one run");
 	else

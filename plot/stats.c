@@ -472,7 +472,8 @@ static int diff_row(struct pm_compare *out, int k)
 	const struct pm_mrow *m = &out->rows[k];
 	double va, vb;
 
-	d->valid = a->v.valid && b->v.valid;
+	/* a share of too few on either side is not a rate to subtract */
+	d->valid = a->v.valid && b->v.valid && a->why != PM_W_FEW && b->why != PM_W_FEW;
 	d->d = d->valid ? b->v.v - a->v.v : 0;
 	d->verdict = PM_V_NA;
 	/* nothing of it in either run: nothing to compare */
@@ -482,7 +483,7 @@ static int diff_row(struct pm_compare *out, int k)
 		return -1;
 	}
 	if (!d->valid) {
-		d->why = a->v.valid ? b->why : a->why;
+		d->why = a->v.valid && a->why != PM_W_FEW ? b->why : a->why;
 		return -1;
 	}
 	if (!a->have_ci || !b->have_ci) {

@@ -6,8 +6,8 @@
  * Its standard error comes from units that are close to independent:
  *  - one run per side: batch means.  The run is cut into T time bins; the
  *    row's linearised residual per bin (num - R den) gets a Politis-White
- *    block length b; batches of 2b bins (k = T / 2b of them, at most 30) give
- *    the variance of the sum, with k - 1 degrees of freedom.  Fewer than 8
+ *    block length b; batches of 3b bins (k = T / 3b of them, at most 30) give
+ *    the variance of the sum, with k - 1 degrees of freedom.  Fewer than 6
  *    batches, or the numerator in fewer than 3 batches' worth (one burst):
  *    the run cannot support a verdict ("one run: needs repeats").
  *  - two or more runs per side: the runs are the units (n - 1 degrees of

@@ -31,7 +31,7 @@ static void method_text(FILE *out, const char *who, const struct pm_boot_info *i
 	else
 		fprintf(out,
 			"%s%s1 run, %d bins of %g s, batch means (per row: Politis-White block, "
-			"batches of two blocks, t with batches - 1 df)",
+			"batches of three blocks, t with batches - 1 df)",
 			who, *who ? ": " : "", in->bins, in->bin_s);
 }
 
@@ -192,7 +192,7 @@ static void compare_text(FILE *out, const struct pm_side *a, const struct pm_sid
 		c->nsec,
 		c->primary < 0 ? "tested (no extfrag traced: no primary question)"
 		: c->gate_open ? "tested because the primary differs"
-			       : "not tested: the primary did not differ");
+			       : "not tested: the primary was not called");
 	fputs("method: ", out);
 	method_text(out, "A", &c->ia);
 	fputs("; ", out);
