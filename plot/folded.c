@@ -88,7 +88,8 @@ int po_folded_text(const struct po_origin *a, const struct po_origin *b, char **
 
 	if ((a && collect(&l, a, 0)) || (b && collect(&l, b, 1)))
 		goto out;
-	qsort(l.v, (size_t)l.n, sizeof(*l.v), by_text);
+	if (l.n)
+		qsort(l.v, (size_t)l.n, sizeof(*l.v), by_text);
 	/* the same path twice (stacks that differ only in offsets): one line */
 	for (int i = 0; i < l.n; i++) {
 		if (k && !strcmp(l.v[k - 1].s, l.v[i].s)) {
