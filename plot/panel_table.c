@@ -279,6 +279,14 @@ static void ci_str(const struct pm_mrow *m, const struct pm_est *e, char *buf, s
 	}
 }
 
+/* a header right-aligned at xr in w pixels: s shrunk to fit, else the short form */
+static void col_head(struct pm_canvas *c, int xr, int y, int w, const char *s, const char *shortf)
+{
+	double pt = pm_fit(c, 12.5, 9, 1, s, w);
+
+	pm_text(c, xr, y, pt > 0 ? pt : 12.5, 0xffffff, PM_RIGHT, 1, "%s", pt > 0 ? s : shortf);
+}
+
 static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 {
 	const struct pm_compare *cmp = v->cmp;
@@ -328,9 +336,17 @@ static void compare(struct pm_canvas *c, const struct pm_view *v, int y)
 	}
 	pm_rect_fill(c, 50, y - LINE / 2, c->w - 60, y + LINE / 2, pm_rgb(0x34495e));
 	pm_text(c, 60, y, 12.5, 0xffffff, PM_LEFT, 1, "Metric (per second of run unless stated)");
-	pm_text(c, xa, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s  [95%%]", v->tag[0]);
-	pm_text(c, xb, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s  [95%%]", v->tag[1]);
-	pm_text(c, xd, y, 12.5, 0xffffff, PM_RIGHT, 1, "%s - %s", v->tag[1], v->tag[0]);
+	{
+		/* each header within its column (long labels overlapped the next one) */
+		char h[3][2 * PM_TAG_CAP + 16];
+
+		snprintf(h[0], sizeof(h[0]), "%s  [95%%]", v->tag[0]);
+		snprintf(h[1], sizeof(h[1]), "%s  [95%%]", v->tag[1]);
+		snprintf(h[2], sizeof(h[2]), "%s - %s", v->tag[1], v->tag[0]);
+		col_head(c, xa, y, xa - 640, h[0], "A  [95%]");
+		col_head(c, xb, y, xb - xa - 20, h[1], "B  [95%]");
+		col_head(c, xd, y, xd - xb - 20, h[2], "B - A");
+	}
 	pm_text(c, xi, y, 12.5, 0xffffff, PM_RIGHT, 1, "interval (its row's level)");
 	pm_text(c, (xv0 + xv1) / 2, y, 12.5, 0xffffff, PM_CENTER, 1, "verdict");
 	y += LINE;
