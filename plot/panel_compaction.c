@@ -315,10 +315,14 @@ void pm_panel_compaction(struct pm_canvas *c, const struct pm_view *v, struct pm
 			if (v->n > 1)
 				snprintf(name + strlen(name), sizeof(name) - strlen(name), "  %s",
 					 v->tag[i]);
-			if (ts + tf)
+			if (ts + tf >= 10)
 				snprintf(tot, sizeof(tot), "%llu failed of %llu (%.1f%% ok)%s",
 					 (unsigned long long)tf, (unsigned long long)(ts + tf),
 					 100.0 * ts / (ts + tf),
+					 v->sides[i].n > 1 ? ", all runs" : "");
+			else if (ts + tf) /* a share of fewer than 10 is not a rate */
+				snprintf(tot, sizeof(tot), "%llu failed of %llu%s",
+					 (unsigned long long)tf, (unsigned long long)(ts + tf),
 					 v->sides[i].n > 1 ? ", all runs" : "");
 			else
 				snprintf(tot, sizeof(tot), "no runs of this order");
