@@ -3,7 +3,8 @@
 # Ansible role and kdevops embedding (included by the top Makefile):
 #   make ansible-check              ansible-lint on the role, --syntax-check on the playbooks
 #   make kdevops-plugin             $(BUILD)/kdevops-plugin/.kdevops: plugin.yaml, Kconfig,
-#                                   Makefile, playbooks + role, fragmon-agent, fragmon-plot,
+#                                   Makefile, playbooks + role, fragmon-agent.<arch> (the
+#                                   controller's, and build-arm64's when built), fragmon-plot,
 #                                   and .kdevops-$(VERSION).tar.xz beside it (then in kdevops:
 #                                   make kdevops-plugin-add URL=<that dir or tarball>)
 #   make kdevops-install KDEVOPS=dir     install the plugin (kdevops' kdevops-plugin-add);
@@ -15,6 +16,9 @@
 # FRAGMON_AGENT_BIN / FRAGMON_PLOT_BIN pick other binaries for the plugin.
 
 FRAGMON_AGENT_BIN ?= fragmon-agent
+# the agent for arm64 nodes (make ARCH=arm64), shipped when it has been built
+FRAGMON_AGENT_ARM64_BIN ?= build-arm64/fragmon-agent
+CONTROLLER_ARCH := $(shell uname -m)
 FRAGMON_PLOT_BIN ?= fragmon-plot
 KDEVOPS_PLUGIN_OUT := $(BUILD)/kdevops-plugin
 KDEVOPS_PLUGIN := $(KDEVOPS_PLUGIN_OUT)/.kdevops
@@ -40,7 +44,8 @@ ansible-check: ansible-lint ansible-syntax
 
 # The plugin: kdevops copies .kdevops/ to ~/.config/kdevops/plugins/fragmon/. Its layout
 # keeps the role's "../../.." = where fragmon-agent and fragmon-plot are, as in this tree.
-$(KDEVOPS_PLUGIN)/plugin.yaml: $(KDEVOPS_PLUGIN_SRCS) $(FRAGMON_AGENT_BIN) $(FRAGMON_PLOT_BIN)
+$(KDEVOPS_PLUGIN)/plugin.yaml: $(KDEVOPS_PLUGIN_SRCS) $(FRAGMON_AGENT_BIN) $(FRAGMON_PLOT_BIN) \
+		$(wildcard $(FRAGMON_AGENT_ARM64_BIN))
 	$(call msg,PLUGIN,$(KDEVOPS_PLUGIN))
 	$(Q)rm -rf $(KDEVOPS_PLUGIN) && mkdir -p $(KDEVOPS_PLUGIN)/playbooks
 	$(Q)cp kdevops/Kconfig.head $(KDEVOPS_PLUGIN)/Kconfig
@@ -51,7 +56,12 @@ $(KDEVOPS_PLUGIN)/plugin.yaml: $(KDEVOPS_PLUGIN_SRCS) $(FRAGMON_AGENT_BIN) $(FRA
 	$(Q)cp kdevops/fragmon.config $(KDEVOPS_PLUGIN)/defconfigs/configs/fragmon.config
 	$(Q)cp $(ANSIBLE_PLAYBOOKS) $(KDEVOPS_PLUGIN)/playbooks/
 	$(Q)cp -r ansible/roles $(KDEVOPS_PLUGIN)/playbooks/roles
-	$(Q)install -m 0755 $(FRAGMON_AGENT_BIN) $(KDEVOPS_PLUGIN)/fragmon-agent
+	$(Q)install -m 0755 $(FRAGMON_AGENT_BIN) $(KDEVOPS_PLUGIN)/fragmon-agent.$(CONTROLLER_ARCH)
+	$(Q)if [ "$(CONTROLLER_ARCH)" != aarch64 ] && [ -x "$(FRAGMON_AGENT_ARM64_BIN)" ]; then \
+		install -m 0755 $(FRAGMON_AGENT_ARM64_BIN) $(KDEVOPS_PLUGIN)/fragmon-agent.aarch64; \
+	elif [ "$(CONTROLLER_ARCH)" != aarch64 ]; then \
+		echo "  note: no $(FRAGMON_AGENT_ARM64_BIN): the plugin has no agent for arm64 nodes (make ARCH=arm64 first)"; \
+	fi
 	$(Q)install -m 0755 $(FRAGMON_PLOT_BIN) $(KDEVOPS_PLUGIN)/fragmon-plot
 	$(Q)sed 's/@VERSION@/$(VERSION)/' kdevops/plugin.yaml.in > $@.tmp && mv $@.tmp $@
 

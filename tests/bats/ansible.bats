@@ -94,6 +94,8 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	done
 	is_png "$T/results/node-vs-node-dev.png"
 	is_png "$T/results/overview.png"
+	# outside kdevops, not the names kdevops' tools read
+	[ -z "$(ls "$T/results" | grep '_fragmentation_\|^comparison_')" ]
 }
 
 @test "ansible: a failing workload fails the play, after the data was stopped, collected and plotted" {
@@ -445,6 +447,48 @@ EOY
 	run ansible-playbook -i "$T/inv-wf.ini" "$T/paths.yml" -e topdir_path=/kd -e kdevops_workflow_name=fstests \
 		-e fragmon_results_dir=/elsewhere
 	[[ "$output" == *'RESULTS=/elsewhere"'* ]]
+}
+
+@test "ansible: a node keeps the newest keep_runs runs; begin and end markers reach the kernel log" {
+	require_agent
+	local mark d=$T/target/node
+	mark=bats-$$-$(date +%s%N)
+	# three older runs (one of them with an agent pid file of a process long gone)
+	rm -rf "$d"/run-*
+	mkdir -p "$d/run-20000101T000000Z" "$d/run-20000102T000000Z" "$d/run-20000103T000000Z"
+	echo 999999 > "$d/run-20000103T000000Z/fragmon-agent.pid"
+	play fragmon-start.yml --limit node -e monitor_fragmentation_keep_runs=2 -e fragmon_marker="$mark"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fragmon-agent on node: started, "*", 2 old run(s) removed"* ]]
+	play fragmon-stop.yml --limit node -e fragmon_marker="$mark"
+	[ "$status" -eq 0 ]
+	[ "$(ls -d "$d"/run-* | xargs -n1 basename | head -1)" = run-20000103T000000Z ]
+	[ "$(ls -d "$d"/run-* | wc -l)" -eq 2 ]
+	[ "$(dmesg | grep -c "fragmon: begin $mark\$")" -eq 1 ]
+	[ "$(dmesg | grep -c "fragmon: end $mark\$")" -eq 1 ]
+	[ "$(jq -r .marker "$d/current/fragmon-stop.json")" = true ]
+	# fragmon-ctl itself: 0 keeps every run, no marker name writes none
+	run env FRAGMON_KEEP_RUNS=0 FRAGMON_MARK= "$T/bin/fragmon-ctl" start "$d" "$T/bin/fragmon-agent" 30
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.marker, .pruned' | tr '\n' ' ')" = "false 0 " ]
+	run "$T/bin/fragmon-ctl" stop "$d" 10
+	[ "$(echo "$output" | jq -r .marker)" = false ]
+	[ "$(ls -d "$d"/run-* | wc -l)" -eq 3 ]
+}
+
+@test "ansible: in kdevops the results also carry the names kdevops' tools read (links)" {
+	require_agent
+	require_plot
+	rm -f "$T/results"/*_fragmentation_* "$T/results"/comparison_*
+	play fragmon-run.yml -e "{\"fragmon_command\": \"sleep 1\", \"topdir_path\": \"$T/kd\"}"
+	[ "$status" -eq 0 ]
+	local r=$T/results h
+	for h in node node-dev; do
+		[ "$(readlink "$r/${h}_fragmentation_data.json")" = "$h/fragmentation_data.json" ]
+		[ "$(readlink "$r/${h}_fragmentation_plot.png")" = "$h.png" ]
+		jq -e .metadata.complete "$r/${h}_fragmentation_data.json"
+	done
+	[ "$(readlink "$r/comparison_node_vs_node-dev.png")" = node-vs-node-dev.png ]
 }
 
 @test "ansible: ansible-lint clean on the role, --syntax-check on the example playbooks" {

@@ -40,7 +40,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	[ "$(yaml "$T/fragmon.yaml" output_dir)" = '"/root/monitoring/fragmentation"' ]
 	[ "$(yaml "$T/fragmon.yaml" mode)" = '"full"' ]
 	[ "$(yaml "$T/fragmon.yaml" snapshot_interval_ms)" = 1000 ]
-	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 1024 ]
+	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 128 ]
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = '""' ]
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"snapshot"' ]
 	[ "$(yaml "$T/fragmon.yaml" markers)" = '"kmsg"' ]
@@ -59,6 +59,7 @@ CONFIG_MONITOR_FRAGMENTATION_OUTPUT_DIR="$T/out dir"
 CONFIG_MONITOR_FRAGMENTATION_MODE_SNAPSHOT=y
 CONFIG_MONITOR_FRAGMENTATION_SNAPSHOT_INTERVAL_MS=150
 CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB=7
+CONFIG_MONITOR_FRAGMENTATION_KEEP_RUNS=5
 CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=9
 # CONFIG_MONITOR_FRAGMENTATION_PLOT is not set
 CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR="$T/prom"
@@ -104,6 +105,7 @@ EOC
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_duration)" = 2 ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_mode)" = '"snapshot"' ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_stop_timeout)" = 9 ]
+	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_keep_runs)" = 5 ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_plot)" = false ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_prometheus_dir)" = "\"$T/prom\"" ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_index_source)" = '"event"' ]
