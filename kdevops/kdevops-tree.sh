@@ -15,12 +15,17 @@
 # (copyleft-next-0.3.1, kdevops' licence), offered to kdevops. A kdevops that has it
 # (merged upstream, or the series applied with git am) is not touched at all: install
 # only runs kdevops' own `make kdevops-plugin-add`. A kdevops without it gets the
-# series applied to its working tree (git apply), recorded in <git dir>/fragmon-series;
-# uninstall takes exactly that out again, and update takes it out around git pull.
+# series applied to its working tree (git apply); copies of the patches applied are
+# kept with that record in <git dir>/fragmon-series.d/, so uninstall takes exactly that
+# out again whatever happened to the fragmon checkout since, and update takes it out
+# around git pull.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-PATCHES=("$here"/patches/[0-9]*.patch)
+PATCHES=()
+for p in "$here"/patches/[0-9]*.patch; do
+	case $p in *-cover-letter.patch) ;; *) PATCHES+=("$p") ;; esac
+done
 
 die() { echo "kdevops-tree: $*" >&2; exit 1; }
 usage() { echo "usage: $0 install KDEVOPS PLUGIN_SRC | uninstall KDEVOPS | update KDEVOPS [GIT-PULL-ARGS...] | status KDEVOPS" >&2; exit 2; }
@@ -37,17 +42,31 @@ fi
 registry=${HOME}/.config/kdevops/plugins.json
 FRAGMENTS=${HOME}/.config/kdevops/defconfigs/configs
 if gitdir=$(git -C "$kd" rev-parse --absolute-git-dir 2> /dev/null); then
-	state=$gitdir/fragmon-series
+	statedir=$gitdir/fragmon-series.d
 else
-	state=$kd/.fragmon-series
+	statedir=$kd/.fragmon-series.d
+fi
+# the list of the patches applied, in order (copies in $statedir)
+state=$statedir/applied
+# an install by an earlier fragmon: a list of patch files in its checkout
+oldstate=${statedir%.d}
+if [ -f "$oldstate" ] && [ ! -f "$state" ]; then
+	mkdir -p "$statedir"
+	while IFS= read -r p; do
+		[ -f "$p" ] || die "$oldstate lists $p, which is gone: restore kdevops' files by hand (git -C $kd diff)"
+		cp "$p" "$statedir/" && basename "$p"
+	done < "$oldstate" > "$state.new"
+	mv "$state.new" "$state" && rm -f "$oldstate"
 fi
 
 plugin_installed() { [ -f "$registry" ] && jq -e '.plugins.fragmon' "$registry" > /dev/null 2>&1; }
 
-# kdevops hands monitoring steps to plugins and lets one replace its tracker
+# kdevops hands monitoring steps to the plugins in MONITOR_PLUGINS and lets one replace
+# its tracker
 has_hook() {
 	[ -f "$tasks/plugins.yml" ] && grep -q 'monitoring_plugin_step: run' "$tasks/monitor_run.yml" &&
-		grep -q 'MONITOR_FRAGMENTATION_BY_PLUGIN' "$kd/kconfigs/monitors/Kconfig"
+		grep -q '^config MONITOR_PLUGINS$' "$kd/kconfigs/monitors/Kconfig" &&
+		grep -q '^config MONITOR_FRAGMENTATION_BY_PLUGIN$' "$kd/kconfigs/monitors/Kconfig"
 }
 
 # git apply in the tree, patch by patch; on a failure the ones applied are taken out
@@ -63,19 +82,38 @@ apply_series() {
 		fi
 		done+=("$p")
 	done
-	printf '%s\n' "${PATCHES[@]}" > "$state"
+	mkdir -p "$statedir"
+	for p in "${PATCHES[@]}"; do
+		cp "$p" "$statedir/" && basename "$p"
+	done > "$state"
 }
 
+# takes out the copies kept at install time: the fragmon checkout may have moved or
+# changed since
 unapply_series() {
 	[ -f "$state" ] || return 0
 	local list i
 	mapfile -t list < "$state"
 	for ((i = ${#list[@]} - 1; i >= 0; i--)); do
-		(cd "$kd" && git apply -R --check "${list[i]}" 2> /dev/null) ||
-			die "cannot take $(basename "${list[i]}") out of $kd: the files it changed were edited since; restore them (git -C $kd diff) and retry"
-		(cd "$kd" && git apply -R "${list[i]}")
+		(cd "$kd" && git apply -R --check "$statedir/${list[i]}" 2> /dev/null) ||
+			die "cannot take ${list[i]} out of $kd: the files it changed were edited since; restore them (git -C $kd diff) and retry"
+		(cd "$kd" && git apply -R "$statedir/${list[i]}")
 	done
-	rm -f "$state"
+	rm -rf "$statedir"
+}
+
+# a kdevops configuration that still asks for fragmon after the uninstall
+stale_config_warning() {
+	local f hits=()
+	for f in "$kd/.config" "$kd/extra_vars.yaml"; do
+		[ -f "$f" ] || continue
+		grep -Eq '^CONFIG_MONITOR_FRAGMENTATION_BY_PLUGIN=y|^CONFIG_MONITOR_PLUGINS=".*fragmon|^monitor_fragmentation_by_plugin: True|^monitor_plugins: ".*fragmon' "$f" &&
+			hits+=("$f")
+	done
+	[ ${#hits[@]} -gt 0 ] || return 0
+	echo "kdevops-tree: WARNING: ${hits[*]} still ask for fragmon (MONITOR_PLUGINS, MONITOR_FRAGMENTATION_BY_PLUGIN):" >&2
+	echo "kdevops-tree: WARNING: configure kdevops again (make defconfig-<base> or make menuconfig); until then" >&2
+	echo "kdevops-tree: WARNING: workflows with monitoring fail before their workload (with the hook) or monitor nothing" >&2
 }
 
 case $action in
@@ -111,6 +149,7 @@ uninstall)
 		make -s -C "$kd" kdevops-plugin-remove NAME=fragmon < /dev/null > /dev/null
 	fi
 	echo "kdevops-tree: fragmon removed from $kd"
+	stale_config_warning
 	;;
 update)
 	[ -n "${gitdir:-}" ] || die "$kd is not a git checkout"

@@ -21,7 +21,7 @@ SET[build]="make gcc clang llvm bpftool pkgconf
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libyaml-dev libyajl-dev
 	libgd-dev libfreetype-dev libpng-dev libcurl4-openssl-dev fonts-dejavu-core"
 SET[test]="bats jq python3 python3-yaml file procps time git xz-utils clang-format
-	prometheus prometheus-node-exporter ansible-core ansible-lint
+	prometheus prometheus-node-exporter ansible-core ansible ansible-lint
 	kconfig-frontends bison flex pahole"
 SET[fuzz]="libclang-rt-14-dev libfuzzer-14-dev valgrind"
 SET[vm]="qemu-system-x86 qemu-system-arm qemu-utils gcc-aarch64-linux-gnu busybox-static

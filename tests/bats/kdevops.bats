@@ -29,6 +29,7 @@ CONFIG_MONITOR_FRAGMENTATION_OUTPUT_DIR="$T/target/{{ inventory_hostname }}"
 CONFIG_MONITOR_FRAGMENTATION_SNAPSHOT_INTERVAL_MS=250
 CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB=64
 CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=20
+CONFIG_MONITOR_FRAGMENTATION_KEEP_RUNS=2
 CONFIG_KDEVOPS_USER_CONFIG_ENABLE=y
 EOC
 }
@@ -41,9 +42,6 @@ teardown_file() {
 	done
 	rm -rf "$T"
 }
-
-# shellcheck source=tests/e2e/fstests-role.bash
-. "$BATS_TEST_DIRNAME/../e2e/fstests-role.bash"
 
 fm_make() {
 	make -s -C "$FM_TOP" BUILD="$T/build" FRAGMON_AGENT_BIN="$FM_TOP/fragmon-agent" \
@@ -109,38 +107,6 @@ EOI
 	printf '[defaults]\ninventory = hosts\n' > "$1/ansible.cfg"
 }
 
-# fstests-shaped role (tests/e2e/fstests-role.bash): a workload, kdevops' monitor-results
-# collection mid-run, and a copy_results step after the collect
-write_role() {
-	write_fstests_role "$T" "$1" "- name: Run the tests
-  ansible.builtin.shell: \"sleep 2; mkdir -p $T/results; date +%s%N > $T/results/{{ inventory_hostname }}.result\"
-  changed_when: true
-  tags: [\"oscheck\", \"fstests\", \"run_tests\"]
-
-- name: Interim results, as kdevops' make monitor-results
-  ansible.builtin.import_tasks: $1/playbooks/roles/monitoring/tasks/monitor_collect_only.yml
-  tags: [\"run_tests\"]
-
-- name: More tests
-  ansible.builtin.command: sleep 1
-  changed_when: true
-  tags: [\"oscheck\", \"fstests\", \"run_tests\"]" "- name: Copy the test results
-  ansible.builtin.fetch:
-    src: \"$T/results/{{ inventory_hostname }}.result\"
-    dest: \"{{ topdir_path }}/workflows/fstests/results/{{ inventory_hostname }}/result.txt\"
-    flat: true
-  tags: [\"oscheck\", \"fstests\", \"copy_results\"]"
-}
-
-# fstests KDIR LIMIT [ARGS]: the playbook as make fstests-baseline / fstests-dev run it
-fstests() {
-	local kd=$1 lim=$2
-	shift 2
-	run_fstests "$T" "$kd" "$lim" "$@"
-	echo "$output" > "$T/fstests-$lim.log"
-	echo "$output" | tail -n 25
-}
-
 # gone PID: PID has exited (a zombie not reaped yet by whoever inherited it counts)
 gone() {
 	local i
@@ -151,6 +117,11 @@ gone() {
 	done
 	return 1
 }
+
+# the series' patches, in order, without the cover letter
+series() { ls "$FM_TOP"/kdevops/patches/[0-9]*.patch | grep -v -- '-cover-letter\.patch$'; }
+
+git_am() { git -C "$1" -c user.name=t -c user.email=t@invalid am -q $(series); }
 
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 
@@ -201,14 +172,37 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 		"$HOME/.config/kdevops/Makefile"* "$HOME/.config/kdevops/defconfigs/configs/fragmon.config"
 }
 
-@test "kdevops: the patch series applies with git am; install then leaves kdevops untouched" {
-	local kd p
+@test "kdevops: the series: form, git am, install leaves kdevops untouched, fragmon chosen explicitly" {
+	local kd p subj
 	kd=$(new_tree am)
-	for p in "$FM_TOP"/kdevops/patches/[0-9]*.patch; do
+	# form: a cover letter; each patch from git format-patch, signed off by its sender
+	# (a placeholder to replace), a subject in kdevops' style of at most 60 characters
+	[ -f "$FM_TOP/kdevops/patches/0000-cover-letter.patch" ]
+	! grep -q '\*\*\* SUBJECT HERE \*\*\*\|\*\*\* BLURB HERE \*\*\*' "$FM_TOP/kdevops/patches/0000-cover-letter.patch"
+	for p in $(series); do
 		head -1 "$p" | grep -q '^From [0-9a-f]\{40\} '
+		! grep -q 'fragmon@invalid' "$p"
+		grep -q '^Signed-off-by: .* <.*@.*>$' "$p"
+		subj=$(git mailinfo /dev/null /dev/null < "$p" | sed -n 's/^Subject: //p')
+		echo "$subj"
+		[ "${#subj}" -le 60 ]
+		[[ "$subj" =~ ^[a-z0-9_-]+:\ [a-z] ]]
 	done
-	git -C "$kd" -c user.name=t -c user.email=t@invalid am -q "$FM_TOP"/kdevops/patches/[0-9]*.patch
-	[ "$(git -C "$kd" rev-list --count HEAD ^origin/HEAD)" -eq "$(ls "$FM_TOP"/kdevops/patches/[0-9]*.patch | wc -l)" ]
+	grep -q '^Fixes: c904d517d612 ("kdevops: Add versioned plugin system for workflows")$' "$(series | head -1)"
+	git_am "$kd"
+	[ "$(git -C "$kd" rev-list --count HEAD ^origin/HEAD)" -eq "$(series | wc -l)" ]
+	# patch 2 is a pure move: each new monitors/memory_fragmentation/<step>.yml (below its
+	# 4-line header) holds only lines of monitor_<step>.yml before it
+	local mv f
+	mv=$(git -C "$kd" log --format=%H --grep='move the fragmentation tracker' -1)
+	[ -n "$mv" ]
+	for f in run collect collect_only; do
+		comm -23 <(git -C "$kd" show "$mv:playbooks/roles/monitoring/tasks/monitors/memory_fragmentation/$f.yml" |
+			tail -n +5 | sort) <(git -C "$kd" show "$mv^:playbooks/roles/monitoring/tasks/monitor_$f.yml" | sort) > "$T/moved.$f"
+		[ ! -s "$T/moved.$f" ] || { cat "$T/moved.$f"; false; }
+	done
+	# the tracker is gated once per import, not per task
+	[ "$(git -C "$kd" diff origin/HEAD HEAD | grep -c '^+.*not monitor_fragmentation_by_plugin')" -eq 3 ]
 	# what lands in kdevops' files is under kdevops' licence
 	! git -C "$kd" diff origin/HEAD HEAD | grep '^+.*SPDX-License-Identifier' | grep -v 'copyleft-next-0.3.1'
 	git -C "$kd" diff origin/HEAD HEAD | grep -q '^+# SPDX-License-Identifier: copyleft-next-0.3.1'
@@ -217,22 +211,79 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"has the monitoring plugin hook: its files are not touched"* ]]
 	[ -z "$(git -C "$kd" status --porcelain)" ]
+	# kdevops-plugin-add no longer makes the user Kconfig source the plugins a second time
+	! grep -qs 'Kconfig.plugins' "$HOME/.config/kdevops/Kconfig"
 	run "$FM_TOP/kdevops/kdevops-tree.sh" status "$kd"
 	[[ "$output" == *"plugin: installed"*"hook: in-kdevops"* ]]
 	configure "$kd"
 	[ "$(yamlval "$kd/extra_vars.yaml" monitor_fragmentation_by_plugin)" = true ]
-	[ "$(yamlval "$kd/extra_vars.yaml" monitor_fragmentation_by_tracker)" = false ]
-	# kdevops' tracker stays available as the other choice
-	printf 'CONFIG_MONITOR_FRAGMENTATION_BY_TRACKER=y\n' > "$HOME/.config/kdevops/defconfigs/configs/tracker.config"
-	kd_make "$kd" defconfig-xfs+fragmon+tracker
+	[ "$(yamlval "$kd/extra_vars.yaml" monitor_plugins)" = '"fragmon"' ]
+	# without +fragmon kdevops' tracker stays the choice and no fragmon option appears
+	printf 'CONFIG_ENABLE_MONITORING=y\nCONFIG_MONITOR_DEVELOPMENTAL_STATS=y\nCONFIG_MONITOR_MEMORY_FRAGMENTATION=y\n' \
+		> "$HOME/.config/kdevops/defconfigs/configs/tracker.config"
+	kd_make "$kd" defconfig-xfs+tracker
 	[ "$status" -eq 0 ]
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_BY_TRACKER=y' "$kd/.config"
+	grep -qx 'CONFIG_MONITOR_PLUGINS=""' "$kd/.config"
 	! grep -q 'CONFIG_MONITOR_FRAGMENTATION_MODE=' "$kd/.config"
-	# the BTF choice for kdevops' kernels, off by default
-	grep -qx '# CONFIG_MONITOR_FRAGMENTATION_KERNEL_BTF is not set' "$kd/.config"
 	run fm_make kdevops-uninstall KDEVOPS="$kd"
 	[ "$status" -eq 0 ]
 	[ -z "$(git -C "$kd" status --porcelain)" ]
+}
+
+# snapshot KD DEFCONFIG OUT: kdevops' make defconfig-X and extra_vars.yaml, and the task
+# lists of kdevops' playbooks for it, into OUT.{config,ev,tasks}
+snapshot() {
+	local kd=$1 pb
+	kd_make "$kd" "defconfig-$2"
+	[ "$status" -eq 0 ] || return 1
+	kd_make "$kd" extra_vars.yaml
+	[ "$status" -eq 0 ] || return 1
+	grep -v '^#' "$kd/.config" | sort > "$3.config"
+	grep -v '^#\|^kdevops_version:' "$kd/extra_vars.yaml" | sort > "$3.ev"
+	: > "$3.tasks"
+	if ansible-doc community.general.make > /dev/null 2>&1; then
+		for pb in fstests build_linux fio-tests monitor-results monitor-kill; do
+			(cd "$kd" && ansible-playbook -i localhost, "playbooks/$pb.yml" --list-tasks \
+				--extra-vars=@./extra_vars.yaml) | sed -n 's/^      \(.*\)\tTAGS:.*/\1/p' | sed 's/[[:space:]]*$//' |
+				sort >> "$3.tasks" || return 1
+		done
+		sort -o "$3.tasks" "$3.tasks"
+	fi
+}
+
+@test "kdevops: a configuration without fragmon: the same before and after the series, and with the plugin installed" {
+	# one path for all three, so that kdevops' path-derived variables match
+	local kd=$T/same out=$T/same-out
+	mkdir -p "$out"
+	git clone -q "$T/upstream" "$kd"
+	snapshot "$kd" build-linux-multifs "$out/upstream"
+	git_am "$kd"
+	snapshot "$kd" build-linux-multifs "$out/series"
+	run fm_make kdevops-install KDEVOPS="$kd"
+	[ "$status" -eq 0 ]
+	snapshot "$kd" build-linux-multifs "$out/plugin"
+	# the series adds its two options, at their neutral values, and nothing else
+	diff "$out/upstream.config" "$out/series.config" | grep '^[<>]' > "$out/config.diff" || true
+	cat "$out/config.diff"
+	[ "$(cat "$out/config.diff")" = "$(printf '> CONFIG_MONITOR_FRAGMENTATION_BY_TRACKER=y\n> CONFIG_MONITOR_PLUGINS=""')" ]
+	diff "$out/upstream.ev" "$out/series.ev" | grep '^[<>]' > "$out/ev.diff" || true
+	cat "$out/ev.diff"
+	[ "$(cat "$out/ev.diff")" = "$(printf '> monitor_fragmentation_by_plugin: False\n> monitor_plugins: ""')" ]
+	# installing the plugin changes nothing but kdevops' own plugin taint flags
+	diff "$out/series.config" "$out/plugin.config" | grep '^[<>]' | grep -v 'KDEVOPS_PLUGINS_\(INSTALLED\|TAINTED\)' && false
+	diff "$out/series.ev" "$out/plugin.ev" | grep '^[<>]' | grep -v 'kdevops_plugins_\(installed\|tainted\)' && false
+	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_BY_TRACKER=y' "$out/plugin.config"
+	# the same tasks (fstests, build_linux, fio-tests, monitor-results, monitor-kill), plus
+	# the hook's, all skipped without MONITOR_PLUGINS; fio-tests gains the monitoring imports
+	[ -s "$out/upstream.tasks" ] || skip "ansible's community.general collection is missing (Debian: ansible): task lists not compared"
+	diff "$out/upstream.tasks" "$out/series.tasks" | sed -n 's/^< //p' > "$out/tasks.lost"
+	[ ! -s "$out/tasks.lost" ] || { cat "$out/tasks.lost"; false; }
+	diff "$out/series.tasks" "$out/plugin.tasks"
+	diff "$out/upstream.tasks" "$out/series.tasks" | sed -n 's/^> //p' | sort -u > "$out/tasks.new"
+	cat "$out/tasks.new"
+	! grep -v "monitoring plugins\|plugins in MONITOR_PLUGINS\|a plugin monitors memory fragmentation\|Stop the monitors of plugins" "$out/tasks.new" |
+		grep -v '^fio-tests : '
 }
 
 @test "kdevops: install on a kdevops without the hook applies the series; kdevops-update pulls through it; uninstall restores" {
@@ -275,71 +326,146 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 	run "$FM_TOP/kdevops/kdevops-tree.sh" status "$kd"
 	[[ "$output" == *"hook: applied-by-fragmon"* ]]
 
-	run fm_make kdevops-uninstall KDEVOPS="$kd"
+	# the fragmon checkout that installed changes (a pull edits a patch, or it moves):
+	# uninstall takes out the copies kept at install time
+	git -C "$kd" diff > "$T/applied.diff"
+	[ -d "$(git -C "$kd" rev-parse --absolute-git-dir)/fragmon-series.d" ]
+	cp -r "$FM_TOP/kdevops" "$T/moved-kdevops"
+	sed -i '0,/^+/s/^+\(.*\)$/+\1 edited/' "$T/moved-kdevops/patches/$(series | sed -n 3p | xargs basename)"
+	run "$T/moved-kdevops/kdevops-tree.sh" uninstall "$kd"
+	echo "$output"
 	[ "$status" -eq 0 ]
+	# the configuration made with fragmon is still there: said loudly
+	[[ "$output" == *"WARNING: $kd/.config $kd/extra_vars.yaml still ask for fragmon"* ]]
 	[ -z "$(git -C "$kd" status --porcelain --untracked-files=no)" ]
 	[ ! -e "$kd/playbooks/roles/monitoring/tasks/plugins.yml" ]
 	! jq -e '.plugins.fragmon' "$HOME/.config/kdevops/plugins.json"
 	[ ! -e "$HOME/.config/kdevops/defconfigs/configs/fragmon.config" ]
 	run fm_make kdevops-uninstall KDEVOPS="$kd"
 	[ "$status" -eq 0 ]
+	rm -rf "$T/moved-kdevops"
 }
 
-@test "kdevops: an fstests-shaped workflow through kdevops' monitoring files: baseline, dev, interim, broken plotter, monitor-kill" {
+# kdevops_fstests KD LIMIT [ARGS]: kdevops' own playbooks/fstests.yml as make
+# fstests-baseline / fstests-dev run it (--tags vars,run_tests,copy_results), from the
+# start of its monitoring on (--start-at-task: the fstests install and test-device setup
+# before it need real nodes), with a stand-in oscheck.sh doing memory work where the tests
+# would run. The variables of the tasks skipped that way are given.
+kdevops_fstests() {
+	local kd=$1 lim=$2
+	shift 2
+	mkdir -p "$T/xfstests"
+	cat > "$T/xfstests/oscheck.sh" <<EOS
+#!/bin/sh
+# stand-in for fstests' oscheck.sh: memory work where the tests would run
+[ -x "$FM_TOP/build/tests/fragload" ] && "$FM_TOP/build/tests/fragload" compact > /dev/null 2>&1
+sleep 1
+date +%s%N > "$T/xfstests/oscheck-\$(hostname)-\$\$.ran"
+EOS
+	chmod +x "$T/xfstests/oscheck.sh"
+	cd "$kd" || return 1
+	run ansible-playbook --limit "$lim" playbooks/fstests.yml --tags vars,run_tests,copy_results \
+		--start-at-task "Create monitoring directory" --extra-vars=@./extra_vars.yaml \
+		--extra-vars "{\"kdevops_run_fstests\": true, \"kdevops_git\": \"$kd\", \"kdevops_data\": \"$kd\",
+			\"fstests_data_target\": \"$T/xfstests\", \"fstests_workflow_dir\": \"$kd/workflows/fstests\",
+			\"devconfig_enable_systemd_journal_remote\": false, \"all_limit_tests\": \"\", \"oscheck_extra_args\": \"\",
+			\"fstests_journal\": \"\", \"fstests_initial_baseline_args\": \"\", \"fstests_skip_tests_args\": \"\",
+			\"fstests_setup_system\": \"n\"}" "$@"
+	echo "$output" > "$T/fstests-$lim.log"
+	echo "$output" | grep -E 'fatal|fragmon-agent on|ERROR' | tail -n 20
+}
+
+@test "kdevops: kdevops' own fstests, monitor-results and monitor-kill playbooks with fragmon: baseline, dev, interim, kill, stale config" {
 	require_bpf
+	ansible-doc community.general.make > /dev/null 2>&1 || skip "ansible's community.general collection is missing (Debian: ansible)"
 	local kd
 	kd=$(new_tree wf)
+	git_am "$kd"
 	run fm_make kdevops-install KDEVOPS="$kd"
 	[ "$status" -eq 0 ]
 	configure "$kd"
 	write_hosts "$kd"
-	write_role "$kd"
-	local lim
+	printf 'ansible_become=false\n' >> "$kd/hosts"
+	# kdevops' own check mode: the hook's steps run, fragmon's say what they would do
+	kdevops_fstests "$kd" baseline --check
+	grep -q 'check mode: fragmon would install and start fragmon-agent on node' "$T/fstests-baseline.log"
+	grep -q 'check mode: fragmon would stop fragmon-agent, collect and plot its run on node' "$T/fstests-baseline.log"
+	[ ! -e "$T/target/node" ]
+	local lim mark
+	mark=$(date +%s%N)
 	for lim in baseline dev; do
-		fstests "$kd" "$lim"
-		[ "$status" -eq 0 ]
+		kdevops_fstests "$kd" "$lim" -e fragmon_marker="fstests-$mark"
+		grep -q "fragmon-agent on node$([ "$lim" = dev ] && echo -dev): stopped-sigint" "$T/fstests-$lim.log"
+		# the workload ran between start and stop (the play goes on to copy_results'
+		# post-processing, which needs real fstests results)
+		grep -q 'TASK \[fstests : Run fstests using ./oscheck.sh' "$T/fstests-$lim.log"
 	done
 	local r=$kd/workflows/fstests/results/monitoring/fragmentation h
 	for h in node node-dev; do
 		[ "$(jq -r .metadata.complete "$r/$h/fragmentation_data.json")" = true ]
 		[ "$(jq -r .run.snapshot_interval_ms "$r/$h/fragmentation_data.json")" = 250 ]
-		[ "$(jq -r .metadata.complete "$r/interim/$h/fragmentation_data.json")" = false ]
-		[ -s "$r/$h/fragmon-agent.log" ]
 		is_png "$r/$h.png"
-		[ -s "$kd/workflows/fstests/results/$h/result.txt" ]
+		# the names kdevops' own tools read
+		[ "$(readlink "$r/${h}_fragmentation_data.json")" = "$h/fragmentation_data.json" ]
+		[ "$(readlink "$r/${h}_fragmentation_plot.png")" = "$h.png" ]
 	done
 	is_png "$r/node-vs-node-dev.png"
+	[ "$(readlink "$r/comparison_node_vs_node-dev.png")" = node-vs-node-dev.png ]
 	is_png "$r/overview.png"
-	grep -q "fragmon-agent on node: stopped-sigint" "$T/fstests-baseline.log"
-	grep -q "fragmon-agent on node-dev: stopped-sigint" "$T/fstests-dev.log"
+	ls "$T"/xfstests/oscheck-*.ran
+	# the phase markers on the kernel's log, around each host's run
+	[ "$(dmesg | grep -c "fragmon: begin fstests-$mark")" -eq 2 ]
+	[ "$(dmesg | grep -c "fragmon: end fstests-$mark")" -eq 2 ]
 	# kdevops' own tracker was handed over: its tasks were all skipped
 	! grep -A1 'TASK \[.*Start fragmentation monitoring in background' "$T/fstests-baseline.log" | grep -q '^changed\|^ok'
 	[ -z "$(find "$T/target" -name 'fragmentation_tracker*')" ]
 
-	# a broken plotter: reported, and the workflow still copies its own results
-	local before
-	before=$(cat "$kd/workflows/fstests/results/node/result.txt")
-	fstests "$kd" baseline -e fragmon_plot_bin=/bin/false
-	[ "$status" -eq 0 ]
-	grep -q 'fragmon plot failed' "$T/fstests-baseline.log"
-	grep -q 'exited with status 1' "$r/FRAGMON-PLOT-FAILED.txt"
-	[ "$(cat "$kd/workflows/fstests/results/node/result.txt")" != "$before" ]
-	[ "$(jq -r .metadata.complete "$r/node/fragmentation_data.json")" = true ]
+	# old runs are pruned on the node: keep the last MONITOR_FRAGMENTATION_KEEP_RUNS (2)
+	kdevops_fstests "$kd" baseline
+	kdevops_fstests "$kd" baseline
+	[ "$(ls -d "$T"/target/node/run-* | wc -l)" -eq 2 ]
+	grep -q 'fragmon-agent on node: started, .*1 old run(s) removed' "$T/fstests-baseline.log"
 
-	# make monitor-kill: kdevops' playbook stops the running agent before its cleanup
+	# kdevops' make monitor-results (its own playbook) while the agent runs, then
+	# make monitor-kill (now for every workflow) stops it before kdevops' cleanup
 	cd "$kd"
 	run ansible-playbook "$HOME/.config/kdevops/plugins/fragmon/playbooks/fragmon-start.yml" \
 		--extra-vars=@./extra_vars.yaml --limit node
 	[ "$status" -eq 0 ]
 	local pid
 	pid=$(cat "$T/target/node/current/fragmon-agent.pid")
+	kd_make "$kd" monitor-results HOSTS=node
+	echo "$output" | tail -n 5
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .metadata.complete "$r/interim/node/fragmentation_data.json")" = false ]
+	[[ "$output" != *"Plot generation skipped - matplotlib not available"* ]]
 	kill -0 "$pid"
-	run ansible-playbook playbooks/monitor-kill.yml --limit node --extra-vars=@./extra_vars.yaml \
-		-e enable_monitoring_cleanup=False
-	echo "$output" | tail -n 20
+	# (kdevops' cleanup would remove this machine's /root/monitoring: keep it)
+	echo 'enable_monitoring_cleanup: False' >> extra_vars.yaml
+	kd_make "$kd" monitor-kill HOSTS=node
+	echo "$output" | tail -n 5
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"fragmon-agent on node: stopped-sigint"* ]]
 	gone "$pid"
+
+	# a broken plotter: reported, and the workflow still goes on to copy its results
+	kdevops_fstests "$kd" baseline -e fragmon_plot_bin=/bin/false
+	grep -q 'fragmon plot failed' "$T/fstests-baseline.log"
+	grep -q 'exited with status 1' "$r/FRAGMON-PLOT-FAILED.txt"
+	grep -q 'TASK \[fstests : Copy xunit results' "$T/fstests-baseline.log" ||
+		grep -q 'TASK \[fstests : .*results' "$T/fstests-baseline.log"
+
+	# a stale configuration: fragmon removed, extra_vars.yaml still names it -> the
+	# workflow fails before its workload, loudly
+	run make -s -C "$kd" kdevops-plugin-remove NAME=fragmon < /dev/null
+	kdevops_fstests "$kd" baseline
+	[ "$status" -ne 0 ]
+	grep -q 'MONITOR_PLUGINS names fragmon, but no such plugin with monitors is installed' "$T/fstests-baseline.log"
+	! grep -q 'TASK \[fstests : Run fstests using ./oscheck.sh' "$T/fstests-baseline.log"
+	# fragmon chosen, but no plugin named at all
+	kdevops_fstests "$kd" baseline -e monitor_plugins=""
+	[ "$status" -ne 0 ]
+	grep -q 'MONITOR_FRAGMENTATION_BY_PLUGIN is set, but no plugin in MONITOR_PLUGINS' "$T/fstests-baseline.log"
 }
 
 @test "kdevops: the plugin's make targets honour HOSTS= and regenerate extra_vars.yaml" {
@@ -378,51 +504,74 @@ yamlval() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(
 	[[ "$output" == *"fragmon-agent on node: finished"* ]]
 }
 
-# btf_task KD PATHDIR: kdevops' bootlinux BTF task (patch 4) against a stand-in kernel
-# tree whose scripts/config records its arguments; PATH is PATHDIR (+ /usr/sbin)
-btf_task() {
-	local kd=$1 tree=$T/btf-tree
-	rm -rf "$tree" && mkdir -p "$tree/scripts"
-	printf '#!/bin/sh\necho "$@" >> "%s/calls"\n' "$tree" > "$tree/scripts/config"
-	chmod +x "$tree/scripts/config"
-	cat > "$T/btf-play.yml" <<EOP
-- hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - ansible.builtin.include_tasks: $kd/playbooks/roles/bootlinux/tasks/debug-info-btf.yml
-      vars:
-        bootlinux_btf_tree: $tree
-        bootlinux_btf_config: $tree/.config
-EOP
-	run env PATH="$2:/usr/sbin" "$(command -v ansible-playbook)" -i localhost, "$T/btf-play.yml"
+@test "kdevops: build-linux-visualize's report shows fragmon's pictures; fio-tests' 4k-vs-16k defconfig with +fragmon" {
+	require_bpf
+	local kd h
+	kd=$(new_tree consumers)
+	git_am "$kd"
+	run fm_make kdevops-install KDEVOPS="$kd"
+	[ "$status" -eq 0 ]
+	write_hosts "$kd"
+	cd "$kd"
+	# build-linux: fragmon's results in the workflow's directory, under kdevops' names
+	kd_make "$kd" defconfig-build-linux-multifs+fragmon+fmtest
+	[ "$status" -eq 0 ]
+	kd_make "$kd" fragmon-install fragmon-start HOSTS=node
+	[ "$status" -eq 0 ]
+	kd_make "$kd" fragmon-stop fragmon-collect HOSTS=node
+	echo "$output" | tail -n 5
+	[ "$status" -eq 0 ]
+	local r=$kd/workflows/build-linux/results
+	[ -L "$r/monitoring/fragmentation/node_fragmentation_plot.png" ]
+	# build timings as the build-linux workflow writes them, then kdevops' own report
+	printf '[{"build_number": 1, "duration": 612.5, "success": true, "exit_code": 0},
+	  {"build_number": 2, "duration": 598.1, "success": true, "exit_code": 0}]\n' > "$r/node_build_times_node.json"
+	kd_make "$kd" build-linux-visualize
 	echo "$output" | tail -n 8
+	[ "$status" -eq 0 ]
+	local html
+	html=$(find "$r" -name '*.html' | head -1)
+	[ -n "$html" ]
+	grep -q 'Memory Fragmentation Analysis' "$html"
+	# the picture embedded is fragmon's dashboard of node
+	grep -q "$(base64 -w0 "$r/monitoring/fragmentation/node.png" | head -c 200)" "$html"
+
+	# fio-tests' block size study with fragmon chosen: the monitoring hooks run around the
+	# fio jobs, and the hosts the defconfig makes get fragmon's dashboards
+	kd_make "$kd" defconfig-fio-tests-fs-xfs-4k-vs-16k+fragmon+fmtest
+	[ "$status" -eq 0 ]
+	kd_make "$kd" extra_vars.yaml
+	[ "$(yamlval extra_vars.yaml monitor_fragmentation_by_plugin)" = true ]
+	[ "$(yamlval extra_vars.yaml kdevops_workflow_name)" = '"fio-tests"' ]
+	if ansible-doc community.general.make > /dev/null 2>&1; then
+		ansible-playbook -i localhost, playbooks/fio-tests.yml --list-tasks --extra-vars=@./extra_vars.yaml |
+			grep -o "Run the monitoring plugins' {{ monitoring_plugin_step }} step\|Run fio tests in background\|Wait for fio tests to complete" |
+			uniq > "$T/fio-order"
+		cat "$T/fio-order"
+		[ "$(tr '\n' '|' < "$T/fio-order")" = "Run the monitoring plugins' {{ monitoring_plugin_step }} step|Run fio tests in background|Wait for fio tests to complete|Run the monitoring plugins' {{ monitoring_plugin_step }} step|" ]
+	fi
+	# the nodes as kdevops' gen_nodes names them for this defconfig (<prefix>-fio-tests-<fs>)
+	local pfx
+	pfx=$(yamlval extra_vars.yaml kdevops_host_prefix | tr -d '"')
+	local hosts=("$pfx-fio-tests-xfs-4k" "$pfx-fio-tests-xfs-4k-dev" "$pfx-fio-tests-xfs-16k" "$pfx-fio-tests-xfs-16k-dev")
+	{
+		echo "[all]"; printf '%s\n' "${hosts[@]}"
+		echo "[baseline]"; printf '%s\n' "${hosts[0]}" "${hosts[2]}"
+		echo "[dev]"; printf '%s\n' "${hosts[1]}" "${hosts[3]}"
+		sed -n '/^\[all:vars\]/,$p' hosts
+	} > hosts.fio
+	sed -i 's/^inventory = .*/inventory = hosts.fio/' ansible.cfg
+	kd_make "$kd" fragmon-start
+	[ "$status" -eq 0 ]
+	kd_make "$kd" fragmon-stop fragmon-collect
+	echo "$output" | tail -n 12
+	[ "$status" -eq 0 ]
+	r=$kd/workflows/fio-tests/results/monitoring/fragmentation
+	for h in "${hosts[@]}"; do
+		is_png "$r/$h.png"
+	done
+	is_png "$r/${hosts[0]}-vs-${hosts[1]}.png"
+	is_png "$r/${hosts[2]}-vs-${hosts[3]}.png"
+	is_png "$r/overview.png"
 }
 
-@test "kdevops: patch 4 turns on the kernel's BTF only where pahole >= 1.16 can build it" {
-	local kd f
-	kd=$(new_tree btf)
-	git -C "$kd" -c user.name=t -c user.email=t@invalid am -q "$FM_TOP"/kdevops/patches/[0-9]*.patch
-	# a PATH with everything of /usr/bin but pahole, and one with a pahole of a given version
-	mkdir -p "$T/nopahole" "$T/pahole-new" "$T/pahole-old"
-	for f in /usr/bin/*; do [ "${f##*/}" = pahole ] || ln -sf "$f" "$T/nopahole/"; done
-	printf '#!/bin/sh\necho v1.24\n' > "$T/pahole-new/pahole"
-	printf '#!/bin/sh\necho v1.15\n' > "$T/pahole-old/pahole"
-	chmod +x "$T/pahole-new/pahole" "$T/pahole-old/pahole"
-
-	btf_task "$kd" "$T/pahole-new:$T/nopahole"
-	[ "$status" -eq 0 ]
-	grep -q -- '--enable DEBUG_INFO_BTF' "$T/btf-tree/calls"
-	grep -q -- '--disable DEBUG_INFO_REDUCED' "$T/btf-tree/calls"
-	[[ "$output" != *"building the kernel without BTF"* ]]
-
-	btf_task "$kd" "$T/pahole-old:$T/nopahole"
-	[ "$status" -eq 0 ]
-	[ ! -e "$T/btf-tree/calls" ]
-	[[ "$output" == *"pahole v1.15 is older than 1.16: building the kernel without BTF"* ]]
-
-	btf_task "$kd" "$T/nopahole"
-	[ "$status" -eq 0 ]
-	[ ! -e "$T/btf-tree/calls" ]
-	[[ "$output" == *"pahole was not found: building the kernel without BTF (install dwarves"* ]]
-}
