@@ -95,7 +95,7 @@ current_pid() { cat "$T/target/$1/current/fragmon-agent.pid" 2>/dev/null; }
 	is_png "$T/results/node-vs-node-dev.png"
 	is_png "$T/results/overview.png"
 	# outside kdevops, not the names kdevops' tools read
-	[ -z "$(ls "$T/results" | grep '_fragmentation_\|^comparison_')" ]
+	[ -z "$(ls "$T/results" | grep '_fragmentation_')" ]
 }
 
 @test "ansible: a failing workload fails the play, after the data was stopped, collected and plotted" {
@@ -479,7 +479,7 @@ EOY
 @test "ansible: in kdevops the results also carry the names kdevops' tools read (links)" {
 	require_agent
 	require_plot
-	rm -f "$T/results"/*_fragmentation_* "$T/results"/comparison_*
+	rm -f "$T/results"/*_fragmentation_*
 	play fragmon-run.yml -e "{\"fragmon_command\": \"sleep 1\", \"topdir_path\": \"$T/kd\"}"
 	[ "$status" -eq 0 ]
 	local r=$T/results h
@@ -488,7 +488,6 @@ EOY
 		[ "$(readlink "$r/${h}_fragmentation_plot.png")" = "$h.png" ]
 		jq -e .metadata.complete "$r/${h}_fragmentation_data.json"
 	done
-	[ "$(readlink "$r/comparison_node_vs_node-dev.png")" = node-vs-node-dev.png ]
 }
 
 @test "ansible: ansible-lint clean on the role, --syntax-check on the example playbooks" {

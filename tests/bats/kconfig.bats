@@ -33,14 +33,14 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 12 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 13 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
 	[ "$(yaml "$T/fragmon.yaml" output_dir)" = '"/root/monitoring/fragmentation"' ]
 	[ "$(yaml "$T/fragmon.yaml" mode)" = '"full"' ]
 	[ "$(yaml "$T/fragmon.yaml" snapshot_interval_ms)" = 1000 ]
-	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 128 ]
+	[ "$(yaml "$T/fragmon.yaml" max_output_mb)" = 64 ]
 	[ "$(yaml "$T/fragmon.yaml" prometheus_dir)" = '""' ]
 	[ "$(yaml "$T/fragmon.yaml" index_source)" = '"snapshot"' ]
 	[ "$(yaml "$T/fragmon.yaml" markers)" = '"kmsg"' ]
@@ -62,6 +62,7 @@ CONFIG_MONITOR_FRAGMENTATION_MAX_OUTPUT_MB=7
 CONFIG_MONITOR_FRAGMENTATION_KEEP_RUNS=5
 CONFIG_MONITOR_FRAGMENTATION_STOP_TIMEOUT=9
 # CONFIG_MONITOR_FRAGMENTATION_PLOT is not set
+CONFIG_MONITOR_FRAGMENTATION_PLOT_BASELINE="xfs-4k,xfs-16k"
 CONFIG_MONITOR_FRAGMENTATION_PROMETHEUS_DIR="$T/prom"
 CONFIG_MONITOR_FRAGMENTATION_INDEX_AT_EVENT=y
 CONFIG_MONITOR_FRAGMENTATION_COMPRESS_GZIP=y
@@ -107,6 +108,7 @@ EOC
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_stop_timeout)" = 9 ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_keep_runs)" = 5 ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_plot)" = false ]
+	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_plot_baseline)" = '"xfs-4k,xfs-16k"' ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_prometheus_dir)" = "\"$T/prom\"" ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_index_source)" = '"event"' ]
 	[ "$(yaml "$T/extra_vars.yaml" monitor_fragmentation_compress)" = '"gzip"' ]
