@@ -265,3 +265,18 @@ sys.exit(0 if xs == {"enabled": False} and ev and all(e["stack_id"] == -1 for e 
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "attr: without /dev/kmsg the markers are unavailable, said once, and the rest runs" {
+	require_bpf
+	command -v unshare > /dev/null || skip "no unshare(1)"
+	# a /dev of its own, empty: as a kernel or container without /dev/kmsg
+	run unshare -m sh -c "mount -t tmpfs none /dev && exec '$AGENT' -o '$OUT' -d 1 -i 200"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'markers unavailable: cannot open /dev/kmsg')" -eq 1 ]
+	f=$OUT/fragmentation_data.json
+	[ "$($FMCHECK get "$f" metadata.markers)" = "unavailable: cannot open /dev/kmsg: No such file or directory" ]
+	[ "$($FMCHECK get "$f" run.markers)" = "$($FMCHECK get "$f" metadata.markers)" ]
+	[ "$($FMCHECK get "$f" metadata.bpf_error)" = null ]
+	[ "$($FMCHECK get "$f" metadata.complete)" = true ]
+}
