@@ -151,6 +151,9 @@ static void statistics(yajl_gen g, struct fm_agent *a)
 	}
 	if (a->snapshots)
 		jw_kuint(g, FM_EV_SNAPSHOT, a->snapshots);
+	if (a->nmarkers[FM_MARKER_TEST] + a->nmarkers[FM_MARKER_PHASE])
+		jw_kuint(g, FM_EV_MARKER,
+			 a->nmarkers[FM_MARKER_TEST] + a->nmarkers[FM_MARKER_PHASE]);
 	yajl_gen_map_close(g);
 
 	jw_key(g, FM_K_EXTFRAG_PATTERNS);

@@ -67,6 +67,7 @@ assert ev[1]["message"].startswith("run fstests generic/001 at "), ev[1]
 PY
 	[ "$($FMCHECK get "$f" statistics.markers.test)" = 5 ]
 	[ "$($FMCHECK get "$f" statistics.markers.phase)" = 2 ]
+	[ "$($FMCHECK get "$f" statistics.events_by_type.marker)" = 7 ]
 	[ "$($FMCHECK get "$f" statistics.markers.lines_lost)" = 0 ]
 	[ "$($FMCHECK get "$f" statistics.markers.lines_read)" -ge 8 ]
 	[ "$($FMCHECK get "$f" metadata.markers)" = kmsg ]
