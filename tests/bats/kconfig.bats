@@ -33,7 +33,7 @@ yaml() { python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(ope
 	grep -qx 'CONFIG_MONITOR_FRAGMENTATION_MODE="full"' "$T/.config"
 	# the stripped copies are what kconfig-frontends reads; the sources keep output yaml
 	! grep -q 'output yaml' "$T"/build/kconfig/Kconfig*
-	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 13 ]
+	[ "$(grep -c 'output yaml' "$FM_TOP/kconfig/Kconfig.fragmon")" -eq 14 ]
 	run "${MK[@]}" fragmon.yaml
 	[ "$status" -eq 0 ]
 	[ "$(yaml "$T/fragmon.yaml" duration)" = 0 ]
