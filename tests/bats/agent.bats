@@ -214,8 +214,10 @@ sys.exit(1 if not ev or bad else 0)' "$OUT/fragmentation_data.json"
 	ftrace_start fmtest kmem/mm_page_alloc_extfrag compaction/mm_compaction_end
 	start_agent "$OUT" -i 10 --max-output-mb 1
 	for i in $(seq 1 3000); do
-		# the cap is 1 MiB: past 1,000,000 bytes the next flushes reach it
-		[ "$(stat -c %s "$OUT/fragmentation_data.json.partial")" -gt 1000000 ] && break
+		# the cap is 1 MiB of bytes produced; the file shows them at the next
+		# flush: from then on every event is capped (under load, waiting for
+		# less let the workload's events in before the cap)
+		[ "$(stat -c %s "$OUT/fragmentation_data.json.partial")" -ge 1048576 ] && break
 		sleep 0.1
 	done
 	provoke_extfrag fmtest 1
