@@ -5,7 +5,7 @@
  * labels follow node_exporter's conventions: fragmon_ prefix, base units,
  * _total counters (since the agent started), gauges for the latest snapshot;
  * no host label (Prometheus' instance label says which host).  The series
- * are listed in README "Prometheus" and docs/format.md.
+ * are listed in docs/format.md ("Prometheus textfile").
  */
 #include <errno.h>
 #include <fcntl.h>

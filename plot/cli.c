@@ -88,10 +88,13 @@ static const char synopsis[] =
 
 static const char epilogue[] =
     "\n"
-    "Compared metrics are rates (per second of run), shares and means over the run,\n"
-    "with 95% intervals from a block bootstrap over time bins (or over the repeated\n"
-    "runs); B-A gets an interval simultaneous over the table's rows, and a verdict\n"
-    "(better/worse) only where it excludes 0, else ~ within noise. docs/plot.md.\n"
+    "Compared metrics are rates, shares and means over the run, in the zone under\n"
+    "pressure, with 95% intervals from batch means (a block length chosen from each\n"
+    "row's data; over the repeated runs when a side has several). The primary row\n"
+    "(extfrag per GiB allocated, else per second) is tested at its own 5%; the others\n"
+    "only when it differs, with Holm among them. A verdict (better/worse) only where\n"
+    "B-A's interval excludes 0, else ~ within noise; \"one run: needs repeats\" where\n"
+    "a single run cannot support one. docs/plot.md.\n"
     "\n"
     "Without -o, an image is written only when neither --summary nor --json is given:\n"
     "fragmentation_analysis.png, fragmentation_comparison.png or fragmentation_overview.png.\n"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# fragmon-plot against hostile input (issue 4): generated files, a 2 GB sparse
+# fragmon-plot against hostile input: generated files, a 2 GB sparse
 # file, a gzip bomb, hostile HTTP servers on 127.0.0.1.  Every input must end
 # in exit 2 with a message naming it, or in a valid PNG (exit 0); never a
 # crash, a hang, or an unbounded allocation.  FRAGMON_PLOT selects the binary.
